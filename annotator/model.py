@@ -1,0 +1,116 @@
+"""Plain data classes for documents and annotations.
+
+No Qt and no SQL here: these are the values that the store, the formats and the
+GUI pass to each other.  Offsets are Python code points, end-exclusive, into
+``Document.text``.  Annotation ids (``T1``, ``E1``, ``R1``) are unique within
+one document.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+STATUSES: tuple[str, ...] = ("new", "in_progress", "done", "reviewed")
+
+ENTITY = "entity"
+TRIGGER = "trigger"
+SPAN_KINDS: tuple[str, ...] = (ENTITY, TRIGGER)
+
+
+@dataclass
+class Document:
+    """One imported text.  ``text`` never changes after import."""
+
+    id: str
+    text: str
+    name: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+    status: str = "new"
+    checksum: str = ""
+    created: str = ""
+    updated: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.name:
+            self.name = self.id
+
+
+@dataclass
+class Span:
+    """An entity mention (kind ``entity``) or an event trigger (kind ``trigger``).
+
+    ``start``/``end`` give the outer extent.  ``fragments`` is set only for a
+    discontinuous span: a sorted list of ``(start, end)`` pairs inside it.
+    """
+
+    id: str
+    label: str
+    start: int
+    end: int
+    kind: str = ENTITY
+    fragments: list[tuple[int, int]] | None = None
+    attributes: dict[str, Any] = field(default_factory=dict)
+    note: str = ""
+    annotator: str = ""
+
+    def pieces(self) -> list[tuple[int, int]]:
+        """The ranges of text this span covers (one unless discontinuous)."""
+        return list(self.fragments) if self.fragments else [(self.start, self.end)]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self.start < end and start < self.end
+
+
+@dataclass
+class Argument:
+    """A role of an event filled by an entity span id or another event id."""
+
+    role: str
+    ref: str
+    annotator: str = ""
+
+
+@dataclass
+class Event:
+    """An event: a type, a trigger span (by id), arguments and attributes."""
+
+    id: str
+    type: str
+    trigger: str
+    arguments: list[Argument] = field(default_factory=list)
+    attributes: dict[str, Any] = field(default_factory=dict)
+    note: str = ""
+    annotator: str = ""
+
+
+@dataclass
+class Relation:
+    """A typed, directed link from ``head`` to ``tail`` (both entity span ids)."""
+
+    id: str
+    type: str
+    head: str
+    tail: str
+    attributes: dict[str, Any] = field(default_factory=dict)
+    note: str = ""
+    annotator: str = ""
+
+
+@dataclass
+class AnnotatedDocument:
+    """A document with all of its annotations, as exchanged by the formats."""
+
+    document: Document
+    spans: list[Span] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+
+    def span_by_id(self) -> dict[str, Span]:
+        return {s.id: s for s in self.spans}
+
+    def event_by_id(self) -> dict[str, Event]:
+        return {e.id: e for e in self.events}
+
+    @property
+    def entities(self) -> list[Span]:
+        return [s for s in self.spans if s.kind == ENTITY]
