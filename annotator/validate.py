@@ -1,0 +1,278 @@
+"""Check an annotated document against a schema.
+
+:func:`validate_document` returns a list of :class:`Problem`.  Every message
+starts with the id of the annotation it concerns.  Severity ``"error"`` means
+the annotations break the schema or the document; ``"incomplete"`` means a
+required role is still empty, which is allowed while the user works.
+
+The checks run in time linear in the number of annotations (one pass over
+spans, events and relations, dict lookups, one graph walk for cycles), so a
+bulk import can validate every document.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from .model import ENTITY, SPAN_KINDS, TRIGGER, AnnotatedDocument, Event, Span
+from .schema import AttributeDef, Schema
+
+__all__ = ["ERROR", "INCOMPLETE", "Problem", "errors", "validate_document"]
+
+ERROR = "error"
+INCOMPLETE = "incomplete"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a document.
+
+    ``severity`` is ``"error"`` or ``"incomplete"``; ``ref`` is the id of the
+    annotation concerned (None when it concerns no single annotation).
+    """
+
+    severity: str
+    message: str
+    ref: str | None = None
+
+
+def errors(problems: Iterable[Problem]) -> list[Problem]:
+    """Only the problems of severity ``"error"``."""
+    return [p for p in problems if p.severity == ERROR]
+
+
+def _allowed(types: Iterable[str]) -> str:
+    return ", ".join(types)
+
+
+class _Checker:
+    def __init__(self, schema: Schema, doc: AnnotatedDocument) -> None:
+        self.schema = schema
+        self.doc = doc
+        self.problems: list[Problem] = []
+        self.spans: dict[str, Span] = {}
+        self.events: dict[str, Event] = {}
+
+    def error(self, ref: str | None, message: str) -> None:
+        self.problems.append(Problem(ERROR, f"{ref}: {message}" if ref is not None else message, ref))
+
+    def incomplete(self, ref: str, message: str) -> None:
+        self.problems.append(Problem(INCOMPLETE, f"{ref}: {message}", ref))
+
+    # ------------------------------------------------------------------ ids
+    def index(self) -> None:
+        """Fill the id lookups (first one wins) and report duplicate ids."""
+        owner: dict[str, str] = {}
+        groups: tuple[tuple[str, list[Any]], ...] = (
+            ("span", self.doc.spans),
+            ("event", self.doc.events),
+            ("relation", self.doc.relations),
+        )
+        for kind, items in groups:
+            for item in items:
+                if item.id in owner:
+                    first = owner[item.id]
+                    article = "an" if first == "event" else "a"
+                    self.error(item.id, f"duplicate annotation id (already used by {article} {first})")
+                    continue
+                owner[item.id] = kind
+                if kind == "span":
+                    self.spans[item.id] = item
+                elif kind == "event":
+                    self.events[item.id] = item
+
+    # ------------------------------------------------------------------ spans
+    def check_span(self, span: Span, text_len: int) -> None:
+        sid = span.id
+        if not (0 <= span.start < span.end <= text_len):
+            self.error(
+                sid,
+                f"offsets {span.start}..{span.end} are not a non-empty range of the text "
+                f"(need 0 <= start < end <= {text_len})",
+            )
+        if span.fragments:
+            frags = sorted(span.fragments)
+            prev: tuple[int, int] | None = None
+            for a, b in frags:
+                if a >= b:
+                    self.error(sid, f"fragment {a}..{b} is empty")
+                elif a < span.start or b > span.end:
+                    self.error(sid, f"fragment {a}..{b} lies outside the span extent {span.start}..{span.end}")
+                if prev is not None and a < prev[1]:
+                    self.error(sid, f"fragments {prev[0]}..{prev[1]} and {a}..{b} overlap")
+                prev = (a, b) if prev is None or b > prev[1] else prev
+        schema = self.schema
+        if span.kind == ENTITY:
+            if span.label not in schema.entity_types:
+                hint = " (it is an event type)" if span.label in schema.event_types else ""
+                self.error(sid, f"entity label '{span.label}' is not an entity type{hint}")
+                return
+        elif span.kind == TRIGGER:
+            if span.label not in schema.event_types:
+                hint = " (it is an entity type)" if span.label in schema.entity_types else ""
+                self.error(sid, f"trigger label '{span.label}' is not an event type{hint}")
+                return
+        else:
+            self.error(sid, f"unknown span kind '{span.kind}' (expected one of {_allowed(SPAN_KINDS)})")
+            return
+        self.check_attributes(sid, span.label, span.attributes)
+
+    # ----------------------------------------------------------- attributes
+    def check_attributes(self, ref: str, type_name: str, attributes: dict[str, Any]) -> None:
+        for name, value in attributes.items():
+            adef: AttributeDef | None = self.schema.attribute_def(type_name, name)
+            if adef is None:
+                self.error(ref, f"attribute '{name}' is not defined for {type_name}")
+            elif not adef.allows(value):
+                allowed = "true or false" if adef.is_flag else _allowed(adef.values)
+                self.error(ref, f"attribute {name} has value {value!r}, which is not allowed (allowed: {allowed})")
+
+    # ----------------------------------------------------------------- events
+    def filler_type(self, eid: str, role: str, ref: str) -> str | None:
+        span = self.spans.get(ref)
+        if span is not None:
+            if span.kind == ENTITY:
+                return span.label
+            self.error(eid, f"argument {role} refers to '{ref}', a trigger span, not an entity or event "
+                            f"(use the event's id)")
+            return None
+        event = self.events.get(ref)
+        if event is not None:
+            return event.type
+        self.error(eid, f"argument {role} refers to '{ref}', which names no entity or event in the document")
+        return None
+
+    def check_event(self, event: Event) -> None:
+        eid = event.id
+        schema = self.schema
+        et = schema.event_types.get(event.type)
+        if et is None:
+            self.error(eid, f"unknown event type '{event.type}'")
+        trigger = self.spans.get(event.trigger)
+        if trigger is None:
+            self.error(eid, f"trigger '{event.trigger}' does not exist")
+        elif trigger.kind != TRIGGER:
+            self.error(eid, f"trigger '{event.trigger}' is not a trigger span (its kind is {trigger.kind})")
+        elif et is not None and trigger.label != event.type and trigger.label in schema.event_types:
+            self.error(eid, f"trigger '{event.trigger}' is labelled {trigger.label}, not {event.type}")
+        if et is None:
+            return
+        counts: Counter[str] = Counter()
+        for arg in event.arguments:
+            role = et.roles.get(arg.role)
+            if role is None:
+                self.error(eid, f"role '{arg.role}' is not a role of {event.type}")
+                continue
+            counts[arg.role] += 1
+            if arg.ref == eid:
+                self.error(eid, f"event fills its own role {arg.role}")
+                continue
+            ftype = self.filler_type(eid, arg.role, arg.ref)
+            if ftype is not None and ftype not in role.types:
+                self.error(
+                    eid,
+                    f"{event.type} role {arg.role} does not allow {ftype} (allowed: {_allowed(role.types)})",
+                )
+        for rname, role in et.roles.items():
+            n = counts.get(rname, 0)
+            if role.max is not None and n > role.max:
+                self.error(
+                    eid,
+                    f"{event.type} role {rname} is filled {n} times, but its cardinality "
+                    f"'{role.cardinality}' allows at most {role.max}",
+                )
+            if role.required and n == 0:
+                self.incomplete(eid, f"required role {rname} of {event.type} is not filled")
+        self.check_attributes(eid, event.type, event.attributes)
+
+    def check_cycles(self) -> None:
+        """Report each cycle of events filling one another's roles once (self-fills are reported apart)."""
+        graph: dict[str, list[str]] = {}
+        for eid, event in self.events.items():
+            succ = [a.ref for a in event.arguments if a.ref in self.events and a.ref != eid]
+            if succ:
+                graph[eid] = succ
+        WHITE, GREY, BLACK = 0, 1, 2
+        state: dict[str, int] = {}
+        for root in graph:
+            if state.get(root, WHITE) != WHITE:
+                continue
+            path: list[str] = [root]
+            pos: dict[str, int] = {root: 0}
+            iters = [iter(graph.get(root, ()))]
+            state[root] = GREY
+            while iters:
+                nxt = next(iters[-1], None)
+                if nxt is None:
+                    done = path.pop()
+                    del pos[done]
+                    state[done] = BLACK
+                    iters.pop()
+                    continue
+                s = state.get(nxt, WHITE)
+                if s == GREY:
+                    cycle = path[pos[nxt]:]
+                    chain = " -> ".join([*cycle, nxt])
+                    self.error(nxt, f"events fill each other's roles in a cycle: {chain}")
+                elif s == WHITE:
+                    state[nxt] = GREY
+                    pos[nxt] = len(path)
+                    path.append(nxt)
+                    iters.append(iter(graph.get(nxt, ())))
+
+    # -------------------------------------------------------------- relations
+    def check_relations(self) -> None:
+        schema = self.schema
+        for rel in self.doc.relations:
+            rid = rel.id
+            rt = schema.relation_types.get(rel.type)
+            if rt is None:
+                self.error(rid, f"unknown relation type '{rel.type}'")
+            labels: dict[str, str | None] = {}
+            for end, ref in (("head", rel.head), ("tail", rel.tail)):
+                span = self.spans.get(ref)
+                if span is None:
+                    what = "an event" if ref in self.events else "no annotation in the document"
+                    self.error(rid, f"{end} '{ref}' is not an entity span (it names {what})")
+                    labels[end] = None
+                elif span.kind != ENTITY:
+                    self.error(rid, f"{end} '{ref}' is not an entity span (it is a {span.kind} span)")
+                    labels[end] = None
+                else:
+                    labels[end] = span.label
+            if rt is None:
+                continue
+            head, tail = labels["head"], labels["tail"]
+            if rt.symmetric and head is not None and tail is not None:
+                if not rt.allows(head, tail):
+                    self.error(
+                        rid,
+                        f"{rel.type} does not allow {head} and {tail} "
+                        f"(allowed: {_allowed(rt.head_types)} with {_allowed(rt.tail_types)})",
+                    )
+            else:
+                if head is not None and head not in rt.head_types:
+                    self.error(rid, f"{rel.type} does not allow head {head} (allowed: {_allowed(rt.head_types)})")
+                if tail is not None and tail not in rt.tail_types:
+                    self.error(rid, f"{rel.type} does not allow tail {tail} (allowed: {_allowed(rt.tail_types)})")
+            self.check_attributes(rid, rel.type, rel.attributes)
+
+
+def validate_document(schema: Schema, doc: AnnotatedDocument) -> list[Problem]:
+    """All problems of ``doc`` against ``schema`` (empty list: the document is valid).
+
+    Problems come in this order: duplicate ids, spans, events (with their
+    incomplete roles), cycles of nested events, relations.
+    """
+    c = _Checker(schema, doc)
+    c.index()
+    text_len = len(doc.document.text)
+    for span in doc.spans:
+        c.check_span(span, text_len)
+    for event in doc.events:
+        c.check_event(event)
+    c.check_cycles()
+    c.check_relations()
+    return c.problems
