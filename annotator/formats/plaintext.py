@@ -1,0 +1,93 @@
+"""Plain UTF-8 text files: one file, one document without annotations."""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from annotator.formats.errors import FormatError
+from annotator.model import AnnotatedDocument, Document
+
+__all__ = ["read_text_paths", "text_files"]
+
+_BOM = "\ufeff"
+
+
+def _is_hidden(rel: Path) -> bool:
+    return any(part.startswith(".") for part in rel.parts)
+
+
+def text_files(folder: str | os.PathLike[str]) -> list[Path]:
+    """All ``.txt`` files under ``folder``, recursively, sorted by relative path.
+
+    The suffix is matched without regard to case.  Hidden files and folders
+    (name starting with ``.``, such as macOS ``._name.txt`` resource forks)
+    are skipped.
+    """
+    root = Path(folder)
+    found: list[tuple[str, Path]] = []
+    for path in root.rglob("*"):
+        if path.suffix.lower() != ".txt" or not path.is_file():
+            continue
+        rel = path.relative_to(root)
+        if _is_hidden(rel):
+            continue
+        found.append((rel.as_posix(), path))
+    found.sort()
+    return [path for _, path in found]
+
+
+def _read_text(path: Path) -> str:
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise FormatError(
+            str(path), None, f"not valid UTF-8: byte {exc.start} (line {line}) cannot be decoded"
+        ) from None
+    # Decoding bytes keeps every "\r\n", "\r" and "\t" exactly as on disk (the
+    # same as open(..., newline="")).  A byte order mark is not text.
+    if text.startswith(_BOM):
+        text = text[1:]
+    return text
+
+
+def read_text_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[AnnotatedDocument]:
+    """Yield one document per text file.
+
+    A path to a file gives one document; a path to a folder gives every
+    ``.txt`` file under it (see :func:`text_files`).  Each document has
+    id = file stem, name = file name, ``meta = {"source": file name}`` and
+    status ``new``.  Line ends are kept exactly (CRLF stays CRLF); a leading
+    UTF-8 byte order mark is dropped.
+
+    Raises :class:`FormatError` (with ``line`` ``None``) for a path that does
+    not exist, a file that is not valid UTF-8, and two files with the same
+    stem (which would give two documents the same id).  A file reached twice
+    (named alone and inside a folder also given) is read once.
+    """
+    seen: dict[str, Path] = {}
+    for given in paths:
+        root = Path(given)
+        if root.is_dir():
+            files = text_files(root)
+        elif root.is_file():
+            files = [root]
+        else:
+            raise FormatError(str(root), None, "no such file or folder")
+        for path in files:
+            doc_id = path.stem
+            resolved = path.resolve()
+            other = seen.setdefault(doc_id, resolved)
+            if other is not resolved:
+                if other == resolved:
+                    continue  # the same file named twice (say, alone and in its folder)
+                raise FormatError(
+                    str(path), None, f"document id {doc_id!r} is already taken by {other}"
+                )
+            text = _read_text(path)
+            document = Document(
+                id=doc_id, text=text, name=path.name, meta={"source": path.name}
+            )
+            yield AnnotatedDocument(document=document)
