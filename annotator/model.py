@@ -35,7 +35,7 @@ class Document:
             self.name = self.id
 
 
-@dataclass
+@dataclass(slots=True)
 class Span:
     """An entity mention (kind ``entity``) or an event trigger (kind ``trigger``).
 
@@ -61,7 +61,7 @@ class Span:
         return self.start < end and start < self.end
 
 
-@dataclass
+@dataclass(slots=True)
 class Argument:
     """A role of an event filled by an entity span id or another event id."""
 
@@ -70,7 +70,7 @@ class Argument:
     annotator: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Event:
     """An event: a type, a trigger span (by id), arguments and attributes."""
 
@@ -83,7 +83,7 @@ class Event:
     annotator: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Relation:
     """A typed, directed link from ``head`` to ``tail`` (both entity span ids)."""
 

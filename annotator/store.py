@@ -1,0 +1,1130 @@
+"""The project file: one SQLite database, reached only through sqlite-utils.
+
+Every write is one method of :class:`Project` and runs inside ``db.atomic()``,
+so it is all or nothing.  The table layout evolves through sqlite-utils
+``Migrations``; the applied migrations are the schema version.
+
+Offsets are Python code points, end-exclusive.  A document's text never
+changes after import, and every span stored satisfies
+``0 <= start < end <= len(text)``: the store refuses anything else, as it
+refuses labels, roles and attribute values that the project's annotation
+schema does not allow.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from .model import (
+    ENTITY,
+    STATUSES,
+    TRIGGER,
+    AnnotatedDocument,
+    Argument,
+    Document,
+    Event,
+    Relation,
+    Span,
+)
+from .schema import Schema
+from .validate import Problem, errors, validate_document
+
+__all__ = [
+    "Project",
+    "StoreError",
+    "SchemaConflict",
+    "Removal",
+    "DocumentSummary",
+    "MIGRATIONS",
+]
+
+
+class StoreError(ValueError):
+    """A write the store refuses: the message says exactly why."""
+
+
+class SchemaConflict(StoreError):
+    """A new schema would make existing annotations invalid."""
+
+    def __init__(self, problems: list[tuple[str, Problem]]):
+        self.problems = problems
+        lines = [f"{doc}: {p.message}" for doc, p in problems[:50]]
+        more = len(problems) - len(lines)
+        if more > 0:
+            lines.append(f"... and {more} more")
+        super().__init__(
+            f"the new schema would make {len(problems)} existing annotation(s) invalid:\n  "
+            + "\n  ".join(lines)
+        )
+
+
+@dataclass
+class DocumentSummary:
+    """One row of the document list."""
+
+    id: str
+    name: str
+    status: str
+    n_annotations: int
+    n_incomplete: int = 0
+
+
+@dataclass
+class Removal:
+    """Everything one delete took out of a document, so that undo can put it back.
+
+    ``arguments`` are ``(event_id, position, Argument)``.
+    """
+
+    doc_id: str
+    spans: list[Span] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    arguments: list[tuple[str, int, Argument]] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    span_seq: dict[str, int] = field(default_factory=dict)
+    event_seq: dict[str, int] = field(default_factory=dict)
+    relation_seq: dict[str, int] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- migrations
+
+MIGRATIONS = Migrations("annotator")
+
+
+@MIGRATIONS()
+def m001_initial(db: Database) -> None:
+    db["project"].create({"key": str, "value": str}, pk="key")
+    db["documents"].create(
+        {
+            "pk": int,
+            "id": str,
+            "name": str,
+            "text": str,
+            "meta": str,
+            "status": str,
+            "checksum": str,
+            "created": str,
+            "updated": str,
+        },
+        pk="pk",
+        not_null={"id", "text", "status"},
+        defaults={"status": "new", "meta": "{}"},
+    )
+    db["documents"].create_index(["id"], unique=True)
+    db["documents"].create_index(["status"])
+    db["spans"].create(
+        {
+            "pk": int,
+            "doc": int,
+            "id": str,
+            "seq": int,
+            "kind": str,
+            "label": str,
+            "start": int,
+            "end": int,
+            "fragments": str,
+            "attributes": str,
+            "note": str,
+            "annotator": str,
+        },
+        pk="pk",
+        foreign_keys=[("doc", "documents", "pk")],
+        not_null={"doc", "id", "kind", "label", "start", "end"},
+    )
+    db["spans"].create_index(["doc", "id"], unique=True)
+    db["spans"].create_index(["doc", "start"])
+    db["events"].create(
+        {
+            "pk": int,
+            "doc": int,
+            "id": str,
+            "seq": int,
+            "type": str,
+            "trigger": int,
+            "attributes": str,
+            "note": str,
+            "annotator": str,
+        },
+        pk="pk",
+        foreign_keys=[("doc", "documents", "pk"), ("trigger", "spans", "pk")],
+        not_null={"doc", "id", "type", "trigger"},
+    )
+    db["events"].create_index(["doc", "id"], unique=True)
+    db["events"].create_index(["trigger"])
+    db["arguments"].create(
+        {
+            "pk": int,
+            "doc": int,
+            "event": int,
+            "position": int,
+            "role": str,
+            "filler_span": int,
+            "filler_event": int,
+            "annotator": str,
+        },
+        pk="pk",
+        foreign_keys=[
+            ("doc", "documents", "pk"),
+            ("event", "events", "pk"),
+            ("filler_span", "spans", "pk"),
+            ("filler_event", "events", "pk"),
+        ],
+        not_null={"doc", "event", "role"},
+    )
+    db["arguments"].create_index(["event", "position"])
+    db["arguments"].create_index(["filler_span"])
+    db["arguments"].create_index(["filler_event"])
+    db["arguments"].create_index(["doc"])
+    db["relations"].create(
+        {
+            "pk": int,
+            "doc": int,
+            "id": str,
+            "seq": int,
+            "type": str,
+            "head": int,
+            "tail": int,
+            "attributes": str,
+            "note": str,
+            "annotator": str,
+        },
+        pk="pk",
+        foreign_keys=[("doc", "documents", "pk"), ("head", "spans", "pk"), ("tail", "spans", "pk")],
+        not_null={"doc", "id", "type", "head", "tail"},
+    )
+    db["relations"].create_index(["doc", "id"], unique=True)
+    db["relations"].create_index(["head"])
+    db["relations"].create_index(["tail"])
+
+
+# --------------------------------------------------------------------------- helpers
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def checksum(text: str) -> str:
+    """SHA-256 of the text as UTF-8, hex."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+_ID_NUM = re.compile(r"^([A-Za-z]+)(\d+)$")
+
+
+def _next_id(prefix: str, taken: Iterable[str]) -> str:
+    n = 0
+    for ident in taken:
+        m = _ID_NUM.match(ident)
+        if m and m.group(1) == prefix:
+            n = max(n, int(m.group(2)))
+    return f"{prefix}{n + 1}"
+
+
+def _span_from_row(r: dict[str, Any] | tuple) -> Span:
+    return Span(
+        id=r["id"],
+        label=r["label"],
+        start=r["start"],
+        end=r["end"],
+        kind=r["kind"],
+        fragments=[tuple(f) for f in json.loads(r["fragments"])] if r["fragments"] else None,
+        attributes=json.loads(r["attributes"]) if r["attributes"] else {},
+        note=r["note"] or "",
+        annotator=r["annotator"] or "",
+    )
+
+
+class Project:
+    """An open project file.
+
+    Use :meth:`open`; close with :meth:`close` or a ``with`` block.
+    """
+
+    def __init__(self, db: Database, path: Path | None):
+        self.db = db
+        self.path = path
+        self._schema: Schema | None = None
+        self.annotator = ""
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def open(cls, path: str | Path, *, create: bool = True, schema: Schema | None = None) -> "Project":
+        """Open (and, if ``create``, create) the project file at ``path``.
+
+        A new project gets ``schema`` or the default news schema.
+        """
+        p = Path(path)
+        if not p.exists() and not create:
+            raise StoreError(f"{p}: no such project file")
+        if p.exists() and p.is_dir():
+            raise StoreError(f"{p}: is a folder, not a project file")
+        try:
+            if p.exists() and p.stat().st_size > 0:
+                with open(p, "rb") as fh:
+                    if fh.read(16) != b"SQLite format 3\x00":
+                        raise StoreError(f"{p}: not an annotator project (not an SQLite file)")
+            db = Database(p)
+            db.execute("PRAGMA busy_timeout = 5000")
+            db.execute("PRAGMA foreign_keys = ON")
+            db.enable_wal()
+            db.execute("PRAGMA synchronous = NORMAL")
+            MIGRATIONS.apply(db)
+        except StoreError:
+            raise
+        except Exception as exc:  # sqlite3.DatabaseError and the like
+            raise StoreError(f"{p}: cannot open project: {exc}") from exc
+        project = cls(db, p)
+        if project._get("schema") is None:
+            s = schema or Schema.default()
+            with db.atomic():
+                project._put("schema", s.source)
+                project._put("schema_name", s.name)
+        return project
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Project":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _get(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM project WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    def _put(self, key: str, value: str) -> None:
+        self.db["project"].upsert({"key": key, "value": value}, pk="key")
+
+    @property
+    def schema_version(self) -> list[str]:
+        """Names of the applied migrations, oldest first."""
+        return [m.name for m in MIGRATIONS.applied(self.db)]
+
+    # ------------------------------------------------------------------ schema
+
+    @property
+    def schema(self) -> Schema:
+        if self._schema is None:
+            self._schema = Schema.from_toml(self._get("schema") or "", "project schema")
+        return self._schema
+
+    def set_schema(self, schema: Schema) -> None:
+        """Replace the annotation schema.
+
+        Refused with :class:`SchemaConflict`, listing every annotation that the
+        new schema would make invalid, when there are any.
+        """
+        problems: list[tuple[str, Problem]] = []
+        for adoc in self.iter_annotated():
+            for p in errors(validate_document(schema, adoc)):
+                problems.append((adoc.document.id, p))
+        if problems:
+            raise SchemaConflict(problems)
+        with self.db.atomic():
+            self._put("schema", schema.source)
+            self._put("schema_name", schema.name)
+        self._schema = schema
+
+    # ------------------------------------------------------------------ documents
+
+    def _doc_pk(self, doc_id: str) -> int:
+        row = self.db.execute("SELECT pk FROM documents WHERE id = ?", [doc_id]).fetchone()
+        if row is None:
+            raise StoreError(f"no document with id {doc_id!r}")
+        return row[0]
+
+    def has_document(self, doc_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM documents WHERE id = ?", [doc_id]).fetchone() is not None
+
+    def document_count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+    def get_document(self, doc_id: str) -> Document:
+        row = self.db.execute(
+            "SELECT id, name, text, meta, status, checksum, created, updated FROM documents WHERE id = ?",
+            [doc_id],
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"no document with id {doc_id!r}")
+        return Document(
+            id=row[0], name=row[1] or row[0], text=row[2], meta=json.loads(row[3] or "{}"),
+            status=row[4], checksum=row[5] or "", created=row[6] or "", updated=row[7] or "",
+        )
+
+    def document_ids(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT id FROM documents ORDER BY pk")]
+
+    def document_summaries(self) -> list[DocumentSummary]:
+        """Every document with its status and number of annotations, in import order."""
+        sql = """
+            SELECT d.id, d.name, d.status,
+                   (SELECT count(*) FROM spans s WHERE s.doc = d.pk AND s.kind = 'entity')
+                 + (SELECT count(*) FROM events e WHERE e.doc = d.pk)
+                 + (SELECT count(*) FROM relations r WHERE r.doc = d.pk)
+            FROM documents d ORDER BY d.pk
+        """
+        return [DocumentSummary(r[0], r[1] or r[0], r[2], r[3]) for r in self.db.execute(sql)]
+
+    def set_status(self, doc_id: str, status: str) -> str:
+        """Set a document's status; returns the previous one."""
+        if status not in STATUSES:
+            raise StoreError(f"unknown status {status!r} (expected one of {', '.join(STATUSES)})")
+        with self.db.atomic():
+            old = self.get_document(doc_id).status
+            self.db.execute(
+                "UPDATE documents SET status = ?, updated = ? WHERE id = ?", [status, _now(), doc_id]
+            )
+        return old
+
+    def _touch(self, doc_pk: int) -> None:
+        self.db.execute(
+            "UPDATE documents SET updated = ?, status = CASE status WHEN 'new' THEN 'in_progress' ELSE status END WHERE pk = ?",
+            [_now(), doc_pk],
+        )
+
+    def delete_document(self, doc_id: str) -> None:
+        with self.db.atomic():
+            pk = self._doc_pk(doc_id)
+            self._delete_doc_rows(pk)
+            self.db.execute("DELETE FROM documents WHERE pk = ?", [pk])
+
+    def _delete_doc_rows(self, pk: int) -> None:
+        for table in ("arguments", "relations", "events", "spans"):
+            self.db.execute(f"DELETE FROM {table} WHERE doc = ?", [pk])
+
+    # ------------------------------------------------------------------ bulk import
+
+    def import_documents(
+        self,
+        docs: Iterable[AnnotatedDocument],
+        *,
+        replace: bool = False,
+        annotator: str | None = None,
+        on_error: Callable[[AnnotatedDocument, str], Exception] | None = None,
+        progress: Callable[[int], None] | None = None,
+        validate: bool = True,
+    ) -> int:
+        """Insert whole documents with their annotations, in one transaction.
+
+        Each document is validated against the schema first; the first error
+        aborts the import and nothing of it is written.  ``on_error(doc, msg)``
+        builds the exception to raise (so callers can name file and line).
+        A document id that already exists is refused unless ``replace``.
+        Returns the number of documents imported.
+        """
+        schema = self.schema
+        make_error = on_error or (lambda d, msg: StoreError(f"document {d.document.id}: {msg}"))
+        bulk = _BulkWriter(self.db)
+        n = 0
+        seen: set[str] = set()
+        existing = set(self.document_ids())
+        with self.db.atomic():
+            for adoc in docs:
+                doc = adoc.document
+                if doc.id in seen:
+                    raise make_error(adoc, f"duplicate document id {doc.id!r}")
+                seen.add(doc.id)
+                if doc.status not in STATUSES:
+                    raise make_error(adoc, f"unknown status {doc.status!r}")
+                if validate:
+                    errs = errors(validate_document(schema, adoc))
+                    if errs:
+                        raise make_error(adoc, errs[0].message)
+                if doc.id in existing:
+                    if not replace:
+                        raise make_error(
+                            adoc, f"document id {doc.id!r} already exists in the project (use --replace to overwrite it)"
+                        )
+                    old = self._doc_pk(doc.id)
+                    self._delete_doc_rows(old)
+                    self.db.execute("DELETE FROM documents WHERE pk = ?", [old])
+                bulk.add(adoc, annotator)
+                n += 1
+                if progress is not None:
+                    progress(n)
+            bulk.flush()
+        return n
+
+    # ------------------------------------------------------------------ reading annotations
+
+    def get_annotated(self, doc_id: str) -> AnnotatedDocument:
+        """One document with all its annotations."""
+        doc = self.get_document(doc_id)
+        pk = self._doc_pk(doc_id)
+        for adoc in self._iter_annotated_sql("WHERE d.pk = ?", [pk], doc_override=doc):
+            return adoc
+        raise StoreError(f"no document with id {doc_id!r}")  # pragma: no cover
+
+    def iter_annotated(self, statuses: Iterable[str] | None = None) -> Iterator[AnnotatedDocument]:
+        """Stream every document with its annotations, in import order.
+
+        Runs five queries in all, each ordered by document, and merges them as
+        it goes, so memory holds one document at a time whatever the project size.
+        """
+        if statuses:
+            sts = list(statuses)
+            for s in sts:
+                if s not in STATUSES:
+                    raise StoreError(f"unknown status {s!r} (expected one of {', '.join(STATUSES)})")
+            where = f"WHERE d.status IN ({','.join('?' * len(sts))})"
+            yield from self._iter_annotated_sql(where, sts)
+        else:
+            yield from self._iter_annotated_sql("", [])
+
+    def _iter_annotated_sql(
+        self, where: str, params: list[Any], doc_override: Document | None = None
+    ) -> Iterator[AnnotatedDocument]:
+        run = self.db.execute
+        dsel = f"SELECT d.pk, d.id, d.name, d.text, d.meta, d.status, d.checksum, d.created, d.updated FROM documents d {where} ORDER BY d.pk"
+        join = f"JOIN documents d ON d.pk = x.doc {where}" if where else ""
+        spans_c = run(
+            f"SELECT x.doc, x.pk, x.id, x.kind, x.label, x.start, x.end, x.fragments, x.attributes, x.note, x.annotator "
+            f"FROM spans x {join} ORDER BY x.doc, x.seq, x.pk", params
+        )
+        events_c = run(
+            f"SELECT x.doc, x.pk, x.id, x.type, x.trigger, x.attributes, x.note, x.annotator "
+            f"FROM events x {join} ORDER BY x.doc, x.seq, x.pk", params
+        )
+        args_c = run(
+            f"SELECT x.doc, x.event, x.role, x.filler_span, x.filler_event, x.annotator "
+            f"FROM arguments x {join} ORDER BY x.doc, x.event, x.position, x.pk", params
+        )
+        rels_c = run(
+            f"SELECT x.doc, x.id, x.type, x.head, x.tail, x.attributes, x.note, x.annotator "
+            f"FROM relations x {join} ORDER BY x.doc, x.seq, x.pk", params
+        )
+        spans_it = _Peek(spans_c)
+        events_it = _Peek(events_c)
+        args_it = _Peek(args_c)
+        rels_it = _Peek(rels_c)
+        loads = json.loads
+        for d in run(dsel, params):
+            dpk = d[0]
+            doc = doc_override or Document(
+                id=d[1], name=d[2] or d[1], text=d[3], meta=loads(d[4] or "{}"), status=d[5],
+                checksum=d[6] or "", created=d[7] or "", updated=d[8] or "",
+            )
+            span_ids: dict[int, str] = {}
+            spans: list[Span] = []
+            for r in spans_it.take(dpk):
+                span_ids[r[1]] = r[2]
+                spans.append(Span(
+                    id=r[2], kind=r[3], label=r[4], start=r[5], end=r[6],
+                    fragments=[tuple(f) for f in loads(r[7])] if r[7] else None,
+                    attributes=loads(r[8]) if r[8] and r[8] != "{}" else {},
+                    note=r[9] or "", annotator=r[10] or "",
+                ))
+            event_rows = list(events_it.take(dpk))
+            event_ids = {r[1]: r[2] for r in event_rows}
+            args_by_event: dict[int, list[Argument]] = {}
+            for r in args_it.take(dpk):
+                ref = span_ids[r[3]] if r[3] is not None else event_ids[r[4]]
+                args_by_event.setdefault(r[1], []).append(Argument(role=r[2], ref=ref, annotator=r[5] or ""))
+            events = [
+                Event(
+                    id=r[2], type=r[3], trigger=span_ids[r[4]],
+                    arguments=args_by_event.get(r[1], []),
+                    attributes=loads(r[5]) if r[5] and r[5] != "{}" else {},
+                    note=r[6] or "", annotator=r[7] or "",
+                )
+                for r in event_rows
+            ]
+            relations = [
+                Relation(
+                    id=r[1], type=r[2], head=span_ids[r[3]], tail=span_ids[r[4]],
+                    attributes=loads(r[5]) if r[5] and r[5] != "{}" else {},
+                    note=r[6] or "", annotator=r[7] or "",
+                )
+                for r in rels_it.take(dpk)
+            ]
+            yield AnnotatedDocument(doc, spans, events, relations)
+
+    def spans_in_range(self, doc_id: str, start: int, end: int) -> list[Span]:
+        """Spans (entities and triggers) of a document that overlap ``[start, end)``."""
+        pk = self._doc_pk(doc_id)
+        rows = self.db.query(
+            'SELECT * FROM spans WHERE doc = ? AND start < ? AND "end" > ? ORDER BY start, "end" DESC',
+            [pk, end, start],
+        )
+        return [_span_from_row(r) for r in rows]
+
+    def annotations_in_range(self, doc_id: str, start: int, end: int) -> AnnotatedDocument:
+        """The spans overlapping ``[start, end)`` and the events and relations that touch them."""
+        adoc = self.get_annotated(doc_id)
+        spans = [s for s in adoc.spans if s.overlaps(start, end)]
+        ids = {s.id for s in spans}
+        events = [e for e in adoc.events if e.trigger in ids or any(a.ref in ids for a in e.arguments)]
+        rels = [r for r in adoc.relations if r.head in ids or r.tail in ids]
+        return AnnotatedDocument(adoc.document, spans, events, rels)
+
+    # ------------------------------------------------------------------ statistics
+
+    def counts_by_status(self) -> dict[str, int]:
+        counts = {s: 0 for s in STATUSES}
+        for status, n in self.db.execute("SELECT status, count(*) FROM documents GROUP BY status"):
+            counts[status] = n
+        return counts
+
+    def counts_by_label(self, doc_id: str | None = None) -> dict[str, int]:
+        """Entities by label, events by type and relations by type."""
+        where, params = ("WHERE doc = ?", [self._doc_pk(doc_id)]) if doc_id else ("", [])
+        counts: dict[str, int] = {}
+        conj = "AND" if where else "WHERE"
+        for label, n in self.db.execute(
+            f"SELECT label, count(*) FROM spans {where} {conj} kind = 'entity' GROUP BY label ORDER BY label", params
+        ):
+            counts[label] = n
+        for table, col in (("events", "type"), ("relations", "type")):
+            for label, n in self.db.execute(
+                f"SELECT {col}, count(*) FROM {table} {where} GROUP BY {col} ORDER BY {col}", params
+            ):
+                counts[label] = counts.get(label, 0) + n
+        return counts
+
+    def problems(self, doc_id: str) -> list[Problem]:
+        """Validation problems of one document (errors and incomplete events)."""
+        return validate_document(self.schema, self.get_annotated(doc_id))
+
+    # ------------------------------------------------------------------ single writes
+
+    def _ann_row(self, table: str, doc_pk: int, ann_id: str) -> dict[str, Any]:
+        rows = list(self.db.query(f"SELECT * FROM {table} WHERE doc = ? AND id = ?", [doc_pk, ann_id]))
+        if not rows:
+            kind = {"spans": "span", "events": "event", "relations": "relation"}[table]
+            raise StoreError(f"no {kind} {ann_id!r} in this document")
+        return rows[0]
+
+    def _taken_ids(self, doc_pk: int) -> list[str]:
+        out: list[str] = []
+        for table in ("spans", "events", "relations"):
+            out.extend(r[0] for r in self.db.execute(f"SELECT id FROM {table} WHERE doc = ?", [doc_pk]))
+        return out
+
+    def new_id(self, doc_id: str, prefix: str) -> str:
+        """A fresh annotation id (``T``, ``E`` or ``R`` followed by a number)."""
+        return _next_id(prefix, self._taken_ids(self._doc_pk(doc_id)))
+
+    def _check_span(self, text: str, span: Span) -> None:
+        n = len(text)
+        if not (isinstance(span.start, int) and isinstance(span.end, int) and 0 <= span.start < span.end <= n):
+            raise StoreError(f"span {span.id}: offsets {span.start}-{span.end} outside the text (length {n})")
+        if span.fragments:
+            prev = span.start
+            for s, e in span.fragments:
+                if not (prev <= s < e <= span.end):
+                    raise StoreError(f"span {span.id}: fragment {s}-{e} does not fit {span.start}-{span.end}")
+                prev = e
+        kind = self.schema.label_kind(span.label)
+        if span.kind == ENTITY and kind != "entity":
+            raise StoreError(f"span {span.id}: unknown entity type {span.label!r}")
+        if span.kind == TRIGGER and kind != "trigger":
+            raise StoreError(f"span {span.id}: unknown event type {span.label!r}")
+        self._check_attributes(span.label, span.attributes, f"span {span.id}")
+
+    def _check_attributes(self, type_name: str, attributes: dict[str, Any], what: str) -> None:
+        allowed = {a.name: a for a in self.schema.attributes_for(type_name)}
+        for name, value in attributes.items():
+            a = allowed.get(name)
+            if a is None:
+                raise StoreError(f"{what}: attribute {name!r} is not defined for {type_name}")
+            if a.values:
+                if value not in a.values:
+                    raise StoreError(
+                        f"{what}: attribute {name} does not allow {value!r} (allowed: {', '.join(a.values)})"
+                    )
+            elif not isinstance(value, bool):
+                raise StoreError(f"{what}: attribute {name} is a flag and takes true or false, not {value!r}")
+
+    def _check_in_doc(self, doc_id: str, mutate: Callable[[AnnotatedDocument], None]) -> None:
+        """Validate a document as it would be after ``mutate``: refuse new errors."""
+        adoc = self.get_annotated(doc_id)
+        before = {p.message for p in errors(validate_document(self.schema, adoc))}
+        mutate(adoc)
+        for p in errors(validate_document(self.schema, adoc)):
+            if p.message not in before:
+                raise StoreError(p.message)
+
+    def _insert_span(self, doc_pk: int, span: Span, seq: int | None = None) -> int:
+        if seq is None:
+            seq = (self.db.execute("SELECT max(seq) FROM spans WHERE doc = ?", [doc_pk]).fetchone()[0] or 0) + 1
+        return self.db["spans"].insert(
+            {
+                "doc": doc_pk, "id": span.id, "seq": seq, "kind": span.kind, "label": span.label,
+                "start": span.start, "end": span.end,
+                "fragments": _dumps([list(f) for f in span.fragments]) if span.fragments else None,
+                "attributes": _dumps(span.attributes), "note": span.note,
+                "annotator": span.annotator or self.annotator,
+            }
+        ).last_pk
+
+    def add_span(self, doc_id: str, span: Span) -> Span:
+        """Store a new entity or trigger span.  An empty ``span.id`` gets a fresh one."""
+        with self.db.atomic():
+            doc = self.get_document(doc_id)
+            pk = self._doc_pk(doc_id)
+            if not span.id:
+                span = replace(span, id=_next_id("T", self._taken_ids(pk)))
+            elif span.id in self._taken_ids(pk):
+                raise StoreError(f"span id {span.id!r} is already used in document {doc_id}")
+            if not span.annotator:
+                span = replace(span, annotator=self.annotator)
+            self._check_span(doc.text, span)
+            self._insert_span(pk, span)
+            self._touch(pk)
+        return span
+
+    def update_span(self, doc_id: str, span_id: str, **changes: Any) -> Span:
+        """Change a span's label, offsets, fragments, attributes or note.
+
+        Returns the span as it was before, for undo.  A label change must keep
+        the span valid for every event and relation it takes part in.
+        """
+        allowed = {"label", "start", "end", "fragments", "attributes", "note"}
+        bad = set(changes) - allowed
+        if bad:
+            raise StoreError(f"cannot change {', '.join(sorted(bad))} of a span")
+        with self.db.atomic():
+            doc = self.get_document(doc_id)
+            pk = self._doc_pk(doc_id)
+            row = self._ann_row("spans", pk, span_id)
+            old = _span_from_row(row)
+            new = replace(old, **changes)
+            if ("start" in changes or "end" in changes) and "fragments" not in changes:
+                new.fragments = None
+            self._check_span(doc.text, new)
+
+            def mutate(adoc: AnnotatedDocument) -> None:
+                for i, s in enumerate(adoc.spans):
+                    if s.id == span_id:
+                        adoc.spans[i] = new
+                for e in adoc.events:
+                    if e.trigger == span_id and new.kind == TRIGGER:
+                        e.type = new.label
+
+            self._check_in_doc(doc_id, mutate)
+            self.db["spans"].update(row["pk"], {
+                "label": new.label, "start": new.start, "end": new.end,
+                "fragments": _dumps([list(f) for f in new.fragments]) if new.fragments else None,
+                "attributes": _dumps(new.attributes), "note": new.note,
+            })
+            if new.kind == TRIGGER and new.label != old.label:
+                self.db.execute("UPDATE events SET type = ? WHERE trigger = ?", [new.label, row["pk"]])
+            self._touch(pk)
+        return old
+
+    def add_event(self, doc_id: str, event: Event, trigger: Span | None = None) -> Event:
+        """Store an event; with ``trigger``, create its trigger span too (one transaction).
+
+        An empty ``event.id`` gets a fresh one.  Arguments given on the event are stored too.
+        """
+        with self.db.atomic():
+            doc = self.get_document(doc_id)
+            pk = self._doc_pk(doc_id)
+            if trigger is not None:
+                trigger = replace(trigger, kind=TRIGGER, label=event.type)
+                trigger = self.add_span(doc_id, trigger)
+                event = replace(event, trigger=trigger.id)
+            if not event.id:
+                event = replace(event, id=_next_id("E", self._taken_ids(pk)))
+            elif event.id in self._taken_ids(pk):
+                raise StoreError(f"event id {event.id!r} is already used in document {doc_id}")
+            if not event.annotator:
+                event = replace(event, annotator=self.annotator)
+            if self.schema.label_kind(event.type) != "trigger":
+                raise StoreError(f"event {event.id}: unknown event type {event.type!r}")
+            trow = self._ann_row("spans", pk, event.trigger)
+            if trow["kind"] != TRIGGER:
+                raise StoreError(f"event {event.id}: {event.trigger} is not a trigger span")
+            self._check_attributes(event.type, event.attributes, f"event {event.id}")
+            ev = event
+
+            def mutate(adoc: AnnotatedDocument) -> None:
+                adoc.events.append(ev)
+
+            self._check_in_doc(doc_id, mutate)
+            self._insert_event(pk, event)
+            self._touch(pk)
+        del doc
+        return event
+
+    def _insert_event(self, doc_pk: int, event: Event, seq: int | None = None) -> int:
+        if seq is None:
+            seq = (self.db.execute("SELECT max(seq) FROM events WHERE doc = ?", [doc_pk]).fetchone()[0] or 0) + 1
+        tpk = self._ann_row("spans", doc_pk, event.trigger)["pk"]
+        epk = self.db["events"].insert({
+            "doc": doc_pk, "id": event.id, "seq": seq, "type": event.type, "trigger": tpk,
+            "attributes": _dumps(event.attributes), "note": event.note,
+            "annotator": event.annotator or self.annotator,
+        }).last_pk
+        for i, a in enumerate(event.arguments):
+            self._insert_argument(doc_pk, epk, i, a)
+        return epk
+
+    def _filler_pks(self, doc_pk: int, ref: str) -> tuple[int | None, int | None]:
+        row = self.db.execute("SELECT pk FROM spans WHERE doc = ? AND id = ?", [doc_pk, ref]).fetchone()
+        if row:
+            return row[0], None
+        row = self.db.execute("SELECT pk FROM events WHERE doc = ? AND id = ?", [doc_pk, ref]).fetchone()
+        if row:
+            return None, row[0]
+        raise StoreError(f"no entity or event {ref!r} in this document")
+
+    def _insert_argument(self, doc_pk: int, event_pk: int, position: int, a: Argument) -> None:
+        fs, fe = self._filler_pks(doc_pk, a.ref)
+        self.db["arguments"].insert({
+            "doc": doc_pk, "event": event_pk, "position": position, "role": a.role,
+            "filler_span": fs, "filler_event": fe, "annotator": a.annotator or self.annotator,
+        })
+
+    def add_argument(self, doc_id: str, event_id: str, argument: Argument, position: int | None = None) -> int:
+        """Attach a filler to an event under a role; returns its position among the event's arguments.
+
+        Refused when the event type has no such role, when the filler's type is
+        not allowed for it, or when the role is already filled as often as its
+        cardinality allows.
+        """
+        with self.db.atomic():
+            pk = self._doc_pk(doc_id)
+            erow = self._ann_row("events", pk, event_id)
+            if not argument.annotator:
+                argument = replace(argument, annotator=self.annotator)
+            count = self.db.execute("SELECT count(*) FROM arguments WHERE event = ?", [erow["pk"]]).fetchone()[0]
+            pos = count if position is None else max(0, min(position, count))
+            arg = argument
+
+            def mutate(adoc: AnnotatedDocument) -> None:
+                for e in adoc.events:
+                    if e.id == event_id:
+                        e.arguments.insert(pos, arg)
+
+            self._check_in_doc(doc_id, mutate)
+            self.db.execute(
+                "UPDATE arguments SET position = position + 1 WHERE event = ? AND position >= ?", [erow["pk"], pos]
+            )
+            self._insert_argument(pk, erow["pk"], pos, argument)
+            self._touch(pk)
+        return pos
+
+    def remove_argument(self, doc_id: str, event_id: str, position: int) -> Argument:
+        """Remove the argument at ``position`` of an event; returns it, for undo."""
+        with self.db.atomic():
+            pk = self._doc_pk(doc_id)
+            erow = self._ann_row("events", pk, event_id)
+            adoc = self.get_annotated(doc_id)
+            ev = adoc.event_by_id()[event_id]
+            if not 0 <= position < len(ev.arguments):
+                raise StoreError(f"event {event_id} has no argument at position {position}")
+            arg = ev.arguments[position]
+            self.db.execute("DELETE FROM arguments WHERE event = ? AND position = ?", [erow["pk"], position])
+            self.db.execute(
+                "UPDATE arguments SET position = position - 1 WHERE event = ? AND position > ?", [erow["pk"], position]
+            )
+            self._touch(pk)
+        return arg
+
+    def update_event(self, doc_id: str, event_id: str, **changes: Any) -> Event:
+        """Change an event's type, attributes or note.  Returns the event as it was."""
+        allowed = {"type", "attributes", "note"}
+        bad = set(changes) - allowed
+        if bad:
+            raise StoreError(f"cannot change {', '.join(sorted(bad))} of an event")
+        with self.db.atomic():
+            pk = self._doc_pk(doc_id)
+            row = self._ann_row("events", pk, event_id)
+            adoc = self.get_annotated(doc_id)
+            old = adoc.event_by_id()[event_id]
+            new = replace(old, **changes)
+            if self.schema.label_kind(new.type) != "trigger":
+                raise StoreError(f"event {event_id}: unknown event type {new.type!r}")
+            self._check_attributes(new.type, new.attributes, f"event {event_id}")
+
+            def mutate(a: AnnotatedDocument) -> None:
+                for i, e in enumerate(a.events):
+                    if e.id == event_id:
+                        a.events[i] = new
+                for s in a.spans:
+                    if s.id == new.trigger:
+                        s.label = new.type
+
+            self._check_in_doc(doc_id, mutate)
+            self.db["events"].update(row["pk"], {
+                "type": new.type, "attributes": _dumps(new.attributes), "note": new.note,
+            })
+            if new.type != old.type:
+                self.db.execute("UPDATE spans SET label = ? WHERE pk = ?", [new.type, row["trigger"]])
+            self._touch(pk)
+        return old
+
+    def add_relation(self, doc_id: str, relation: Relation) -> Relation:
+        """Store a relation between two entity spans.  An empty id gets a fresh one."""
+        with self.db.atomic():
+            pk = self._doc_pk(doc_id)
+            if not relation.id:
+                relation = replace(relation, id=_next_id("R", self._taken_ids(pk)))
+            elif relation.id in self._taken_ids(pk):
+                raise StoreError(f"relation id {relation.id!r} is already used in document {doc_id}")
+            if not relation.annotator:
+                relation = replace(relation, annotator=self.annotator)
+            rel = relation
+
+            def mutate(a: AnnotatedDocument) -> None:
+                a.relations.append(rel)
+
+            self._check_in_doc(doc_id, mutate)
+            self._insert_relation(pk, relation)
+            self._touch(pk)
+        return relation
+
+    def _insert_relation(self, doc_pk: int, r: Relation, seq: int | None = None) -> None:
+        if seq is None:
+            seq = (self.db.execute("SELECT max(seq) FROM relations WHERE doc = ?", [doc_pk]).fetchone()[0] or 0) + 1
+        head = self._ann_row("spans", doc_pk, r.head)["pk"]
+        tail = self._ann_row("spans", doc_pk, r.tail)["pk"]
+        self.db["relations"].insert({
+            "doc": doc_pk, "id": r.id, "seq": seq, "type": r.type, "head": head, "tail": tail,
+            "attributes": _dumps(r.attributes), "note": r.note, "annotator": r.annotator or self.annotator,
+        })
+
+    def update_relation(self, doc_id: str, relation_id: str, **changes: Any) -> Relation:
+        """Change a relation's type, attributes or note.  Returns it as it was."""
+        allowed = {"type", "attributes", "note"}
+        bad = set(changes) - allowed
+        if bad:
+            raise StoreError(f"cannot change {', '.join(sorted(bad))} of a relation")
+        with self.db.atomic():
+            pk = self._doc_pk(doc_id)
+            row = self._ann_row("relations", pk, relation_id)
+            adoc = self.get_annotated(doc_id)
+            old = next(r for r in adoc.relations if r.id == relation_id)
+            new = replace(old, **changes)
+
+            def mutate(a: AnnotatedDocument) -> None:
+                a.relations[:] = [new if r.id == relation_id else r for r in a.relations]
+
+            self._check_in_doc(doc_id, mutate)
+            self.db["relations"].update(row["pk"], {
+                "type": new.type, "attributes": _dumps(new.attributes), "note": new.note,
+            })
+            self._touch(pk)
+        return old
+
+    # ------------------------------------------------------------------ deletes with cascade
+
+    def remove(self, doc_id: str, ann_id: str) -> Removal:
+        """Delete a span, event or relation and everything that depends on it.
+
+        Deleting an entity removes the arguments it fills and its relations.
+        Deleting an event (or its trigger span) removes its arguments, the
+        arguments where it fills another event's role, and its trigger span
+        when no other event uses it.  All in one transaction; the returned
+        :class:`Removal` lets :meth:`restore` put everything back.
+        """
+        with self.db.atomic():
+            pk = self._doc_pk(doc_id)
+            adoc = self.get_annotated(doc_id)
+            spans = adoc.span_by_id()
+            events = adoc.event_by_id()
+            rels = {r.id: r for r in adoc.relations}
+            gone_spans: set[str] = set()
+            gone_events: set[str] = set()
+            gone_rels: set[str] = set()
+            if ann_id in spans:
+                gone_spans.add(ann_id)
+                if spans[ann_id].kind == TRIGGER:
+                    gone_events.update(e.id for e in adoc.events if e.trigger == ann_id)
+            elif ann_id in events:
+                gone_events.add(ann_id)
+                trig = events[ann_id].trigger
+                if not any(e.trigger == trig and e.id != ann_id for e in adoc.events):
+                    gone_spans.add(trig)
+            elif ann_id in rels:
+                gone_rels.add(ann_id)
+            else:
+                raise StoreError(f"no annotation {ann_id!r} in document {doc_id}")
+            removal = Removal(doc_id)
+            removal.span_seq = self._seqs("spans", pk)
+            removal.event_seq = self._seqs("events", pk)
+            removal.relation_seq = self._seqs("relations", pk)
+            gone = gone_spans | gone_events
+            for e in adoc.events:
+                if e.id in gone_events:
+                    continue
+                for i, a in enumerate(e.arguments):
+                    if a.ref in gone:
+                        removal.arguments.append((e.id, i, a))
+            for r in adoc.relations:
+                if r.head in gone_spans or r.tail in gone_spans:
+                    gone_rels.add(r.id)
+            removal.spans = [s for s in adoc.spans if s.id in gone_spans]
+            removal.events = [e for e in adoc.events if e.id in gone_events]
+            removal.relations = [r for r in adoc.relations if r.id in gone_rels]
+            # delete dependents first so foreign keys hold at every step
+            for ev_id, pos, _a in sorted(removal.arguments, key=lambda t: (t[0], -t[1])):
+                epk = self._ann_row("events", pk, ev_id)["pk"]
+                self.db.execute("DELETE FROM arguments WHERE event = ? AND position = ?", [epk, pos])
+                self.db.execute(
+                    "UPDATE arguments SET position = position - 1 WHERE event = ? AND position > ?", [epk, pos]
+                )
+            for r in removal.relations:
+                self.db.execute("DELETE FROM relations WHERE doc = ? AND id = ?", [pk, r.id])
+            for e in removal.events:
+                epk = self._ann_row("events", pk, e.id)["pk"]
+                self.db.execute("DELETE FROM arguments WHERE event = ?", [epk])
+            for e in removal.events:
+                self.db.execute("DELETE FROM events WHERE doc = ? AND id = ?", [pk, e.id])
+            for s in removal.spans:
+                self.db.execute("DELETE FROM spans WHERE doc = ? AND id = ?", [pk, s.id])
+            self._touch(pk)
+        return removal
+
+    def _seqs(self, table: str, doc_pk: int) -> dict[str, int]:
+        return {r[0]: r[1] for r in self.db.execute(f"SELECT id, seq FROM {table} WHERE doc = ?", [doc_pk])}
+
+    def restore(self, removal: Removal) -> None:
+        """Put back everything a :meth:`remove` took out, in its places (undo)."""
+        with self.db.atomic():
+            pk = self._doc_pk(removal.doc_id)
+            for s in removal.spans:
+                self._insert_span(pk, s, removal.span_seq.get(s.id))
+            # events may fill each other's roles: insert them bare, then their arguments
+            for e in removal.events:
+                self._insert_event(pk, replace(e, arguments=[]), removal.event_seq.get(e.id))
+            for e in removal.events:
+                epk = self._ann_row("events", pk, e.id)["pk"]
+                for i, a in enumerate(e.arguments):
+                    self._insert_argument(pk, epk, i, a)
+            for ev_id, pos, a in sorted(removal.arguments, key=lambda t: (t[0], t[1])):
+                epk = self._ann_row("events", pk, ev_id)["pk"]
+                self.db.execute(
+                    "UPDATE arguments SET position = position + 1 WHERE event = ? AND position >= ?", [epk, pos]
+                )
+                self._insert_argument(pk, epk, pos, a)
+            for r in removal.relations:
+                self._insert_relation(pk, r, removal.relation_seq.get(r.id))
+            self._touch(pk)
+
+
+class _Peek:
+    """Takes, from a cursor ordered by document pk, the rows of one document at a time."""
+
+    __slots__ = ("_it", "_row")
+
+    def __init__(self, cursor: Iterable[tuple]):
+        self._it = iter(cursor)
+        self._row: tuple | None = next(self._it, None)
+
+    def take(self, doc_pk: int) -> Iterator[tuple]:
+        while self._row is not None and self._row[0] < doc_pk:
+            self._row = next(self._it, None)
+        while self._row is not None and self._row[0] == doc_pk:
+            yield self._row
+            self._row = next(self._it, None)
+
+
+class _BulkWriter:
+    """Inserts many documents fast: pks assigned here, rows sent in batches."""
+
+    BATCH = 5000
+
+    def __init__(self, db: Database):
+        self.db = db
+        self.next = {
+            t: (db.execute(f"SELECT coalesce(max(pk), 0) FROM {t}").fetchone()[0] + 1)
+            for t in ("documents", "spans", "events", "arguments", "relations")
+        }
+        self.rows: dict[str, list[tuple]] = {t: [] for t in self.next}
+        self.now = _now()
+
+    COLUMNS = {
+        "documents": ("pk", "id", "name", "text", "meta", "status", "checksum", "created", "updated"),
+        "spans": ("pk", "doc", "id", "seq", "kind", "label", "start", "end", "fragments", "attributes", "note", "annotator"),
+        "events": ("pk", "doc", "id", "seq", "type", "trigger", "attributes", "note", "annotator"),
+        "arguments": ("pk", "doc", "event", "position", "role", "filler_span", "filler_event", "annotator"),
+        "relations": ("pk", "doc", "id", "seq", "type", "head", "tail", "attributes", "note", "annotator"),
+    }
+
+    def add(self, adoc: AnnotatedDocument, annotator: str | None) -> None:
+        d = adoc.document
+        who = annotator or ""
+        nxt = self.next
+        dpk = nxt["documents"]
+        self.rows["documents"].append((
+            dpk, d.id, d.name or d.id, d.text, _dumps(d.meta), d.status, checksum(d.text),
+            d.created or self.now, d.updated or self.now,
+        ))
+        span_pk: dict[str, int] = {}
+        srows = self.rows["spans"]
+        spk = nxt["spans"]
+        for seq, s in enumerate(adoc.spans, 1):
+            span_pk[s.id] = spk
+            srows.append((
+                spk, dpk, s.id, seq, s.kind, s.label, s.start, s.end,
+                _dumps([list(f) for f in s.fragments]) if s.fragments else None,
+                _dumps(s.attributes) if s.attributes else "{}", s.note, s.annotator or who,
+            ))
+            spk += 1
+        epk0 = nxt["events"]
+        event_pk = {e.id: epk0 + i for i, e in enumerate(adoc.events)}
+        erows = self.rows["events"]
+        arows = self.rows["arguments"]
+        apk = nxt["arguments"]
+        for seq, e in enumerate(adoc.events, 1):
+            epk = event_pk[e.id]
+            erows.append((
+                epk, dpk, e.id, seq, e.type, span_pk[e.trigger],
+                _dumps(e.attributes) if e.attributes else "{}", e.note, e.annotator or who,
+            ))
+            for pos, a in enumerate(e.arguments):
+                fs = span_pk.get(a.ref)
+                arows.append((apk, dpk, epk, pos, a.role, fs, event_pk.get(a.ref) if fs is None else None,
+                              a.annotator or who))
+                apk += 1
+        rrows = self.rows["relations"]
+        rpk = nxt["relations"]
+        for seq, r in enumerate(adoc.relations, 1):
+            rrows.append((
+                rpk, dpk, r.id, seq, r.type, span_pk[r.head], span_pk[r.tail],
+                _dumps(r.attributes) if r.attributes else "{}", r.note, r.annotator or who,
+            ))
+            rpk += 1
+        nxt["documents"] = dpk + 1
+        nxt["spans"] = spk
+        nxt["events"] = epk0 + len(adoc.events)
+        nxt["arguments"] = apk
+        nxt["relations"] = rpk
+        if len(srows) >= self.BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        # Parents before children, for the foreign keys.  This is the one place
+        # that bypasses Table.insert_all: sqlite-utils has no executemany, and
+        # insert_all re-inspects every value (jsonify_if_needed), which took
+        # three quarters of an import's time.  The rows here are already
+        # serialised tuples in column order, and the caller holds db.atomic().
+        assert self.db.conn.in_transaction, "bulk writes run inside db.atomic()"
+        for table in ("documents", "spans", "events", "arguments", "relations"):
+            rows = self.rows[table]
+            if not rows:
+                continue
+            cols = self.COLUMNS[table]
+            sql = 'INSERT INTO {} ({}) VALUES ({})'.format(
+                table, ", ".join(f'"{c}"' for c in cols), ", ".join("?" * len(cols))
+            )
+            self.db.conn.executemany(sql, rows)
+            rows.clear()
