@@ -1,0 +1,237 @@
+"""The command line: ``annotator [PROJECT]`` opens the GUI; subcommands work headless.
+
+A thin layer over :mod:`annotator.store` and :mod:`annotator.importer`.  Bad
+input ends in one line on stderr, ``error: FILE:LINE: what is wrong``, a
+non-zero exit code, no traceback, and an unchanged project.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import TextIO
+
+from .formats.errors import FormatError
+from .importer import EXPORT_FORMATS, IMPORT_FORMATS, export_jsonl, export_to_path, import_paths
+from .model import STATUSES
+from .schema import Schema, SchemaError
+from .store import Project, StoreError
+
+COMMANDS = ("import", "export", "stats", "schema", "gui")
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """An error to print as one line, without a traceback."""
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+class _TtyProgress:
+    """Progress on stderr, only when stderr is a terminal; at most ten updates a second."""
+
+    def __init__(self, label: str, stream: TextIO | None = None):
+        self.stream = stream or sys.stderr
+        self.enabled = self.stream.isatty()
+        self.label = label
+        self.last = 0.0
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self.last < 0.1 and done != total:
+            return
+        self.last = now
+        if total:
+            pct = min(100, done * 100 // total)
+            self.stream.write(f"\r{self.label}: {done:,} of {total:,} lines ({pct}%)")
+        else:
+            self.stream.write(f"\r{self.label}: {done:,}")
+        self.stream.flush()
+        self.shown = True
+
+    def finish(self) -> None:
+        if self.shown:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def _open_existing(path: str) -> Project:
+    if not Path(path).exists():
+        raise CliError(f"{path}: no such project file")
+    return Project.open(path, create=False)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    progress = _TtyProgress("importing")
+    with Project.open(args.project) as project:
+        try:
+            n = import_paths(
+                project, args.paths, fmt=args.format, annotator=args.annotator,
+                replace=args.replace, progress=progress if progress.enabled else None,
+            )
+        finally:
+            progress.finish()
+        incomplete = sum(1 for _ in _incomplete(project))
+    print(f"imported {n} document{'s' if n != 1 else ''} into {args.project}", file=sys.stderr)
+    if incomplete:
+        print(f"warning: {incomplete} event(s) lack a required role; `annotator stats` lists them", file=sys.stderr)
+    return EXIT_OK
+
+
+def _incomplete(project: Project):
+    from .validate import validate_document
+
+    schema = project.schema
+    for adoc in project.iter_annotated():
+        for p in validate_document(schema, adoc):
+            if p.severity == "incomplete":
+                yield adoc.document.id, p
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    statuses = None
+    if args.status:
+        statuses = [s.strip() for s in args.status.split(",") if s.strip()]
+        bad = [s for s in statuses if s not in STATUSES]
+        if bad:
+            raise CliError(f"unknown status {bad[0]!r} (expected one of {', '.join(STATUSES)})")
+    with _open_existing(args.project) as project:
+        if args.output:
+            progress = _TtyProgress("exporting")
+            try:
+                n = export_to_path(project, args.output, args.format, statuses=statuses,
+                                   progress=progress if progress.enabled else None)
+            finally:
+                progress.finish()
+            print(f"exported {n} document{'s' if n != 1 else ''} to {args.output}", file=sys.stderr)
+        else:
+            out = open(sys.stdout.fileno(), "w", encoding="utf-8", newline="\n", closefd=False)
+            with out:
+                export_jsonl(project, out, statuses=statuses)
+    return EXIT_OK
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    with _open_existing(args.project) as project:
+        by_status = project.counts_by_status()
+        total = sum(by_status.values())
+        print(f"documents: {total}")
+        for status in STATUSES:
+            print(f"  {status:<12} {by_status[status]:>8}")
+        schema = project.schema
+        counts = project.counts_by_label()
+        groups = (
+            ("entities", schema.entity_types),
+            ("events", schema.event_types),
+            ("relations", schema.relation_types),
+        )
+        for title, types in groups:
+            rows = [(name, counts[name]) for name in types if counts.get(name)]
+            print(f"{title}: {sum(n for _, n in rows)}")
+            for name, n in rows:
+                print(f"  {name:<32} {n:>8}")
+        unknown = sorted(set(counts) - set(schema.entity_types) - set(schema.event_types) - set(schema.relation_types))
+        for name in unknown:
+            print(f"  {name:<32} {counts[name]:>8}  (not in the schema)")
+        incomplete = list(_incomplete(project))
+        print(f"incomplete events: {len(incomplete)}")
+        for doc_id, p in incomplete[:20]:
+            print(f"  {doc_id}: {p.message}")
+        if len(incomplete) > 20:
+            print(f"  ... and {len(incomplete) - 20} more")
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    with _open_existing(args.project) as project:
+        if args.set:
+            new = Schema.load(args.set)
+            project.set_schema(new)
+            print(f"schema of {args.project} set from {args.set}", file=sys.stderr)
+        else:
+            sys.stdout.write(project.schema.source)
+            if not project.schema.source.endswith("\n"):
+                sys.stdout.write("\n")
+    return EXIT_OK
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from .demo import ensure_demo
+
+    project = args.project or str(ensure_demo())
+    try:
+        from .qt.app import run_gui
+    except ImportError as exc:  # the GUI issue has not landed, or Qt is missing
+        raise CliError(f"the GUI is not available yet ({exc}); use the import, export, stats and schema commands")
+    return run_gui(project)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="annotator",
+        description="Annotate entities, events and relations in text. "
+        "With no command, opens the GUI on PROJECT (or on the demo project).",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    g = sub.add_parser("gui", help="open the annotation window (the default)")
+    g.add_argument("project", nargs="?", help="project file (default: the demo project)")
+    g.set_defaults(func=cmd_gui)
+
+    i = sub.add_parser("import", help="import documents into a project (created if missing)")
+    i.add_argument("project", help="project file")
+    i.add_argument("paths", nargs="+", metavar="PATH", help=".jsonl/.txt files or folders of .txt files")
+    i.add_argument("--format", choices=IMPORT_FORMATS, default="auto")
+    i.add_argument("--annotator", metavar="NAME", help="annotator name recorded on imported annotations")
+    i.add_argument("--replace", action="store_true", help="replace documents whose id already exists")
+    i.set_defaults(func=cmd_import)
+
+    e = sub.add_parser("export", help="export annotations (to stdout without -o)")
+    e.add_argument("project", help="project file")
+    e.add_argument("-o", "--output", metavar="PATH", help="write here instead of stdout")
+    e.add_argument("--format", choices=EXPORT_FORMATS, default="jsonl")
+    e.add_argument("--status", metavar="STATUS,...", help=f"only documents with these statuses ({','.join(STATUSES)})")
+    e.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("stats", help="documents by status and annotations by label")
+    s.add_argument("project", help="project file")
+    s.set_defaults(func=cmd_stats)
+
+    sc = sub.add_parser("schema", help="show or replace the annotation schema")
+    sc.add_argument("project", help="project file")
+    sc.add_argument("--set", metavar="FILE.toml", help="replace the schema (refused if annotations would become invalid)")
+    sc.set_defaults(func=cmd_schema)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help")):
+        argv = ["gui", *argv]
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except (FormatError, StoreError, SchemaError, CliError) as exc:
+        return _fail(str(exc))
+    except BrokenPipeError:  # pragma: no cover - e.g. `annotator export p | head`
+        return EXIT_OK
+    except OSError as exc:
+        name = getattr(exc, "filename", None)
+        return _fail(f"{name}: {exc.strerror}" if name and exc.strerror else str(exc))
+    except KeyboardInterrupt:
+        return _fail("interrupted; the project is unchanged by the interrupted operation")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
