@@ -221,16 +221,8 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-_ID_NUM = re.compile(r"^([A-Za-z]+)(\d+)$")
 
 
-def _next_id(prefix: str, taken: Iterable[str]) -> str:
-    n = 0
-    for ident in taken:
-        m = _ID_NUM.match(ident)
-        if m and m.group(1) == prefix:
-            n = max(n, int(m.group(2)))
-    return f"{prefix}{n + 1}"
 
 
 def _span_from_row(r: dict[str, Any] | tuple) -> Span:
@@ -258,6 +250,8 @@ class Project:
         self.path = path
         self._schema: Schema | None = None
         self.annotator = ""
+        self._pk_cache: dict[str, int] = {}
+        self._text_cache: dict[int, str] = {}
 
     # ------------------------------------------------------------------ opening
 
@@ -344,10 +338,28 @@ class Project:
     # ------------------------------------------------------------------ documents
 
     def _doc_pk(self, doc_id: str) -> int:
+        pk = self._pk_cache.get(doc_id)
+        if pk is not None:
+            return pk
         row = self.db.execute("SELECT pk FROM documents WHERE id = ?", [doc_id]).fetchone()
         if row is None:
             raise StoreError(f"no document with id {doc_id!r}")
+        self._pk_cache[doc_id] = row[0]
         return row[0]
+
+    def _text(self, doc_pk: int) -> str:
+        """A document's text; cached, since it never changes after import."""
+        text = self._text_cache.get(doc_pk)
+        if text is None:
+            text = self.db.execute("SELECT text FROM documents WHERE pk = ?", [doc_pk]).fetchone()[0]
+            if len(self._text_cache) >= 8:
+                self._text_cache.pop(next(iter(self._text_cache)))
+            self._text_cache[doc_pk] = text
+        return text
+
+    def _forget_documents(self) -> None:
+        self._pk_cache.clear()
+        self._text_cache.clear()
 
     def has_document(self, doc_id: str) -> bool:
         return self.db.execute("SELECT 1 FROM documents WHERE id = ?", [doc_id]).fetchone() is not None
@@ -403,6 +415,7 @@ class Project:
             pk = self._doc_pk(doc_id)
             self._delete_doc_rows(pk)
             self.db.execute("DELETE FROM documents WHERE pk = ?", [pk])
+        self._forget_documents()
 
     def _delete_doc_rows(self, pk: int) -> None:
         for table in ("arguments", "relations", "events", "spans"):
@@ -434,6 +447,7 @@ class Project:
         n = 0
         seen: set[str] = set()
         existing = set(self.document_ids())
+        self._forget_documents()
         with self.db.atomic():
             for adoc in docs:
                 doc = adoc.document
@@ -610,15 +624,34 @@ class Project:
             raise StoreError(f"no {kind} {ann_id!r} in this document")
         return rows[0]
 
-    def _taken_ids(self, doc_pk: int) -> list[str]:
-        out: list[str] = []
-        for table in ("spans", "events", "relations"):
-            out.extend(r[0] for r in self.db.execute(f"SELECT id FROM {table} WHERE doc = ?", [doc_pk]))
-        return out
+    def _id_taken(self, doc_pk: int, ident: str) -> bool:
+        return any(
+            self.db.execute(f"SELECT 1 FROM {t} WHERE doc = ? AND id = ?", [doc_pk, ident]).fetchone()
+            for t in ("spans", "events", "relations")
+        )
+
+    def _fresh_id(self, doc_pk: int, prefix: str) -> str:
+        """The prefix with one more than the highest number used after it in this document."""
+        n = 0
+        for t in ("spans", "events", "relations"):
+            row = self.db.execute(
+                f"SELECT max(CAST(substr(id, ?) AS INTEGER)) FROM {t} "
+                f"WHERE doc = ? AND id GLOB ? AND substr(id, ?) NOT GLOB '*[^0-9]*'",
+                [len(prefix) + 1, doc_pk, prefix + "[0-9]*", len(prefix) + 1],
+            ).fetchone()
+            n = max(n, row[0] or 0)
+        return f"{prefix}{n + 1}"
 
     def new_id(self, doc_id: str, prefix: str) -> str:
         """A fresh annotation id (``T``, ``E`` or ``R`` followed by a number)."""
-        return _next_id(prefix, self._taken_ids(self._doc_pk(doc_id)))
+        return self._fresh_id(self._doc_pk(doc_id), prefix)
+
+    def _claim_id(self, doc_pk: int, ident: str, prefix: str, what: str, doc_id: str) -> str:
+        if not ident:
+            return self._fresh_id(doc_pk, prefix)
+        if self._id_taken(doc_pk, ident):
+            raise StoreError(f"{what} id {ident!r} is already used in document {doc_id}")
+        return ident
 
     def _check_span(self, text: str, span: Span) -> None:
         n = len(text)
@@ -651,14 +684,109 @@ class Project:
             elif not isinstance(value, bool):
                 raise StoreError(f"{what}: attribute {name} is a flag and takes true or false, not {value!r}")
 
-    def _check_in_doc(self, doc_id: str, mutate: Callable[[AnnotatedDocument], None]) -> None:
-        """Validate a document as it would be after ``mutate``: refuse new errors."""
-        adoc = self.get_annotated(doc_id)
+    def _check_local(self, doc_pk: int, ids: set[str], mutate: Callable[[AnnotatedDocument], None]) -> None:
+        """Validate the neighbourhood of ``ids`` as it would be after ``mutate``: refuse new errors.
+
+        Only the annotations a change can affect are read (see
+        :meth:`_neighbourhood`), so a write costs the same in a document of
+        ten spans or ten thousand.
+        """
+        adoc = self._neighbourhood(doc_pk, ids)
         before = {p.message for p in errors(validate_document(self.schema, adoc))}
         mutate(adoc)
         for p in errors(validate_document(self.schema, adoc)):
             if p.message not in before:
                 raise StoreError(p.message)
+
+    def _neighbourhood(self, doc_pk: int, ids: set[str]) -> AnnotatedDocument:
+        """The annotations ``ids`` with all that a change to them can touch.
+
+        That is: the events they trigger and the triggers of events among them;
+        then every event or relation that refers to any of those; then the
+        triggers and fillers of all those events, so the validator sees their
+        types.  Returned as a partial document over the real text.
+        """
+        ids = {i for i in ids if i}
+        q = lambda n: ",".join("?" * n)  # noqa: E731
+        run = self.db.execute
+        if ids:
+            p = [doc_pk, *ids]
+            ids |= {r[0] for r in run(
+                f"SELECT e.id FROM events e JOIN spans t ON t.pk = e.trigger WHERE e.doc = ? AND t.id IN ({q(len(ids))})", p)}
+            ids |= {r[0] for r in run(
+                f"SELECT t.id FROM events e JOIN spans t ON t.pk = e.trigger WHERE e.doc = ? AND e.id IN ({q(len(ids))})",
+                [doc_pk, *ids])}
+            ids |= {r[0] for r in run(
+                f"SELECT e.id FROM events e JOIN spans t ON t.pk = e.trigger WHERE e.doc = ? AND t.id IN ({q(len(ids))})",
+                [doc_pk, *ids])}
+            p = [doc_pk, *ids, *ids]
+            ids |= {r[0] for r in run(
+                f"SELECT e.id FROM arguments a JOIN events e ON e.pk = a.event "
+                f"LEFT JOIN spans s ON s.pk = a.filler_span LEFT JOIN events f ON f.pk = a.filler_event "
+                f"WHERE a.doc = ? AND (s.id IN ({q(len(ids))}) OR f.id IN ({q(len(ids))}))", p)}
+            p = [doc_pk, *ids, *ids]
+            ids |= {r[0] for r in run(
+                f"SELECT r.id FROM relations r JOIN spans h ON h.pk = r.head JOIN spans t ON t.pk = r.tail "
+                f"WHERE r.doc = ? AND (h.id IN ({q(len(ids))}) OR t.id IN ({q(len(ids))}))", p)}
+        spans, events, relations = self._fetch(doc_pk, ids)
+        have = {s.id for s in spans} | {e.id for e in events}
+        for _ in range(2):  # triggers and fillers, then the triggers of filler events
+            need = set()
+            for e in events:
+                need.add(e.trigger)
+                need.update(a.ref for a in e.arguments)
+            for r in relations:
+                need.update((r.head, r.tail))
+            need -= have
+            if not need:
+                break
+            s2, e2, _r = self._fetch(doc_pk, need)
+            spans += s2
+            events += e2
+            have |= {s.id for s in s2} | {e.id for e in e2}
+        row = self.db.execute("SELECT id FROM documents WHERE pk = ?", [doc_pk]).fetchone()
+        return AnnotatedDocument(Document(id=row[0], text=self._text(doc_pk)), spans, events, relations)
+
+    def fetch(self, doc_id: str, ids: Iterable[str]) -> tuple[list[Span], list[Event], list[Relation]]:
+        """The spans, events and relations of a document whose ids are in ``ids``."""
+        return self._fetch(self._doc_pk(doc_id), set(ids))
+
+    def _fetch(self, doc_pk: int, ids: set[str]) -> tuple[list[Span], list[Event], list[Relation]]:
+        ids = [i for i in ids if i]
+        if not ids:
+            return [], [], []
+        marks = ",".join("?" * len(ids))
+        p = [doc_pk, *ids]
+        loads = json.loads
+        spans = [_span_from_row(r) for r in self.db.query(
+            f"SELECT * FROM spans WHERE doc = ? AND id IN ({marks}) ORDER BY seq", p)]
+        events: list[Event] = []
+        by_pk: dict[int, Event] = {}
+        for r in self.db.execute(
+            f"SELECT e.pk, e.id, e.type, t.id, e.attributes, e.note, e.annotator FROM events e "
+            f"JOIN spans t ON t.pk = e.trigger WHERE e.doc = ? AND e.id IN ({marks}) ORDER BY e.seq", p
+        ):
+            ev = Event(id=r[1], type=r[2], trigger=r[3], attributes=loads(r[4]) if r[4] else {},
+                       note=r[5] or "", annotator=r[6] or "")
+            by_pk[r[0]] = ev
+            events.append(ev)
+        if by_pk:
+            for r in self.db.execute(
+                f"SELECT a.event, a.role, coalesce(s.id, f.id), a.annotator FROM arguments a "
+                f"LEFT JOIN spans s ON s.pk = a.filler_span LEFT JOIN events f ON f.pk = a.filler_event "
+                f"WHERE a.event IN ({','.join('?' * len(by_pk))}) ORDER BY a.event, a.position",
+                list(by_pk),
+            ):
+                by_pk[r[0]].arguments.append(Argument(role=r[1], ref=r[2], annotator=r[3] or ""))
+        relations = [
+            Relation(id=r[0], type=r[1], head=r[2], tail=r[3], attributes=loads(r[4]) if r[4] else {},
+                     note=r[5] or "", annotator=r[6] or "")
+            for r in self.db.execute(
+                f"SELECT r.id, r.type, h.id, t.id, r.attributes, r.note, r.annotator FROM relations r "
+                f"JOIN spans h ON h.pk = r.head JOIN spans t ON t.pk = r.tail "
+                f"WHERE r.doc = ? AND r.id IN ({marks}) ORDER BY r.seq", p)
+        ]
+        return spans, events, relations
 
     def _insert_span(self, doc_pk: int, span: Span, seq: int | None = None) -> int:
         if seq is None:
@@ -676,15 +804,11 @@ class Project:
     def add_span(self, doc_id: str, span: Span) -> Span:
         """Store a new entity or trigger span.  An empty ``span.id`` gets a fresh one."""
         with self.db.atomic():
-            doc = self.get_document(doc_id)
             pk = self._doc_pk(doc_id)
-            if not span.id:
-                span = replace(span, id=_next_id("T", self._taken_ids(pk)))
-            elif span.id in self._taken_ids(pk):
-                raise StoreError(f"span id {span.id!r} is already used in document {doc_id}")
+            span = replace(span, id=self._claim_id(pk, span.id, "T", "span", doc_id))
             if not span.annotator:
                 span = replace(span, annotator=self.annotator)
-            self._check_span(doc.text, span)
+            self._check_span(self._text(pk), span)
             self._insert_span(pk, span)
             self._touch(pk)
         return span
@@ -700,14 +824,13 @@ class Project:
         if bad:
             raise StoreError(f"cannot change {', '.join(sorted(bad))} of a span")
         with self.db.atomic():
-            doc = self.get_document(doc_id)
             pk = self._doc_pk(doc_id)
             row = self._ann_row("spans", pk, span_id)
             old = _span_from_row(row)
             new = replace(old, **changes)
             if ("start" in changes or "end" in changes) and "fragments" not in changes:
                 new.fragments = None
-            self._check_span(doc.text, new)
+            self._check_span(self._text(pk), new)
 
             def mutate(adoc: AnnotatedDocument) -> None:
                 for i, s in enumerate(adoc.spans):
@@ -717,7 +840,7 @@ class Project:
                     if e.trigger == span_id and new.kind == TRIGGER:
                         e.type = new.label
 
-            self._check_in_doc(doc_id, mutate)
+            self._check_local(pk, {span_id}, mutate)
             self.db["spans"].update(row["pk"], {
                 "label": new.label, "start": new.start, "end": new.end,
                 "fragments": _dumps([list(f) for f in new.fragments]) if new.fragments else None,
@@ -734,16 +857,12 @@ class Project:
         An empty ``event.id`` gets a fresh one.  Arguments given on the event are stored too.
         """
         with self.db.atomic():
-            doc = self.get_document(doc_id)
             pk = self._doc_pk(doc_id)
             if trigger is not None:
                 trigger = replace(trigger, kind=TRIGGER, label=event.type)
                 trigger = self.add_span(doc_id, trigger)
                 event = replace(event, trigger=trigger.id)
-            if not event.id:
-                event = replace(event, id=_next_id("E", self._taken_ids(pk)))
-            elif event.id in self._taken_ids(pk):
-                raise StoreError(f"event id {event.id!r} is already used in document {doc_id}")
+            event = replace(event, id=self._claim_id(pk, event.id, "E", "event", doc_id))
             if not event.annotator:
                 event = replace(event, annotator=self.annotator)
             if self.schema.label_kind(event.type) != "trigger":
@@ -757,10 +876,9 @@ class Project:
             def mutate(adoc: AnnotatedDocument) -> None:
                 adoc.events.append(ev)
 
-            self._check_in_doc(doc_id, mutate)
+            self._check_local(pk, {event.trigger, *(a.ref for a in event.arguments)}, mutate)
             self._insert_event(pk, event)
             self._touch(pk)
-        del doc
         return event
 
     def _insert_event(self, doc_pk: int, event: Event, seq: int | None = None) -> int:
@@ -813,7 +931,7 @@ class Project:
                     if e.id == event_id:
                         e.arguments.insert(pos, arg)
 
-            self._check_in_doc(doc_id, mutate)
+            self._check_local(pk, {event_id, argument.ref}, mutate)
             self.db.execute(
                 "UPDATE arguments SET position = position + 1 WHERE event = ? AND position >= ?", [erow["pk"], pos]
             )
@@ -826,8 +944,7 @@ class Project:
         with self.db.atomic():
             pk = self._doc_pk(doc_id)
             erow = self._ann_row("events", pk, event_id)
-            adoc = self.get_annotated(doc_id)
-            ev = adoc.event_by_id()[event_id]
+            ev = self.fetch(doc_id, {event_id})[1][0]
             if not 0 <= position < len(ev.arguments):
                 raise StoreError(f"event {event_id} has no argument at position {position}")
             arg = ev.arguments[position]
@@ -847,8 +964,7 @@ class Project:
         with self.db.atomic():
             pk = self._doc_pk(doc_id)
             row = self._ann_row("events", pk, event_id)
-            adoc = self.get_annotated(doc_id)
-            old = adoc.event_by_id()[event_id]
+            old = self.fetch(doc_id, {event_id})[1][0]
             new = replace(old, **changes)
             if self.schema.label_kind(new.type) != "trigger":
                 raise StoreError(f"event {event_id}: unknown event type {new.type!r}")
@@ -862,7 +978,7 @@ class Project:
                     if s.id == new.trigger:
                         s.label = new.type
 
-            self._check_in_doc(doc_id, mutate)
+            self._check_local(pk, {event_id}, mutate)
             self.db["events"].update(row["pk"], {
                 "type": new.type, "attributes": _dumps(new.attributes), "note": new.note,
             })
@@ -875,10 +991,7 @@ class Project:
         """Store a relation between two entity spans.  An empty id gets a fresh one."""
         with self.db.atomic():
             pk = self._doc_pk(doc_id)
-            if not relation.id:
-                relation = replace(relation, id=_next_id("R", self._taken_ids(pk)))
-            elif relation.id in self._taken_ids(pk):
-                raise StoreError(f"relation id {relation.id!r} is already used in document {doc_id}")
+            relation = replace(relation, id=self._claim_id(pk, relation.id, "R", "relation", doc_id))
             if not relation.annotator:
                 relation = replace(relation, annotator=self.annotator)
             rel = relation
@@ -886,7 +999,7 @@ class Project:
             def mutate(a: AnnotatedDocument) -> None:
                 a.relations.append(rel)
 
-            self._check_in_doc(doc_id, mutate)
+            self._check_local(pk, {relation.head, relation.tail}, mutate)
             self._insert_relation(pk, relation)
             self._touch(pk)
         return relation
@@ -910,14 +1023,13 @@ class Project:
         with self.db.atomic():
             pk = self._doc_pk(doc_id)
             row = self._ann_row("relations", pk, relation_id)
-            adoc = self.get_annotated(doc_id)
-            old = next(r for r in adoc.relations if r.id == relation_id)
+            old = self.fetch(doc_id, {relation_id})[2][0]
             new = replace(old, **changes)
 
             def mutate(a: AnnotatedDocument) -> None:
                 a.relations[:] = [new if r.id == relation_id else r for r in a.relations]
 
-            self._check_in_doc(doc_id, mutate)
+            self._check_local(pk, {relation_id}, mutate)
             self.db["relations"].update(row["pk"], {
                 "type": new.type, "attributes": _dumps(new.attributes), "note": new.note,
             })
@@ -937,7 +1049,7 @@ class Project:
         """
         with self.db.atomic():
             pk = self._doc_pk(doc_id)
-            adoc = self.get_annotated(doc_id)
+            adoc = self._neighbourhood(pk, {ann_id})
             spans = adoc.span_by_id()
             events = adoc.event_by_id()
             rels = {r.id: r for r in adoc.relations}
@@ -958,9 +1070,6 @@ class Project:
             else:
                 raise StoreError(f"no annotation {ann_id!r} in document {doc_id}")
             removal = Removal(doc_id)
-            removal.span_seq = self._seqs("spans", pk)
-            removal.event_seq = self._seqs("events", pk)
-            removal.relation_seq = self._seqs("relations", pk)
             gone = gone_spans | gone_events
             for e in adoc.events:
                 if e.id in gone_events:
@@ -974,6 +1083,9 @@ class Project:
             removal.spans = [s for s in adoc.spans if s.id in gone_spans]
             removal.events = [e for e in adoc.events if e.id in gone_events]
             removal.relations = [r for r in adoc.relations if r.id in gone_rels]
+            removal.span_seq = self._seqs("spans", pk, gone_spans)
+            removal.event_seq = self._seqs("events", pk, gone_events)
+            removal.relation_seq = self._seqs("relations", pk, gone_rels)
             # delete dependents first so foreign keys hold at every step
             for ev_id, pos, _a in sorted(removal.arguments, key=lambda t: (t[0], -t[1])):
                 epk = self._ann_row("events", pk, ev_id)["pk"]
@@ -993,8 +1105,11 @@ class Project:
             self._touch(pk)
         return removal
 
-    def _seqs(self, table: str, doc_pk: int) -> dict[str, int]:
-        return {r[0]: r[1] for r in self.db.execute(f"SELECT id, seq FROM {table} WHERE doc = ?", [doc_pk])}
+    def _seqs(self, table: str, doc_pk: int, ids: set[str]) -> dict[str, int]:
+        if not ids:
+            return {}
+        return {r[0]: r[1] for r in self.db.execute(
+            f"SELECT id, seq FROM {table} WHERE doc = ? AND id IN ({','.join('?' * len(ids))})", [doc_pk, *ids])}
 
     def restore(self, removal: Removal) -> None:
         """Put back everything a :meth:`remove` took out, in its places (undo)."""
