@@ -1,0 +1,210 @@
+"""Geometry of one paragraph of the annotation view: text lines, span boxes and label floors.
+
+The view (:mod:`annotator.qt.textview`) keeps one :class:`ParaLayout` per laid-out
+paragraph and drops it only when a change touches that paragraph.  Everything here
+works in *view positions*: UTF-16 units of the paragraph text (a CRLF pair already
+collapsed), as :class:`~annotator.text.OffsetMap` produces them.
+
+Vertical structure of a paragraph, per visual line ``i``::
+
+    band_top[i]  ┬  label floors (tags), floor 0 nearest to the text
+                 │  (room to grow: event arcs later add to ``band`` per line)
+    text_top[i]  ┼  the glyphs of line i
+                 ┴  text_top[i] + line height
+
+Labels of the spans whose first piece starts on a line sit in that line's band.
+Tags are stacked greedily on floors, shortest spans first, so inner spans stay
+nearest their text and wider spans go higher; no two tags on a floor overlap.
+"""
+from __future__ import annotations
+
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from math import ceil
+
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QFont, QFontMetricsF, QTextLayout, QTextOption
+from PySide6.QtCore import Qt
+
+TAG_HPAD = 3.0  # horizontal padding inside a label tag
+TAG_GAP = 2.0  # vertical gap between floors
+TAG_MIN_SPACING = 3.0  # horizontal gap kept between two tags on one floor
+BAND_PAD = 2.0  # space between floor 0 and the text
+
+
+@dataclass(slots=True)
+class Piece:
+    """A span's part inside one paragraph (para-local view positions, end-exclusive)."""
+
+    sid: str
+    label: str
+    start: int
+    end: int
+    length: int  # whole span length, for the floor order (shorter = nearer the text)
+    has_tag: bool  # True on the piece that starts the span: its tag is drawn there
+
+
+@dataclass(slots=True)
+class Tag:
+    """A label tag placed in a line band."""
+
+    sid: str
+    label: str
+    rect: QRectF  # para-local
+    floor: int
+    bracket_x1: float  # the span's extent on the line, for the bracket under the tag
+    bracket_x2: float
+
+
+@dataclass(slots=True)
+class ParaLayout:
+    """The laid-out geometry of one paragraph; coordinates are relative to its top-left."""
+
+    layout: QTextLayout
+    text_tops: list[float] = field(default_factory=list)
+    band_tops: list[float] = field(default_factory=list)
+    line_heights: list[float] = field(default_factory=list)
+    boxes: list[tuple[QRectF, str, str]] = field(default_factory=list)  # rect, sid, label
+    tags: list[Tag] = field(default_factory=list)
+    height: float = 0.0
+
+    def line_index_at_y(self, y: float) -> int:
+        """The line whose band or text contains para-local ``y`` (clamped)."""
+        i = bisect_right(self.band_tops, y) - 1
+        return min(max(i, 0), len(self.band_tops) - 1)
+
+    def line_index_for_pos(self, pos: int) -> int:
+        """The line holding para-local position ``pos`` (the last line for the end)."""
+        lay = self.layout
+        n = lay.lineCount()
+        for i in range(n):
+            ln = lay.lineAt(i)
+            if pos < ln.textStart() + ln.textLength():
+                return i
+        return max(n - 1, 0)
+
+    def tag_at(self, p: QPointF) -> str | None:
+        """Span id of the tag under para-local point ``p``."""
+        for t in reversed(self.tags):
+            if t.rect.contains(p):
+                return t.sid
+        return None
+
+
+def paragraph_direction(text: str) -> Qt.LayoutDirection:
+    """Right-to-left if the first strong character is Arabic/Hebrew (Unicode bidi rule P2)."""
+    if not text.isascii():
+        for ch in text:
+            bidi = unicodedata.bidirectional(ch)
+            if bidi == "L":
+                break
+            if bidi in ("R", "AL"):
+                return Qt.LayoutDirection.RightToLeft
+    return Qt.LayoutDirection.LeftToRight
+
+
+def floor_height(tag_font: QFont) -> float:
+    """Height of one label floor for ``tag_font``."""
+    return ceil(QFontMetricsF(tag_font).height()) + 2.0 + TAG_GAP
+
+
+def lay_out_paragraph(
+    text: str,
+    pieces: list[Piece],
+    font: QFont,
+    tag_font: QFont,
+    width: float,
+    min_floors: int = 1,
+) -> ParaLayout:
+    """Lay out ``text`` wrapped to ``width`` and place span boxes and label floors.
+
+    ``min_floors`` floors are reserved above every non-empty line so that the
+    first span on a line does not shift the text below it.
+    """
+    lay = QTextLayout(text, font)
+    opt = QTextOption()
+    opt.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    direction = paragraph_direction(text)
+    opt.setTextDirection(direction)
+    # QTextLayout does not flip a leading alignment itself (its callers do)
+    opt.setAlignment(Qt.AlignmentFlag.AlignRight if direction == Qt.LayoutDirection.RightToLeft else Qt.AlignmentFlag.AlignLeft)
+    fm = QFontMetricsF(font)
+    opt.setTabStopDistance(fm.horizontalAdvance(" ") * 4)
+    lay.setTextOption(opt)
+    lay.setCacheEnabled(True)
+    lay.beginLayout()
+    lines = []
+    while True:
+        ln = lay.createLine()
+        if not ln.isValid():
+            break
+        ln.setLineWidth(max(width, 10.0))
+        lines.append(ln)
+    lay.endLayout()
+
+    tfm = QFontMetricsF(tag_font)
+    tag_h = ceil(tfm.height()) + 2.0
+    floor_h = tag_h + TAG_GAP
+    result = ParaLayout(lay)
+
+    # Per line: the pieces' x extents, then the tags greedily on floors.
+    line_starts = [ln.textStart() for ln in lines]
+    per_line: list[list[tuple[float, float, Piece, bool]]] = [[] for _ in lines]
+    for pc in pieces:
+        first = max(bisect_right(line_starts, pc.start) - 1, 0)
+        for li in range(first, len(lines)):
+            ln = lines[li]
+            ls = ln.textStart()
+            le = ls + ln.textLength()
+            if ls >= pc.end and li > first:
+                break
+            a, b = max(pc.start, ls), min(pc.end, le)
+            if a >= b:
+                continue
+            xa = _cursor_x(ln, a)
+            xb = _cursor_x(ln, b)
+            x1, x2 = (xa, xb) if xa <= xb else (xb, xa)
+            if x2 - x1 < 2:
+                x2 = x1 + 2
+            per_line[li].append((x1, x2, pc, pc.has_tag and li == first))
+
+    y = 0.0
+    for li, ln in enumerate(lines):
+        boxes = per_line[li]
+        tagged = sorted((b for b in boxes if b[3]), key=lambda b: (b[2].length, b[0]))
+        floors: list[list[tuple[float, float]]] = []
+        placed: list[tuple[float, float, float, float, Piece, int]] = []
+        for x1, x2, pc, _ in tagged:
+            w = tfm.horizontalAdvance(pc.label) + 2 * TAG_HPAD
+            tx = x1 if x1 + w <= width else max(0.0, width - w)
+            f = 0
+            while True:
+                if f == len(floors):
+                    floors.append([])
+                if all(tx + w + TAG_MIN_SPACING <= a or b + TAG_MIN_SPACING <= tx for a, b in floors[f]):
+                    floors[f].append((tx, tx + w))
+                    break
+                f += 1
+            placed.append((tx, w, x1, x2, pc, f))
+        nfloors = 0 if not text else max(min_floors, len(floors))
+        band = nfloors * floor_h + (BAND_PAD if nfloors else 0.0)
+        result.band_tops.append(y)
+        text_top = y + band
+        ln.setPosition(QPointF(0.0, text_top))
+        lh = ln.height()
+        result.text_tops.append(text_top)
+        result.line_heights.append(lh)
+        for x1, x2, pc, _ in boxes:
+            result.boxes.append((QRectF(x1, text_top, x2 - x1, lh), pc.sid, pc.label))
+        for tx, w, x1, x2, pc, f in placed:
+            ty = text_top - BAND_PAD - (f + 1) * floor_h + TAG_GAP
+            result.tags.append(Tag(pc.sid, pc.label, QRectF(tx, ty, w, tag_h), f, x1, x2))
+        y = text_top + lh
+    result.height = y
+    return result
+
+
+def _cursor_x(line, pos: int) -> float:
+    r = line.cursorToX(pos)
+    return float(r[0] if isinstance(r, tuple) else r)

@@ -1,0 +1,337 @@
+"""AnnotationView acting as a person: real mouse drags, clicks, keys and screenshots."""
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, QPoint, QRect, Qt
+from PySide6.QtGui import QColor, QImage, QKeyEvent
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from annotator.model import Span
+from annotator.qt.textview import AnnotationView
+from conftest import drag
+
+SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_27d1533106132ce4.txt"
+SHOTS = Path(__file__).resolve().parent / "_shots"
+COLORS = {"GPE": "#7fa2ff", "ORG": "#a0e0a0", "PER": "#ffccaa", "LOC": "#e0c0ff"}
+
+
+def make_view(qtbot, text: str, spans: list[Span] | None = None, size=(700, 500)) -> AnnotationView:
+    view = AnnotationView()
+    qtbot.addWidget(view)
+    view.resize(*size)
+    view.set_document(text, spans or [], COLORS)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def center(r: QRect) -> QPoint:
+    return r.center()
+
+
+def word_span(text: str, word: str, nth: int = 0) -> tuple[int, int]:
+    s = -1
+    for _ in range(nth + 1):
+        s = text.index(word, s + 1)
+    return s, s + len(word)
+
+
+def drag_chars(qtbot, view: AnnotationView, first: int, last: int, **kw) -> list[tuple[int, int]]:
+    """Drag from the centre of character ``first`` to the centre of character ``last``."""
+    got: list[tuple[int, int]] = []
+    view.selection_made.connect(lambda a, b: got.append((a, b)))
+    drag(qtbot, view.viewport(), center(view.char_rect(first)), center(view.char_rect(last)), **kw)
+    return got
+
+
+# ---------------------------------------------------------------- selection by drag
+def test_drag_plain_text_gives_whole_words(qtbot):
+    text = SEED.read_text(encoding="utf-8")
+    view = make_view(qtbot, text)
+    s, e = word_span(text, "Islamic State Militants")
+    got = drag_chars(qtbot, view, s + 3, e - 4)  # mid "Islamic" .. mid "Militants"
+    assert got == [(s, e)]
+    assert view.selection() == (s, e)
+
+
+@pytest.mark.parametrize(
+    "text, word",
+    [
+        ("😀😀 emoji first 🎉\nthen 🎉 the target word here", "target"),
+        ("An English line first\nقتل مسلحون سبعة من قوات الأمن العراقية\nend", "مسلحون"),
+        ("Line one\r\nLine two\r\n\r\nThe target word here\r\nlast", "target"),
+        ("col\tcol2\t🎉\ttarget\tnext", "target"),
+    ],
+    ids=["emoji", "arabic", "crlf", "tabs"],
+)
+def test_drag_offsets_exact_for_any_text(qtbot, text, word):
+    view = make_view(qtbot, text)
+    s, e = word_span(text, word)
+    got = drag_chars(qtbot, view, s + 1, e - 2)
+    assert got == [(s, e)]
+    assert text[got[0][0] : got[0][1]] == word
+
+
+def test_drag_excludes_surrounding_spaces(qtbot):
+    text = "alpha   beta gamma   delta"
+    view = make_view(qtbot, text)
+    r0 = view.char_rect(6)  # a space before beta
+    r1 = view.char_rect(19)  # a space after gamma
+    got: list[tuple[int, int]] = []
+    view.selection_made.connect(lambda a, b: got.append((a, b)))
+    drag(qtbot, view.viewport(), r0.center(), r1.center())
+    assert got == [word_span(text, "beta gamma")]
+
+
+def test_alt_drag_gives_exact_characters(qtbot):
+    text = "The Islamic State said so."
+    view = make_view(qtbot, text)
+    s = text.index("slamic")
+    e = text.index("tate") + 2  # "slamic St"
+    r0, r1 = view.char_rect(s), view.char_rect(e - 1)
+    got: list[tuple[int, int]] = []
+    view.selection_made.connect(lambda a, b: got.append((a, b)))
+    drag(qtbot, view.viewport(), QPoint(r0.left() + 1, r0.center().y()), QPoint(r1.right(), r1.center().y()),
+         modifiers=Qt.KeyboardModifier.AltModifier)
+    assert got == [(s, e)]
+
+
+def test_double_click_selects_word(qtbot):
+    text = "😀 one two three"
+    view = make_view(qtbot, text)
+    s, e = word_span(text, "two")
+    got: list[tuple[int, int]] = []
+    view.selection_made.connect(lambda a, b: got.append((a, b)))
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.char_rect(s + 1).center())
+    assert got[-1] == (s, e)
+    assert view.selection() == (s, e)
+
+
+def test_set_selection_round_trip_and_find(qtbot):
+    text = "a 😀 b\r\nc TARGET d target"
+    view = make_view(qtbot, text)
+    view.set_selection(2, 3)
+    assert view.selection() == (2, 3)
+    assert view.find("target")
+    assert view.selection() == word_span(text, "TARGET")
+    assert view.find("target")
+    assert view.selection() == word_span(text, "target", 0 if text.index("target") > text.index("TARGET") else 1)
+    view.clear_selection()
+    assert view.selection() is None
+
+
+# ---------------------------------------------------------------- spans
+def nested_doc() -> tuple[str, list[Span]]:
+    text = "Fighters of the Islamic State of Iraq attacked Dujail yesterday."
+    a = word_span(text, "Islamic State of Iraq")
+    b = word_span(text, "Iraq")
+    c = word_span(text, "State of Iraq")
+    return text, [Span("T1", "ORG", *a), Span("T2", "GPE", *b), Span("T3", "LOC", *c)]
+
+
+def test_nested_spans_each_clickable(qtbot):
+    text, spans = nested_doc()
+    view = make_view(qtbot, text, spans)
+    rects = {s.id: view.label_rect(s.id) for s in spans}
+    assert all(rects.values())
+    # no two label tags overlap
+    ids = list(rects)
+    for i, a in enumerate(ids):
+        for b in ids[i + 1 :]:
+            assert not rects[a].intersects(rects[b]), (a, b)
+    clicked: list[str] = []
+    view.span_clicked.connect(clicked.append)
+    for sid, r in rects.items():
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=r.center())
+        assert clicked[-1] == sid
+        assert view.selected_span() == sid
+    # on the text: the innermost span wins
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.char_rect(text.index("Iraq") + 1).center())
+    assert clicked[-1] == "T2"
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.char_rect(text.index("State") + 1).center())
+    assert clicked[-1] == "T3"
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.char_rect(text.index("Islamic") + 1).center())
+    assert clicked[-1] == "T1"
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.char_rect(1).center())
+    assert clicked[-1] == ""
+    assert view.selected_span() is None
+
+
+def test_context_menu_and_tooltip(qtbot):
+    text, spans = nested_doc()
+    spans[1].attributes = {"Negated": True}
+    view = make_view(qtbot, text, spans)
+    got: list[tuple[QPoint, str]] = []
+    view.context_menu_requested.connect(lambda p, s: got.append((p, s)))
+    from PySide6.QtGui import QContextMenuEvent
+    pos = view.char_rect(text.index("Iraq") + 1).center()
+    ev = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos, view.viewport().mapToGlobal(pos))
+    from PySide6.QtWidgets import QApplication
+    QApplication.sendEvent(view.viewport(), ev)
+    assert got and got[-1][1] == "T2"
+    tip = view.span_tooltip("T2")
+    assert "GPE" in tip and "Iraq" in tip and "Negated" in tip
+
+
+def pixel_mode(img: QImage, r: QRect) -> QColor:
+    """The most frequent colour inside ``r``."""
+    c = Counter(img.pixel(x, y) for x in range(r.left(), r.right() + 1) for y in range(r.top(), r.bottom() + 1))
+    return QColor.fromRgb(c.most_common(1)[0][0])
+
+
+def blend(hexcol: str, alpha: int, bg: QColor) -> QColor:
+    c = QColor(hexcol)
+    f = alpha / 255
+    return QColor(*(round(a * f + b * (1 - f)) for a, b in ((c.red(), bg.red()), (c.green(), bg.green()), (c.blue(), bg.blue()))))
+
+
+def close(a: QColor, b: QColor, tol: int = 12) -> bool:
+    return all(abs(x - y) <= tol for x, y in ((a.red(), b.red()), (a.green(), b.green()), (a.blue(), b.blue())))
+
+
+def test_add_and_remove_span_repaint(qtbot):
+    text = SEED.read_text(encoding="utf-8")
+    view = make_view(qtbot, text)
+    bg = view.palette().color(view.viewport().backgroundRole())
+    s, e = word_span(text, "Dujail")
+    view.grab()
+    before = dict(view._cache)  # noqa: SLF001 - checks that untouched paragraphs keep their layout
+    view.add_span(Span("T9", "LOC", s, e))
+    qtbot.wait(1)
+    img = view.viewport().grab().toImage()
+    (r,) = view.span_rects("T9")
+    assert close(pixel_mode(img, r.adjusted(0, 1, 0, -3)), blend(COLORS["LOC"], 90, bg))
+    lr = view.label_rect("T9")
+    assert lr is not None and close(pixel_mode(img, lr.adjusted(2, 2, -2, -2)), QColor(COLORS["LOC"]))
+    touched = view._para_of(view.offset_map().to_view(s))  # noqa: SLF001
+    for p, pl in view._cache.items():  # noqa: SLF001
+        if p != touched and p in before:
+            assert pl is before[p]
+    view.remove_span("T9")
+    img = view.viewport().grab().toImage()
+    assert view.span_rects("T9") == []
+    assert not close(pixel_mode(img, r.adjusted(0, 1, 0, -3)), blend(COLORS["LOC"], 90, bg))
+
+
+def test_select_span_scrolls_far_down(qtbot):
+    paras = [f"Paragraph {i} tells of Baghdad and Mosul, and of the people there who wait." for i in range(5000)]
+    text = "\n\n".join(paras)
+    s = text.index("Paragraph 4900 ")
+    spans = [Span(f"T{i}", "GPE", *word_span(text, "Baghdad", i)) for i in range(0, 5000, 7)]
+    target = Span("T_far", "PER", s, s + len("Paragraph 4900"))
+    view = make_view(qtbot, text, spans + [target])
+    assert view.label_rect("T_far") is None
+    view.select_span("T_far")
+    assert view.selected_span() == "T_far"
+    vr = view.viewport().rect()
+    assert any(vr.contains(r) for r in view.span_rects("T_far"))
+    assert view.label_rect("T_far") is not None and vr.contains(view.label_rect("T_far"))
+    assert view.verticalScrollBar().value() > view.verticalScrollBar().maximum() * 0.8
+    # the drag still maps exactly down there
+    w = word_span(text, "Mosul", 4905)
+    got = drag_chars(qtbot, view, w[0] + 1, w[1] - 2)
+    assert got == [w]
+
+
+def test_scroll_bar_moves_through_document(qtbot):
+    text = "\n".join(f"line {i} with some words" for i in range(3000))
+    view = make_view(qtbot, text)
+    sb = view.verticalScrollBar()
+    for v in (sb.maximum() // 2, sb.value() + 30, sb.maximum(), 0):
+        sb.setValue(v)
+        view.grab()
+    assert view.char_rect(0).top() >= 0
+
+
+def test_screenshot_seed_colours(qtbot):
+    text = SEED.read_text(encoding="utf-8")
+    spans = [
+        Span("T1", "GPE", *word_span(text, "Iraq")),
+        Span("T2", "GPE", *word_span(text, "Dujail")),
+        Span("T3", "ORG", *word_span(text, "Islamic State Militants")),
+        Span("T4", "ORG", *word_span(text, "Islamic State")),
+        Span("T5", "LOC", *word_span(text, "Salahuddin district")),
+        Span("T6", "GPE", *word_span(text, "Salahuddin")),
+        Span("T7", "PER", *word_span(text, "ISIS fighters")),
+    ]
+    view = make_view(qtbot, text, spans, size=(820, 640))
+    view.select_span("T2", scroll=False)
+    SHOTS.mkdir(exist_ok=True)
+    pix = view.grab()
+    pix.save(str(SHOTS / "seed_spans.png"))
+    img = view.viewport().grab().toImage()
+    bg = view.palette().color(view.viewport().backgroundRole())
+    for sp in spans:
+        if sp.id == "T2":
+            continue
+        lr = view.label_rect(sp.id)
+        assert lr is not None, sp.id
+        assert close(pixel_mode(img, lr.adjusted(2, 2, -2, -2)), QColor(COLORS[sp.label])), sp.id
+    for sid in ("T1", "T2", "T7"):
+        (r,) = view.span_rects(sid)
+        assert close(pixel_mode(img, r.adjusted(0, 1, 0, -3)), blend(COLORS["GPE" if sid != "T7" else "PER"], 90, bg)), sid
+    tags = [view.label_rect(s.id) for s in spans]
+    for i, a in enumerate(tags):
+        for b in tags[i + 1 :]:
+            assert not a.intersects(b)
+
+
+# ---------------------------------------------------------------- keyboard
+class Host(QWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        self.keys: list[int] = []
+        self.view = AnnotationView(self)
+        QVBoxLayout(self).addWidget(self.view)
+
+    def keyPressEvent(self, e: QKeyEvent) -> None:  # noqa: N802
+        if e.key() not in (Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt):
+            self.keys.append(e.key())
+
+
+def test_unhandled_keys_reach_the_window(qtbot):
+    host = Host()
+    qtbot.addWidget(host)
+    host.resize(500, 300)
+    host.view.set_document("some text here", [Span("T1", "GPE", 0, 4)], COLORS)
+    host.show()
+    qtbot.waitExposed(host)
+    host.view.setFocus()
+    qtbot.keyClick(host.view, Qt.Key.Key_G)
+    qtbot.keyClick(host.view, Qt.Key.Key_P, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(host.view, Qt.Key.Key_Delete)
+    assert host.keys == [Qt.Key.Key_G, Qt.Key.Key_P, Qt.Key.Key_Delete]
+    # Shift+Right extends a plain selection ...
+    host.view.set_selection(5, 5)
+    qtbot.keyClick(host.view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(host.view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    assert host.view.selection() == (5, 7)
+    # ... but goes to the window when a span is selected (boundary edits)
+    host.view.select_span("T1")
+    qtbot.keyClick(host.view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    assert host.keys[-1] == Qt.Key.Key_Right
+
+
+def test_zoom_keeps_offsets(qtbot):
+    text = "😀 zoom me please"
+    view = make_view(qtbot, text)
+    w0 = view.char_rect(3).width()
+    view.zoom_in()
+    view.zoom_in()
+    assert view.char_rect(3).width() >= w0
+    s, e = word_span(text, "me")
+    assert drag_chars(qtbot, view, s, e - 1) == [(s, e)]
+    view.set_zoom(0)
+
+
+def test_many_void_calls_do_not_abort(qtbot):
+    """PySide6 6.12 on CPython 3.11 corrupted None's refcount on void calls; guard against it."""
+    view = make_view(qtbot, "guard")
+    r = QRect(0, 0, 10, 10)
+    for i in range(20_000):
+        view.viewport().update()
+        r.setWidth(i % 50)
+    assert r.width() == 19_999 % 50
