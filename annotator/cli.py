@@ -117,7 +117,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         else:
             out = open(sys.stdout.fileno(), "w", encoding="utf-8", newline="\n", closefd=False)
             with out:
-                export_jsonl(project, out, statuses=statuses)
+                export_jsonl(project, out, fmt=args.format, statuses=statuses)
     return EXIT_OK
 
 
@@ -199,7 +199,8 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("export", help="export annotations (to stdout without -o)")
     e.add_argument("project", help="project file")
     e.add_argument("-o", "--output", metavar="PATH", help="write here instead of stdout")
-    e.add_argument("--format", choices=EXPORT_FORMATS, default="jsonl")
+    e.add_argument("--format", choices=EXPORT_FORMATS, default="jsonl",
+                   help="jsonl (native, lossless) or oneie (OneIE/TextEE event-extraction layout)")
     e.add_argument("--status", metavar="STATUS,...", help=f"only documents with these statuses ({','.join(STATUSES)})")
     e.set_defaults(func=cmd_export)
 

@@ -14,12 +14,13 @@ from typing import TextIO
 
 from .formats.errors import FormatError
 from .formats.jsonl import doc_from_json, iter_jsonl_lines, write_jsonl
+from .formats.oneie import write_oneie
 from .formats.plaintext import read_text_paths, text_files
 from .model import AnnotatedDocument
 from .store import Project, StoreError
 
 IMPORT_FORMATS = ("auto", "text", "jsonl")
-EXPORT_FORMATS = ("jsonl",)
+EXPORT_FORMATS = ("jsonl", "oneie")
 
 Progress = Callable[[int, int], None]
 """Called with (done, total) as work goes on; total is 0 when unknown."""
@@ -127,11 +128,17 @@ def export_jsonl(
     project: Project,
     out: TextIO,
     *,
+    fmt: str = "jsonl",
     statuses: Iterable[str] | None = None,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> int:
-    """Write the project's documents as JSONL to ``out``, streaming; returns the count."""
+    """Write the project's documents to ``out``, streaming; returns the count.
+
+    ``fmt`` is ``jsonl`` (the native format) or ``oneie`` (event-extraction training layout).
+    """
+    if fmt not in EXPORT_FORMATS:
+        raise FormatError("<arguments>", None, f"unknown export format {fmt!r} (expected {', '.join(EXPORT_FORMATS)})")
     total = project.document_count() if progress is not None else 0
 
     def docs() -> Iterator[AnnotatedDocument]:
@@ -142,7 +149,7 @@ def export_jsonl(
             if progress is not None:
                 progress(i, total)
 
-    return write_jsonl(docs(), out)
+    return (write_oneie if fmt == "oneie" else write_jsonl)(docs(), out)
 
 
 def export_to_path(project: Project, path: str | Path, fmt: str = "jsonl", **kwargs) -> int:
@@ -153,7 +160,7 @@ def export_to_path(project: Project, path: str | Path, fmt: str = "jsonl", **kwa
     fd, tmp = tempfile.mkstemp(prefix=".export-", suffix=".tmp", dir=str(target.parent.resolve()))
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            n = export_jsonl(project, fh, **kwargs)
+            n = export_jsonl(project, fh, fmt=fmt, **kwargs)
         os.replace(tmp, target)
     except BaseException:
         if os.path.exists(tmp):
