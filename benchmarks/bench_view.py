@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from PySide6.QtWidgets import QApplication, QPlainTextEdit  # noqa: E402
 
 from annotator.model import Span  # noqa: E402
+from annotator.qt.arcs import Link  # noqa: E402
 from annotator.qt.textview import AnnotationView  # noqa: E402
 from benchmarks.fixture import ENTITY_LABELS, EVENT_TYPES, make_fixture  # noqa: E402
 
@@ -163,6 +164,74 @@ def main() -> None:
     vsb.setValue(vsb.maximum() // 2)
     view.viewport().repaint()
     line("jump_middle_ms", ms(t0), None, "<=16ms (info)", ms(t0) <= 16)
+
+    # ---- arcs: event arguments as links
+    ev_color = "#8a3ab9"
+    links = [Link(f"{e.id}:{i}", e.trigger, a.ref, a.role, ev_color, owner=e.id)
+             for e in fx.events for i, a in enumerate(e.arguments)]
+
+    def view_open_links() -> float:
+        v = AnnotationView()
+        v.resize(*SIZE)
+        v.show()
+        app.processEvents()
+        t0 = time.perf_counter()
+        v.set_document(text, spans, COLORS)
+        v.set_links(links)
+        v.viewport().repaint()
+        r = ms(t0)
+        v.close()
+        v.deleteLater()
+        app.processEvents()
+        return r
+
+    open_l = best_of(3, view_open_links)
+    line("open_links_ms", open_l, base_open_ms, "<=2x and <500ms", open_l <= 2 * base_open_ms and open_l < 500)
+
+    view.set_document(text, spans, COLORS)
+    view.set_links(links)
+    view.viewport().repaint()
+    ldens: dict[int, int] = {}
+    by_id = {s.id: s for s in spans}
+    for lk in links:
+        c = by_id[lk.source].start // chunk
+        ldens[c] = ldens.get(c, 0) + 1
+    ldense = max(ldens, key=ldens.get)
+    view.set_selection(ldense * chunk, ldense * chunk)
+    view.clear_selection()
+    view.viewport().repaint()
+    frames = []
+    drawn = []
+    for _ in range(40):
+        app.processEvents()
+        t0 = time.perf_counter()
+        vsb.setValue(vsb.value() + vsb.pageStep())
+        view.viewport().repaint()
+        frames.append(ms(t0))
+        drawn.append(sum(1 for _ in view._drawn_arcs(view._frame())))  # noqa: SLF001
+    med, mx = statistics.median(frames), max(frames)
+    line("scroll_arcs_ms_median", med, base_scroll, "<=16ms", med <= 16)
+    line("scroll_arcs_ms_max", mx, max(base_frames), "<=16ms", mx <= 16)
+    print(f"{'':24}(densest: {ldens[ldense]} links from {chunk} chars around offset {ldense * chunk}; "
+          f"{statistics.median(drawn):.0f} arc pieces on screen per frame)")
+
+    # add one link between two spans on screen (an argument of the first visible trigger)
+    view.set_selection(ldense * chunk, ldense * chunk)
+    view.clear_selection()
+    view.viewport().repaint()
+    app.processEvents()
+    on_screen = [lk for lk in links if view.link_label_rect(lk.id) is not None and lk.kind == "argument"]
+    times = []
+    for k in range(50):
+        base_link = on_screen[k % len(on_screen)]
+        lk = Link(f"N{k}", base_link.source, base_link.target, "Extra", "#3366cc", owner=base_link.owner)
+        t0 = time.perf_counter()
+        view.add_link(lk)
+        view.viewport().repaint()
+        times.append(ms(t0))
+        app.processEvents()
+    add_l = statistics.median(times)
+    line("add_link_ms", add_l, None, "<=16ms", add_l <= 16)
 
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{'peak_rss_mb':<24}{rss:9.1f}  (fixture: {len(text.encode())} bytes, {len(spans)} spans, {len(fx.events)} events)")

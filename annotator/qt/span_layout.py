@@ -8,7 +8,7 @@ collapsed), as :class:`~annotator.text.OffsetMap` produces them.
 Vertical structure of a paragraph, per visual line ``i``::
 
     band_top[i]  ┬  label floors (tags), floor 0 nearest to the text
-                 │  (room to grow: event arcs later add to ``band`` per line)
+                 │  arc floors above them (event arguments, relations)
     text_top[i]  ┼  the glyphs of line i
                  ┴  text_top[i] + line height
 
@@ -27,10 +27,14 @@ from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QFont, QFontMetricsF, QTextLayout, QTextOption
 from PySide6.QtCore import Qt
 
+from annotator.qt.arcs import ARC_LIFT, ARC_PAD, ArcSeg, LinkEnd, place_arcs, settle_arcs
+
+MARGIN = 8.0  # left/right/top margin of the text inside the view's viewport
 TAG_HPAD = 3.0  # horizontal padding inside a label tag
 TAG_GAP = 2.0  # vertical gap between floors
 TAG_MIN_SPACING = 3.0  # horizontal gap kept between two tags on one floor
 BAND_PAD = 2.0  # space between floor 0 and the text
+ARC_GAP = 4.0  # arc floor height = tag height + this
 
 
 @dataclass(slots=True)
@@ -67,6 +71,7 @@ class ParaLayout:
     line_heights: list[float] = field(default_factory=list)
     boxes: list[tuple[QRectF, str, str]] = field(default_factory=list)  # rect, sid, label
     tags: list[Tag] = field(default_factory=list)
+    arcs: list[ArcSeg] = field(default_factory=list)
     height: float = 0.0
 
     def line_index_at_y(self, y: float) -> int:
@@ -116,11 +121,14 @@ def lay_out_paragraph(
     tag_font: QFont,
     width: float,
     min_floors: int = 1,
+    ends: list[LinkEnd] | None = None,
 ) -> ParaLayout:
     """Lay out ``text`` wrapped to ``width`` and place span boxes and label floors.
 
     ``min_floors`` floors are reserved above every non-empty line so that the
-    first span on a line does not shift the text below it.
+    first span on a line does not shift the text below it.  ``ends`` are the
+    link ends whose tags lie in this paragraph: their arcs get arc floors above
+    the label floors (see :mod:`annotator.qt.arcs`).
     """
     lay = QTextLayout(text, font)
     opt = QTextOption()
@@ -169,7 +177,10 @@ def lay_out_paragraph(
                 x2 = x1 + 2
             per_line[li].append((x1, x2, pc, pc.has_tag and li == first))
 
-    y = 0.0
+    # Pass 1: tags per line, greedily on label floors (x only).
+    placed_by_line: list[list[tuple[float, float, float, float, Piece, int]]] = []
+    nfloors_by_line: list[int] = []
+    tag_pos: dict[str, tuple[int, float, float, int]] = {}
     for li, ln in enumerate(lines):
         boxes = per_line[li]
         tagged = sorted((b for b in boxes if b[3]), key=lambda b: (b[2].length, b[0]))
@@ -187,20 +198,47 @@ def lay_out_paragraph(
                     break
                 f += 1
             placed.append((tx, w, x1, x2, pc, f))
-        nfloors = 0 if not text else max(min_floors, len(floors))
+            tag_pos[pc.sid] = (li, tx, w, f)
+        placed_by_line.append(placed)
+        nfloors_by_line.append(0 if not text else max(min_floors, len(floors)))
+
+    # Pass 2: arcs on arc floors above the label floors.
+    segs: list[ArcSeg] = []
+    arc_floors = [0] * len(lines)
+    if ends and lines:
+        segs, arc_floors = place_arcs(
+            ends, tag_pos, width, lambda s: tfm.horizontalAdvance(s) + 2 * TAG_HPAD,
+            direction == Qt.LayoutDirection.RightToLeft,
+        )
+        arc_floors = (arc_floors + [0] * len(lines))[: len(lines)]
+    arc_h = tag_h + ARC_GAP
+
+    # Pass 3: vertical positions.
+    y = 0.0
+    arc_base: list[float] = []
+    tag_tops: dict[str, float] = {}
+    for li, ln in enumerate(lines):
+        nfloors = nfloors_by_line[li]
         band = nfloors * floor_h + (BAND_PAD if nfloors else 0.0)
+        if arc_floors[li]:
+            band += arc_floors[li] * arc_h + ARC_PAD + ARC_LIFT
         result.band_tops.append(y)
         text_top = y + band
         ln.setPosition(QPointF(0.0, text_top))
         lh = ln.height()
         result.text_tops.append(text_top)
         result.line_heights.append(lh)
-        for x1, x2, pc, _ in boxes:
+        arc_base.append(text_top - BAND_PAD - nfloors * floor_h)
+        for x1, x2, pc, _ in per_line[li]:
             result.boxes.append((QRectF(x1, text_top, x2 - x1, lh), pc.sid, pc.label))
-        for tx, w, x1, x2, pc, f in placed:
+        for tx, w, x1, x2, pc, f in placed_by_line[li]:
             ty = text_top - BAND_PAD - (f + 1) * floor_h + TAG_GAP
             result.tags.append(Tag(pc.sid, pc.label, QRectF(tx, ty, w, tag_h), f, x1, x2))
+            tag_tops[pc.sid] = ty
         y = text_top + lh
+    if segs:
+        settle_arcs(segs, arc_base, arc_h, tag_h, tag_tops)
+        result.arcs = segs
     result.height = y
     return result
 

@@ -20,7 +20,6 @@ never jumps when an estimate is replaced, large jumps use the estimated prefix s
 """
 from __future__ import annotations
 
-import html
 import re
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
@@ -29,16 +28,11 @@ from math import ceil
 from operator import attrgetter, gt, sub
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
-    QContextMenuEvent,
     QFont,
     QFontMetricsF,
-    QGuiApplication,
-    QKeyEvent,
-    QKeySequence,
-    QMouseEvent,
     QPainter,
     QPaintEvent,
     QPalette,
@@ -48,15 +42,18 @@ from PySide6.QtGui import (
     QTextCharFormat,
     QTextLayout,
 )
-from PySide6.QtWidgets import QAbstractScrollArea, QToolTip, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 
 from annotator.model import Span
-from annotator.qt.span_layout import ParaLayout, Piece, floor_height, lay_out_paragraph
-from annotator.text import OffsetMap, snap_to_tokens, strip_range, tokens
+from annotator.qt.arcs import Link  # noqa: F401 - re-exported for callers
+from annotator.qt.span_layout import MARGIN, ParaLayout, Piece, floor_height, lay_out_paragraph
+from annotator.qt.view_arcs import ArcsMixin
+from annotator.qt.view_input import ViewInputMixin
+from annotator.text import OffsetMap
 
-MARGIN = 8.0  # left/right/top margin of the text inside the viewport
-CACHE_SIZE = 4000
-LONG_SPAN = 2000  # spans longer than this (code points) are indexed apart  # paragraph layouts kept (LRU); heights stay known after eviction
+CACHE_SIZE = 4000  # paragraph layouts kept (LRU); heights stay known after eviction
+LONG_SPAN = 2000  # spans longer than this (code points) are indexed apart
+FADE = 0.25  # opacity of what is not highlighted while an event is selected
 
 
 def _fallback_color(label: str) -> str:
@@ -74,12 +71,15 @@ def _utf16_len(s: str) -> int:
     return len(s) if s.isascii() else len(s.encode("utf-16-le")) // 2
 
 
-class AnnotationView(QAbstractScrollArea):
-    """Shows one document and its spans; emits what the user selects or clicks."""
+class AnnotationView(ViewInputMixin, ArcsMixin, QAbstractScrollArea):
+    """Shows one document, its spans and the arcs between them; emits what the user does."""
 
     selection_made = Signal(int, int)
     span_clicked = Signal(str)
     context_menu_requested = Signal(QPoint, str)
+    link_drag_finished = Signal(str, str, QPoint)  # source span id, target span id, global pos
+    link_clicked = Signal(str)  # link id
+    stub_clicked = Signal(str)  # span id of the off-screen end
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -116,6 +116,9 @@ class AnnotationView(QAbstractScrollArea):
         self._ignore_release = False
         self._static: dict[str, QStaticText] = {}
         self._painted = (0, 0)  # first and last paragraph of the last paint
+        self._press_hit: tuple[str, str] | None = None
+        self._rubber: tuple[str, QPointF] | None = None  # link drag: source span, pointer
+        self._init_links()
         self._prefetch_timer = QTimer(self)
         self._prefetch_timer.setSingleShot(True)
         self._prefetch_timer.setInterval(0)
@@ -125,7 +128,10 @@ class AnnotationView(QAbstractScrollArea):
 
     # ------------------------------------------------------------------ document
     def set_document(self, text: str, spans: list[Span], colors: dict[str, str]) -> None:
-        """Show ``text`` (code points; may hold CRLF) with ``spans`` coloured by label."""
+        """Show ``text`` (code points; may hold CRLF) with ``spans`` coloured by label.
+
+        Links (arcs) of the previous document are dropped: call ``set_links`` after.
+        """
         self._text = text
         self._omap = OffsetMap(text)
         self._paras = OffsetMap.view_text(text).split("\n")
@@ -135,6 +141,7 @@ class AnnotationView(QAbstractScrollArea):
         self._heights = self._estimates(range(len(self._paras)))
         self._tops_dirty = True
         self._index_build(spans)
+        self._links_clear()
         self._colors = dict(colors)
         self._qcolors = {}
         self._selected = None
@@ -156,13 +163,13 @@ class AnnotationView(QAbstractScrollArea):
     def add_span(self, span: Span) -> None:
         """Draw a new span; only the paragraphs it touches are laid out again."""
         self._index_add(span)
-        self._touch(self._paras_of(span.id))
+        self._touch(self._paras_of(span.id) | self._links_span_changed(span.id))
 
     def remove_span(self, span_id: str) -> None:
         """Stop drawing ``span_id``."""
         if span_id not in self._spans:
             return
-        touched = self._paras_of(span_id)
+        touched = self._paras_of(span_id) | self._links_span_changed(span_id, removing=True)
         self._index_remove(span_id)
         if self._selected == span_id:
             self._selected = None
@@ -172,9 +179,10 @@ class AnnotationView(QAbstractScrollArea):
         """Redraw a span whose label, extent or attributes changed."""
         touched = self._paras_of(span.id) if span.id in self._spans else set()
         if span.id in self._spans:
+            touched |= self._links_span_changed(span.id, removing=True)
             self._index_remove(span.id)
         self._index_add(span)
-        self._touch(touched | self._paras_of(span.id))
+        self._touch(touched | self._paras_of(span.id) | self._links_span_changed(span.id))
 
     # ------------------------------------------------------------------ span index
     # Spans are kept sorted by code-point start (``_starts``/``_order``); a paragraph
@@ -321,7 +329,8 @@ class AnnotationView(QAbstractScrollArea):
             for k, (a, b) in enumerate(vp):
                 if a < end and b > base or (a == b and base <= a <= end):
                     pieces.append(Piece(sid, sp.label, max(a, base) - base, min(b, end) - base, length, k == 0 and a >= base))
-        pl = lay_out_paragraph(self._paras[p], pieces, self._font, self._tag_font, self._text_width())
+        ends = self._link_ends_between(to_cp(base), to_cp(end))
+        pl = lay_out_paragraph(self._paras[p], pieces, self._font, self._tag_font, self._text_width(), ends=ends)
         self._cache[p] = pl
         if len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
@@ -526,12 +535,17 @@ class AnnotationView(QAbstractScrollArea):
         y = (MARGIN if p == 0 else 0.0) - self._anchor_off
         bottom = clip.bottom() + 1
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        frame = self._frame() if self._links else {}
         while p < n and y < bottom:
             pl = self._layout(p)
             if y + pl.height >= clip.top():
                 self._paint_para(painter, p, pl, QPointF(MARGIN, y), sel_a, sel_b, sel_fmt, text_color, tag_text)
+                if pl.arcs:
+                    self._paint_arcs(painter, pl, QPointF(MARGIN, y), frame)
             y += pl.height
             p += 1
+        if self._rubber is not None:
+            self._paint_rubber(painter)
         painter.end()
         self._painted = (self._anchor, p)
         self._prefetch_timer.start()
@@ -572,13 +586,16 @@ class AnnotationView(QAbstractScrollArea):
         ox, oy = origin.x(), origin.y()
         painter.setPen(Qt.PenStyle.NoPen)
         selected_boxes = []
+        faded = self._faded_span
         for rect, sid, label in pl.boxes:
             _, fill, strong = self._colors_for(label)
             r = rect.translated(ox, oy)
+            painter.setOpacity(FADE if faded(sid) else 1.0)
             painter.fillRect(r, fill)
             painter.fillRect(QRectF(r.x(), r.bottom() - 1.5, r.width(), 1.5), strong)
             if sid == self._selected:
                 selected_boxes.append((r, strong))
+        painter.setOpacity(1.0)
         base = self._pstart[p]
         plen = len(self._paras[p])
         sels = []
@@ -602,6 +619,7 @@ class AnnotationView(QAbstractScrollArea):
             text_top = pl.text_tops[li] + oy
             pen = QPen(strong, 1.0)
             painter.setPen(pen)
+            painter.setOpacity(FADE if faded(t.sid) else 1.0)
             bx1, bx2 = t.bracket_x1 + ox, t.bracket_x2 + ox
             yb = r.bottom() + 1
             painter.drawLine(QPointF(bx1, yb), QPointF(bx2, yb))
@@ -611,6 +629,7 @@ class AnnotationView(QAbstractScrollArea):
             tag_fill, _, strong = self._colors_for(t.label)
             r = t.rect.translated(ox, oy)
             sel = t.sid == self._selected
+            painter.setOpacity(FADE if faded(t.sid) else 1.0)
             painter.setPen(QPen(strong, 2.0 if sel else 1.0))
             painter.setBrush(tag_fill)
             painter.drawRoundedRect(r, 3, 3)
@@ -618,6 +637,7 @@ class AnnotationView(QAbstractScrollArea):
             painter.setFont(self._tag_font)
             st = self._static_text(t.label)
             painter.drawStaticText(QPointF(r.x() + 3.0, r.y() + (r.height() - st.size().height()) / 2), st)
+        painter.setOpacity(1.0)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         for r, strong in selected_boxes:
             painter.setPen(QPen(strong, 2.5))
@@ -654,6 +674,11 @@ class AnnotationView(QAbstractScrollArea):
                 if best_len is None or ln < best_len:
                     best, best_len = s, ln
         return best
+
+    def _tag_at(self, pt: QPointF) -> str:
+        """Span id of the label tag under viewport point ``pt``, or ``""``."""
+        p, ly = self._para_at_y(pt.y())
+        return self._layout(p).tag_at(QPointF(pt.x() - MARGIN, ly)) or ""
 
     def span_at(self, pos: QPoint) -> str:
         """Span id at viewport ``pos`` or ``""``."""
@@ -764,207 +789,6 @@ class AnnotationView(QAbstractScrollArea):
             return False
         self.set_selection(m.start(), m.end())
         return True
-
-    # ------------------------------------------------------------------ snapping
-    def _snap(self, cs: int, ce: int, exact: bool) -> tuple[int, int]:
-        """Whole tokens (or exact characters) of ``[cs, ce)``, whitespace stripped."""
-        if cs > ce:
-            cs, ce = ce, cs
-        text = self._text
-        if exact:
-            return strip_range(text, cs, ce)
-        a = text.rfind("\n", 0, cs) + 1
-        b = text.find("\n", ce)
-        b = len(text) if b < 0 else b
-        s, e = snap_to_tokens(text[a:b], cs - a, ce - a)
-        return s + a, e + a
-
-    def _word_at(self, cp: int) -> tuple[int, int]:
-        text = self._text
-        a = text.rfind("\n", 0, cp) + 1
-        b = text.find("\n", cp)
-        b = len(text) if b < 0 else b
-        for s, e in tokens(text[a:b]):
-            if s + a <= cp < e + a:
-                return s + a, e + a
-        return cp, cp
-
-    # ------------------------------------------------------------------ mouse
-    def mousePressEvent(self, e: QMouseEvent) -> None:  # noqa: N802
-        """Start a selection (Shift extends it)."""
-        if e.button() != Qt.MouseButton.LeftButton:
-            super().mousePressEvent(e)
-            return
-        self.setFocus(Qt.FocusReason.MouseFocusReason)
-        pos = self._vpos_at(e.position())
-        if e.modifiers() & Qt.KeyboardModifier.ShiftModifier:
-            self._sel_cursor = pos
-        else:
-            self._sel_anchor = self._sel_cursor = pos
-        self._press_pos = e.position()
-        self._dragging = False
-        self.viewport().update()
-
-    def mouseMoveEvent(self, e: QMouseEvent) -> None:  # noqa: N802
-        """Extend the selection while the left button is held."""
-        if self._press_pos is None or not (e.buttons() & Qt.MouseButton.LeftButton):
-            return
-        if not self._dragging and (e.position() - self._press_pos).manhattanLength() < 3:
-            return
-        self._dragging = True
-        y = e.position().y()
-        if y < 0:
-            self._scroll_by(y)
-        elif y > self.viewport().height():
-            self._scroll_by(y - self.viewport().height())
-        self._sel_cursor = self._vpos_at(e.position())
-        self._sync_scrollbar()
-        self.viewport().update()
-
-    def mouseReleaseEvent(self, e: QMouseEvent) -> None:  # noqa: N802
-        """Finish a drag (emit ``selection_made``) or a click (emit ``span_clicked``)."""
-        if e.button() != Qt.MouseButton.LeftButton or self._press_pos is None:
-            super().mouseReleaseEvent(e)
-            return
-        self._press_pos = None
-        if self._ignore_release:
-            self._ignore_release = False
-            return
-        if self._dragging and self._sel_anchor != self._sel_cursor:
-            self._dragging = False
-            self._finish_selection(bool(e.modifiers() & Qt.KeyboardModifier.AltModifier))
-            return
-        self._dragging = False
-        sid = self._span_at(e.position())
-        self._sel_anchor = self._sel_cursor
-        self.select_span(sid or None, scroll=False)
-        self.viewport().update()
-        self.span_clicked.emit(sid)
-
-    def _finish_selection(self, exact: bool) -> None:
-        to_cp = self._omap.to_codepoint
-        a, b = sorted((self._sel_anchor, self._sel_cursor))
-        s, t = self._snap(to_cp(a), to_cp(b), exact)
-        to_view = self._omap.to_view
-        self._sel_anchor, self._sel_cursor = to_view(s), to_view(t)
-        self.viewport().update()
-        if s < t:
-            self.selection_made.emit(s, t)
-
-    def mouseDoubleClickEvent(self, e: QMouseEvent) -> None:  # noqa: N802
-        """Select the word under the pointer and emit ``selection_made``."""
-        if e.button() != Qt.MouseButton.LeftButton:
-            return
-        cp = self._omap.to_codepoint(self._vpos_at(e.position()))
-        s, t = self._word_at(cp)
-        if s == t and cp > 0:
-            s, t = self._word_at(cp - 1)
-        self._ignore_release = True
-        self._press_pos = e.position()
-        if s < t:
-            self._sel_anchor, self._sel_cursor = self._omap.to_view(s), self._omap.to_view(t)
-            self.viewport().update()
-            self.selection_made.emit(s, t)
-
-    def contextMenuEvent(self, e: QContextMenuEvent) -> None:  # noqa: N802
-        """Ask the window for a menu, with the span under the pointer."""
-        self.context_menu_requested.emit(e.globalPos(), self._span_at(QPointF(e.pos())))
-
-    def viewportEvent(self, e: QEvent) -> bool:  # noqa: N802
-        """Show a tooltip with the label, text and attributes of the span under the pointer."""
-        if e.type() == QEvent.Type.ToolTip:
-            sid = self._span_at(QPointF(e.pos()))
-            if sid:
-                QToolTip.showText(e.globalPos(), self.span_tooltip(sid), self.viewport())
-            else:
-                QToolTip.hideText()
-                e.ignore()
-            return True
-        return super().viewportEvent(e)
-
-    def span_tooltip(self, sid: str) -> str:
-        """Rich-text tooltip for ``sid``."""
-        sp = self._spans[sid]
-        text = " … ".join(self._text[a:b] for a, b in sp.pieces())
-        if len(text) > 200:
-            text = text[:200] + "…"
-        rows = [f"<b>{html.escape(sp.label)}</b> <small>{html.escape(sid)}</small>", html.escape(text)]
-        for k, v in sp.attributes.items():
-            rows.append(f"{html.escape(str(k))}: {html.escape(str(v))}")
-        if sp.note:
-            rows.append(f"<i>{html.escape(sp.note)}</i>")
-        return "<br>".join(rows)
-
-    # ------------------------------------------------------------------ keyboard
-    def keyPressEvent(self, e: QKeyEvent) -> None:  # noqa: N802
-        """Move/extend the text selection; every other key goes on to the parent."""
-        if e.matches(QKeySequence.StandardKey.Copy):
-            QGuiApplication.clipboard().setText(self.selected_text())
-            return
-        if e.matches(QKeySequence.StandardKey.SelectAll):
-            self._sel_anchor, self._sel_cursor = 0, self._pstart[-1] + _utf16_len(self._paras[-1])
-            self.viewport().update()
-            return
-        key = e.key()
-        mods = e.modifiers()
-        shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
-        other = mods & ~(Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier)
-        K = Qt.Key
-        if key in (K.Key_PageUp, K.Key_PageDown) and not other:
-            vh = self.viewport().height() * 0.9
-            self._scroll_by(vh if key == K.Key_PageDown else -vh)
-            self._sync_scrollbar()
-            self.viewport().update()
-            return
-        moves = (K.Key_Left, K.Key_Right, K.Key_Up, K.Key_Down, K.Key_Home, K.Key_End)
-        if key not in moves or other:
-            e.ignore()
-            return
-        if shift and self._selected and key in (K.Key_Left, K.Key_Right):
-            e.ignore()  # the window edits the selected span's boundary
-            return
-        new = self._moved(self._sel_cursor, key)
-        self._sel_cursor = new
-        if not shift:
-            self._sel_anchor = new
-        self._ensure_visible(new)
-        self.viewport().update()
-
-    def _moved(self, v: int, key: int) -> int:
-        K = Qt.Key
-        p = self._para_of(v)
-        pl = self._layout(p)
-        local = v - self._pstart[p]
-        plen = _utf16_len(self._paras[p])
-        if key == K.Key_Left:
-            if local == 0:
-                return max(v - 1, 0)
-            return self._pstart[p] + pl.layout.previousCursorPosition(local)
-        if key == K.Key_Right:
-            if local >= plen:
-                return min(v + 1, self._pstart[-1] + _utf16_len(self._paras[-1]))
-            return self._pstart[p] + pl.layout.nextCursorPosition(local)
-        li = pl.line_index_for_pos(local)
-        ln = pl.layout.lineAt(li)
-        if key == K.Key_Home:
-            return self._pstart[p] + ln.textStart()
-        if key == K.Key_End:
-            end = ln.textStart() + ln.textLength()
-            return self._pstart[p] + (end if li == pl.layout.lineCount() - 1 else max(end - 1, ln.textStart()))
-        x = _x(ln, local)
-        if key == K.Key_Up:
-            if li > 0:
-                return self._pstart[p] + pl.layout.lineAt(li - 1).xToCursor(x)
-            if p == 0:
-                return 0
-            q = self._layout(p - 1)
-            return self._pstart[p - 1] + q.layout.lineAt(q.layout.lineCount() - 1).xToCursor(x)
-        if li < pl.layout.lineCount() - 1:
-            return self._pstart[p] + pl.layout.lineAt(li + 1).xToCursor(x)
-        if p == len(self._paras) - 1:
-            return self._pstart[p] + plen
-        q = self._layout(p + 1)
-        return self._pstart[p + 1] + q.layout.lineAt(0).xToCursor(x)
 
     def spans(self) -> dict[str, Span]:
         """The spans shown, by id (read-only view for callers)."""
