@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -252,6 +251,7 @@ class Project:
         self.annotator = ""
         self._pk_cache: dict[str, int] = {}
         self._text_cache: dict[int, str] = {}
+        self._id_counters: dict[tuple[int, str], int] = {}
 
     # ------------------------------------------------------------------ opening
 
@@ -360,6 +360,7 @@ class Project:
     def _forget_documents(self) -> None:
         self._pk_cache.clear()
         self._text_cache.clear()
+        self._id_counters.clear()
 
     def has_document(self, doc_id: str) -> bool:
         return self.db.execute("SELECT 1 FROM documents WHERE id = ?", [doc_id]).fetchone() is not None
@@ -378,6 +379,13 @@ class Project:
             id=row[0], name=row[1] or row[0], text=row[2], meta=json.loads(row[3] or "{}"),
             status=row[4], checksum=row[5] or "", created=row[6] or "", updated=row[7] or "",
         )
+
+    def document_status(self, doc_id: str) -> str:
+        """A document's status, without reading its text."""
+        row = self.db.execute("SELECT status FROM documents WHERE id = ?", [doc_id]).fetchone()
+        if row is None:
+            raise StoreError(f"no document with id {doc_id!r}")
+        return row[0]
 
     def document_ids(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM documents ORDER BY pk")]
@@ -531,25 +539,26 @@ class Project:
         for d in run(dsel, params):
             dpk = d[0]
             doc = doc_override or Document(
-                id=d[1], name=d[2] or d[1], text=d[3], meta=loads(d[4] or "{}"), status=d[5],
+                id=d[1], name=d[2] or d[1], text=d[3], meta=loads(d[4]) if d[4] and d[4] != "{}" else {}, status=d[5],
                 checksum=d[6] or "", created=d[7] or "", updated=d[8] or "",
             )
             span_ids: dict[int, str] = {}
             spans: list[Span] = []
             for r in spans_it.take(dpk):
                 span_ids[r[1]] = r[2]
+                # Positional, in field order: id, label, start, end, kind, fragments, attributes, note, annotator.
                 spans.append(Span(
-                    id=r[2], kind=r[3], label=r[4], start=r[5], end=r[6],
-                    fragments=[tuple(f) for f in loads(r[7])] if r[7] else None,
-                    attributes=loads(r[8]) if r[8] and r[8] != "{}" else {},
-                    note=r[9] or "", annotator=r[10] or "",
+                    r[2], r[4], r[5], r[6], r[3],
+                    [tuple(f) for f in loads(r[7])] if r[7] else None,
+                    loads(r[8]) if r[8] and r[8] != "{}" else {},
+                    r[9] or "", r[10] or "",
                 ))
-            event_rows = list(events_it.take(dpk))
+            event_rows = events_it.take(dpk)
             event_ids = {r[1]: r[2] for r in event_rows}
             args_by_event: dict[int, list[Argument]] = {}
             for r in args_it.take(dpk):
                 ref = span_ids[r[3]] if r[3] is not None else event_ids[r[4]]
-                args_by_event.setdefault(r[1], []).append(Argument(role=r[2], ref=ref, annotator=r[5] or ""))
+                args_by_event.setdefault(r[1], []).append(Argument(r[2], ref, r[5] or ""))
             events = [
                 Event(
                     id=r[2], type=r[3], trigger=span_ids[r[4]],
@@ -631,7 +640,21 @@ class Project:
         )
 
     def _fresh_id(self, doc_pk: int, prefix: str) -> str:
-        """The prefix with one more than the highest number used after it in this document."""
+        """The prefix with one more than the highest number used after it in this document.
+
+        The highest number is read once per document and prefix, then counted
+        up here; ids are never reused within a session, even after a delete.
+        """
+        key = (doc_pk, prefix)
+        n = self._id_counters.get(key)
+        if n is None:
+            n = self._max_id_number(doc_pk, prefix)
+        while self._id_taken(doc_pk, f"{prefix}{n + 1}"):  # e.g. written by another process
+            n += 1
+        self._id_counters[key] = n + 1
+        return f"{prefix}{n + 1}"
+
+    def _max_id_number(self, doc_pk: int, prefix: str) -> int:
         n = 0
         for t in ("spans", "events", "relations"):
             row = self.db.execute(
@@ -640,7 +663,7 @@ class Project:
                 [len(prefix) + 1, doc_pk, prefix + "[0-9]*", len(prefix) + 1],
             ).fetchone()
             n = max(n, row[0] or 0)
-        return f"{prefix}{n + 1}"
+        return n
 
     def new_id(self, doc_id: str, prefix: str) -> str:
         """A fresh annotation id (``T``, ``E`` or ``R`` followed by a number)."""
@@ -819,7 +842,7 @@ class Project:
         Returns the span as it was before, for undo.  A label change must keep
         the span valid for every event and relation it takes part in.
         """
-        allowed = {"label", "start", "end", "fragments", "attributes", "note"}
+        allowed = {"label", "start", "end", "fragments", "attributes", "note", "annotator"}
         bad = set(changes) - allowed
         if bad:
             raise StoreError(f"cannot change {', '.join(sorted(bad))} of a span")
@@ -844,7 +867,7 @@ class Project:
             self.db["spans"].update(row["pk"], {
                 "label": new.label, "start": new.start, "end": new.end,
                 "fragments": _dumps([list(f) for f in new.fragments]) if new.fragments else None,
-                "attributes": _dumps(new.attributes), "note": new.note,
+                "attributes": _dumps(new.attributes), "note": new.note, "annotator": new.annotator,
             })
             if new.kind == TRIGGER and new.label != old.label:
                 self.db.execute("UPDATE events SET type = ? WHERE trigger = ?", [new.label, row["pk"]])
@@ -957,7 +980,7 @@ class Project:
 
     def update_event(self, doc_id: str, event_id: str, **changes: Any) -> Event:
         """Change an event's type, attributes or note.  Returns the event as it was."""
-        allowed = {"type", "attributes", "note"}
+        allowed = {"type", "attributes", "note", "annotator"}
         bad = set(changes) - allowed
         if bad:
             raise StoreError(f"cannot change {', '.join(sorted(bad))} of an event")
@@ -981,6 +1004,7 @@ class Project:
             self._check_local(pk, {event_id}, mutate)
             self.db["events"].update(row["pk"], {
                 "type": new.type, "attributes": _dumps(new.attributes), "note": new.note,
+                "annotator": new.annotator,
             })
             if new.type != old.type:
                 self.db.execute("UPDATE spans SET label = ? WHERE pk = ?", [new.type, row["trigger"]])
@@ -1016,7 +1040,7 @@ class Project:
 
     def update_relation(self, doc_id: str, relation_id: str, **changes: Any) -> Relation:
         """Change a relation's type, attributes or note.  Returns it as it was."""
-        allowed = {"type", "attributes", "note"}
+        allowed = {"type", "attributes", "note", "annotator"}
         bad = set(changes) - allowed
         if bad:
             raise StoreError(f"cannot change {', '.join(sorted(bad))} of a relation")
@@ -1032,6 +1056,7 @@ class Project:
             self._check_local(pk, {relation_id}, mutate)
             self.db["relations"].update(row["pk"], {
                 "type": new.type, "attributes": _dumps(new.attributes), "note": new.note,
+                "annotator": new.annotator,
             })
             self._touch(pk)
         return old
@@ -1144,12 +1169,19 @@ class _Peek:
         self._it = iter(cursor)
         self._row: tuple | None = next(self._it, None)
 
-    def take(self, doc_pk: int) -> Iterator[tuple]:
-        while self._row is not None and self._row[0] < doc_pk:
-            self._row = next(self._it, None)
-        while self._row is not None and self._row[0] == doc_pk:
-            yield self._row
-            self._row = next(self._it, None)
+    def take(self, doc_pk: int) -> list[tuple]:
+        # A list, not a generator: most documents have a handful of rows, and
+        # a generator per document per cursor cost more than the rows.
+        it = self._it
+        row = self._row
+        while row is not None and row[0] < doc_pk:
+            row = next(it, None)
+        rows: list[tuple] = []
+        while row is not None and row[0] == doc_pk:
+            rows.append(row)
+            row = next(it, None)
+        self._row = row
+        return rows
 
 
 class _BulkWriter:
@@ -1180,20 +1212,22 @@ class _BulkWriter:
         nxt = self.next
         dpk = nxt["documents"]
         self.rows["documents"].append((
-            dpk, d.id, d.name or d.id, d.text, _dumps(d.meta), d.status, checksum(d.text),
+            dpk, d.id, d.name or d.id, d.text, _dumps(d.meta) if d.meta else "{}", d.status, checksum(d.text),
             d.created or self.now, d.updated or self.now,
         ))
-        span_pk: dict[str, int] = {}
         srows = self.rows["spans"]
-        spk = nxt["spans"]
-        for seq, s in enumerate(adoc.spans, 1):
-            span_pk[s.id] = spk
-            srows.append((
-                spk, dpk, s.id, seq, s.kind, s.label, s.start, s.end,
+        spk0 = nxt["spans"]
+        spans = adoc.spans
+        span_pk = {s.id: pk for pk, s in enumerate(spans, spk0)}
+        srows.extend([
+            (
+                pk, dpk, s.id, pk - spk0 + 1, s.kind, s.label, s.start, s.end,
                 _dumps([list(f) for f in s.fragments]) if s.fragments else None,
                 _dumps(s.attributes) if s.attributes else "{}", s.note, s.annotator or who,
-            ))
-            spk += 1
+            )
+            for pk, s in enumerate(spans, spk0)
+        ])
+        spk = spk0 + len(spans)
         epk0 = nxt["events"]
         event_pk = {e.id: epk0 + i for i, e in enumerate(adoc.events)}
         erows = self.rows["events"]

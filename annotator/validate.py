@@ -11,6 +11,7 @@ bulk import can validate every document.
 """
 from __future__ import annotations
 
+import weakref
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -260,12 +261,138 @@ class _Checker:
             self.check_attributes(rid, rel.type, rel.attributes)
 
 
+# ---------------------------------------------------------------- fast path
+#
+# A bulk import validates every document, and nearly all of them are clean.
+# ``_is_clean`` answers "would the checker report nothing at all?" with plain
+# dict and set lookups in tables built once per schema; it only says yes when
+# it is sure, and anything unusual (fragments, nested events, any doubt) sends
+# the document to the full checker, which alone builds messages.
+
+_RoleRow = tuple[str, int | None, bool]
+"""A role's name, the most fillers it takes (None: no limit), whether it is required."""
+
+
+@dataclass(frozen=True)
+class _Tables:
+    entity_types: frozenset[str]
+    event_types: frozenset[str]
+    roles: dict[str, dict[str, frozenset[str]]]
+    """event type -> role name -> the types that may fill it."""
+    role_rows: dict[str, tuple[_RoleRow, ...]]
+    """event type -> its roles, for the cardinality checks."""
+    attributes: dict[str, dict[str, AttributeDef]]
+    """type name -> the attributes it may carry, by name."""
+
+
+_TABLES: weakref.WeakKeyDictionary[Schema, _Tables] = weakref.WeakKeyDictionary()
+
+
+def _tables(schema: Schema) -> _Tables:
+    """Lookup tables for ``schema``, built on first use (a Schema is read-only)."""
+    tables = _TABLES.get(schema)
+    if tables is None:
+        tables = _Tables(
+            entity_types=frozenset(schema.entity_types),
+            event_types=frozenset(schema.event_types),
+            roles={
+                name: {r.name: frozenset(r.types) for r in et.roles.values()}
+                for name, et in schema.event_types.items()
+            },
+            role_rows={
+                name: tuple((r.name, r.max, r.required) for r in et.roles.values())
+                for name, et in schema.event_types.items()
+            },
+            attributes={
+                name: {a.name: a for a in schema.attributes_for(name)}
+                for name in (*schema.entity_types, *schema.event_types, *schema.relation_types)
+            },
+        )
+        _TABLES[schema] = tables
+    return tables
+
+
+def _attributes_ok(defs: dict[str, AttributeDef] | None, attributes: dict[str, Any]) -> bool:
+    if defs is None:
+        return False
+    for name, value in attributes.items():
+        adef = defs.get(name)
+        if adef is None or not adef.allows(value):
+            return False
+    return True
+
+
+def _is_clean(schema: Schema, doc: AnnotatedDocument) -> bool:
+    """True only if :class:`_Checker` would find no problem (not even an incomplete role)."""
+    t = _tables(schema)
+    attr_defs = t.attributes
+    text_len = len(doc.document.text)
+    spans: dict[str, Span] = {}
+    for span in doc.spans:
+        if span.id in spans or span.fragments or not 0 <= span.start < span.end <= text_len:
+            return False
+        spans[span.id] = span
+        kind = span.kind
+        if kind == ENTITY:
+            if span.label not in t.entity_types:
+                return False
+        elif kind != TRIGGER or span.label not in t.event_types:
+            return False
+        if span.attributes and not _attributes_ok(attr_defs.get(span.label), span.attributes):
+            return False
+    event_ids: set[str] = set()
+    for event in doc.events:
+        if event.id in spans or event.id in event_ids:
+            return False
+        event_ids.add(event.id)
+    for event in doc.events:
+        etype = event.type
+        roles = t.roles.get(etype)
+        trigger = spans.get(event.trigger)
+        if roles is None or trigger is None or trigger.kind != TRIGGER or trigger.label != etype:
+            return False
+        counts: dict[str, int] = {}
+        for arg in event.arguments:
+            allowed = roles.get(arg.role)
+            filler = spans.get(arg.ref)
+            # A filler that is an event (nested events) goes the long way, for the cycle check.
+            if allowed is None or filler is None or filler.kind != ENTITY or filler.label not in allowed:
+                return False
+            counts[arg.role] = counts.get(arg.role, 0) + 1
+        for rname, most, required in t.role_rows[etype]:
+            n = counts.get(rname, 0)
+            if (most is not None and n > most) or (required and n == 0):
+                return False
+        if event.attributes and not _attributes_ok(attr_defs.get(etype), event.attributes):
+            return False
+    if doc.relations:
+        relation_types = schema.relation_types
+        for rel in doc.relations:
+            rid = rel.id
+            if rid in spans or rid in event_ids:
+                return False
+            event_ids.add(rid)  # from here on: every id taken so far
+            rt = relation_types.get(rel.type)
+            head = spans.get(rel.head)
+            tail = spans.get(rel.tail)
+            if rt is None or head is None or tail is None or head.kind != ENTITY or tail.kind != ENTITY:
+                return False
+            if not (head.label in rt.head_types and tail.label in rt.tail_types):
+                if not (rt.symmetric and rt.allows(head.label, tail.label)):
+                    return False
+            if rel.attributes and not _attributes_ok(attr_defs.get(rel.type), rel.attributes):
+                return False
+    return True
+
+
 def validate_document(schema: Schema, doc: AnnotatedDocument) -> list[Problem]:
     """All problems of ``doc`` against ``schema`` (empty list: the document is valid).
 
     Problems come in this order: duplicate ids, spans, events (with their
     incomplete roles), cycles of nested events, relations.
     """
+    if _is_clean(schema, doc):
+        return []
     c = _Checker(schema, doc)
     c.index()
     text_len = len(doc.document.text)

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Callable, TextIO
@@ -213,8 +214,38 @@ def _t_number(span_id: str) -> int:
     return 0
 
 
+def _max_t_number(span_ids: list[str]) -> int:
+    """The highest :func:`_t_number` of ``span_ids`` (0 if none has the form ``T<n>``)."""
+    joined = "\0".join(span_ids)
+    if joined.count("\0") != len(span_ids) - 1:  # an id holds NUL itself: go one by one
+        return max(map(_t_number, span_ids), default=0)
+    # One C-level scan instead of a call per id; [0-9] is what isascii() and isdigit() allow.
+    return max(map(int, _T_NUMBER.findall(joined)), default=0)
+
+
+_T_NUMBER = re.compile(r"(?:^|\0)T([0-9]+)(?=\0|$)")
+
+
 def _given_ids(items: list[Any], kind: str, used: set[str], err: _Err) -> list[str | None]:
     """The ids given to ``items`` (``None`` where missing), checked and reserved."""
+    if not items:
+        return []
+    # Fast path: every item is an object with a distinct, non-empty string id
+    # that is not taken yet.  Anything else takes the checked loop below.
+    try:
+        ids = [item["id"] for item in items]
+        fresh = set(ids)
+    except (TypeError, KeyError):  # not an object, no "id", or an unhashable id
+        pass
+    else:
+        if (
+            len(fresh) == len(ids)
+            and (not ids or set(map(type, ids)) == {str})
+            and "" not in fresh
+            and fresh.isdisjoint(used)
+        ):
+            used |= fresh
+            return ids
     given: list[str | None] = []
     for index, item in enumerate(items):
         if type(item) is not dict:
@@ -238,6 +269,8 @@ def _given_ids(items: list[Any], kind: str, used: set[str], err: _Err) -> list[s
 
 def _fill_ids(given: list[str | None], prefix: str, used: set[str]) -> list[str]:
     """``given`` with each ``None`` replaced by the next free ``<prefix><n>``."""
+    if None not in given:
+        return given  # type: ignore[return-value]  # every id was given
     counter = 0
     out: list[str] = []
     for item_id in given:
@@ -251,6 +284,99 @@ def _fill_ids(given: list[str | None], prefix: str, used: set[str]) -> list[str]
             item_id = candidate
         out.append(item_id)
     return out
+
+
+def _text_ok(raw: dict[str, Any], text: str, start: int, end: int) -> bool:
+    """Whether the optional ``"text"`` of a span is absent or matches ``text[start:end]``."""
+    given = raw.get("text")
+    if given is None:
+        return "text" not in raw
+    return given == text[start:end]
+
+
+_EventFields = tuple[
+    str, int, int, list[tuple[int, int]] | None, list[Argument], dict[str, Any], str, str
+]
+"""type, trigger start, end and fragments, arguments, attributes, note, annotator."""
+
+
+def _event_fast(raw: dict[str, Any], text: str, length: int) -> _EventFields | None:
+    """The fields of a well-formed event without fragments; None for anything else."""
+    event_type = raw.get("type")
+    trigger = raw.get("trigger")
+    if type(event_type) is not str or type(trigger) is not dict or "fragments" in trigger:
+        return None
+    start = trigger.get("start")
+    end = trigger.get("end")
+    if not (type(start) is int and type(end) is int and 0 <= start < end <= length):
+        return None
+    if not _text_ok(trigger, text, start, end):
+        return None
+    raw_args = raw.get("arguments")
+    arguments: list[Argument] = []
+    if raw_args is not None:
+        if type(raw_args) is not list:
+            return None
+        for arg in raw_args:
+            if type(arg) is not dict:
+                return None
+            role = arg.get("role")
+            ref = arg.get("ref")
+            arg_annotator = arg.get("annotator", "")
+            if type(role) is not str or type(ref) is not str or type(arg_annotator) is not str:
+                return None
+            arguments.append(Argument(role, ref, arg_annotator))
+    elif "arguments" in raw:
+        return None
+    attributes = raw.get("attributes")
+    if attributes is None:
+        if "attributes" in raw:
+            return None
+        attributes = {}
+    elif type(attributes) is not dict:
+        return None
+    note = raw.get("note", "")
+    annotator = raw.get("annotator", "")
+    if type(note) is not str or type(annotator) is not str:
+        return None
+    return event_type, start, end, None, arguments, attributes, note, annotator
+
+
+def _event_checked(
+    raw: dict[str, Any], text: str, length: int, event_id: str, err: _Err
+) -> _EventFields:
+    """The fields of an event, every one checked: raises the message for the first fault."""
+    vwhat = f"event {event_id}"
+    event_type = _req_str(raw, "type", vwhat, err)
+    trigger = raw.get("trigger")
+    if type(trigger) is not dict:
+        if trigger is None and "trigger" not in raw:
+            raise err(f'{vwhat}: missing "trigger"')
+        raise err(f'{vwhat}: "trigger" must be an object, got {_json_type(trigger)}')
+    start, end, fragments = _extent(trigger, text, length, f"{vwhat} trigger", err)
+    arguments: list[Argument] = []
+    for index, arg in enumerate(_opt_list(raw, "arguments", vwhat, err)):
+        awhat = f"{vwhat} argument #{index + 1}"
+        if type(arg) is not dict:
+            raise err(f"{awhat}: expected an object, got {_json_type(arg)}")
+        ref = _req_str(arg, "ref", awhat, err)
+        arguments.append(
+            Argument(
+                role=_req_str(arg, "role", awhat, err),
+                ref=ref,
+                annotator=_opt_str(arg, "annotator", awhat, err),
+            )
+        )
+    return (
+        event_type,
+        start,
+        end,
+        fragments,
+        arguments,
+        _opt_obj(raw, "attributes", vwhat, err),
+        _opt_str(raw, "note", vwhat, err),
+        _opt_str(raw, "annotator", vwhat, err),
+    )
 
 
 def doc_from_json(
@@ -300,16 +426,26 @@ def doc_from_json(
     else:
         doc_id = "doc" if line is None else f"doc-{line}"
     what = f"document {doc_id}"
-    name = _opt_str(obj, "name", what, err)
-    meta = _opt_obj(obj, "meta", what, err)
+    name = obj.get("name", "")
+    if type(name) is not str:
+        name = _opt_str(obj, "name", what, err)
+    meta = obj.get("meta")
+    if type(meta) is not dict:
+        meta = _opt_obj(obj, "meta", what, err)
     status = obj.get("status", "new")
     if type(status) is not str or status not in STATUSES:
         raise err(
             f"{what}: status {json.dumps(status, ensure_ascii=False)} is not one of {', '.join(STATUSES)}"
         )
-    raw_entities = _opt_list(obj, "entities", what, err)
-    raw_events = _opt_list(obj, "events", what, err)
-    raw_relations = _opt_list(obj, "relations", what, err)
+    raw_entities = obj.get("entities")
+    if type(raw_entities) is not list:
+        raw_entities = _opt_list(obj, "entities", what, err)
+    raw_events = obj.get("events")
+    if type(raw_events) is not list:
+        raw_events = _opt_list(obj, "events", what, err)
+    raw_relations = obj.get("relations")
+    if type(raw_relations) is not list:
+        raw_relations = _opt_list(obj, "relations", what, err)
 
     # Ids first: every given id is reserved before any is made up.
     used: set[str] = set()
@@ -320,8 +456,32 @@ def doc_from_json(
     event_ids = _fill_ids(event_given, "E", used)
     relation_ids = _fill_ids(relation_given, "R", used)
 
+    # Each annotation first tries a fast path: a few type checks inline for the
+    # well-formed case.  Whatever does not pass goes through the checked code
+    # (the helpers above), which accepts it after all or raises the message.
     spans: list[Span] = []
     for raw, span_id in zip(raw_entities, entity_ids):
+        start = raw.get("start")
+        end = raw.get("end")
+        label = raw.get("label")
+        attributes = raw.get("attributes")
+        note = raw.get("note", "")
+        annotator = raw.get("annotator", "")
+        if (
+            type(start) is int
+            and type(end) is int
+            and 0 <= start < end <= length
+            and type(label) is str
+            and ((given := raw.get("text")) == text[start:end] or (given is None and "text" not in raw))
+            and "fragments" not in raw
+            and (type(attributes) is dict or (attributes is None and "attributes" not in raw))
+            and type(note) is str
+            and type(annotator) is str
+        ):
+            spans.append(
+                Span(span_id, label, start, end, ENTITY, None, {} if attributes is None else attributes, note, annotator)
+            )
+            continue
         ewhat = f"entity {span_id}"
         start, end, fragments = _extent(raw, text, length, ewhat, err)
         spans.append(
@@ -338,19 +498,14 @@ def doc_from_json(
             )
         )
 
-    trigger_number = max(map(_t_number, entity_ids), default=0)
+    # Trigger ids continue after the highest entity id of the form T<n>.
+    trigger_number = _max_t_number(entity_ids) if raw_events else 0
     triggers: dict[tuple[Any, ...], str] = {}
     events: list[Event] = []
-    refs: list[tuple[str, str]] = []
+    refs: list[tuple[str, int, str]] = []  # (event id, argument index, ref), checked below
     for raw, event_id in zip(raw_events, event_ids):
-        vwhat = f"event {event_id}"
-        event_type = _req_str(raw, "type", vwhat, err)
-        trigger = raw.get("trigger")
-        if type(trigger) is not dict:
-            if trigger is None and "trigger" not in raw:
-                raise err(f'{vwhat}: missing "trigger"')
-            raise err(f'{vwhat}: "trigger" must be an object, got {_json_type(trigger)}')
-        start, end, fragments = _extent(trigger, text, length, f"{vwhat} trigger", err)
+        fields = _event_fast(raw, text, length) or _event_checked(raw, text, length, event_id, err)
+        event_type, start, end, fragments, arguments, attributes, note, annotator = fields
         key = (event_type, start, end, tuple(fragments) if fragments else None)
         trigger_id = triggers.get(key)
         if trigger_id is None:
@@ -362,41 +517,41 @@ def doc_from_json(
             used.add(trigger_id)
             triggers[key] = trigger_id
             spans.append(Span(trigger_id, event_type, start, end, TRIGGER, fragments))
-        arguments: list[Argument] = []
-        for index, arg in enumerate(_opt_list(raw, "arguments", vwhat, err)):
-            awhat = f"{vwhat} argument #{index + 1}"
-            if type(arg) is not dict:
-                raise err(f"{awhat}: expected an object, got {_json_type(arg)}")
-            ref = _req_str(arg, "ref", awhat, err)
-            arguments.append(
-                Argument(
-                    role=_req_str(arg, "role", awhat, err),
-                    ref=ref,
-                    annotator=_opt_str(arg, "annotator", awhat, err),
-                )
-            )
-            refs.append((awhat, ref))
-        events.append(
-            Event(
-                id=event_id,
-                type=event_type,
-                trigger=trigger_id,
-                arguments=arguments,
-                attributes=_opt_obj(raw, "attributes", vwhat, err),
-                note=_opt_str(raw, "note", vwhat, err),
-                annotator=_opt_str(raw, "annotator", vwhat, err),
-            )
-        )
+        for index, arg in enumerate(arguments):
+            refs.append((event_id, index, arg.ref))
+        events.append(Event(event_id, event_type, trigger_id, arguments, attributes, note, annotator))
 
     # Arguments may name events that come later in the line (nested events).
     known_entities = set(entity_ids)
     known = known_entities.union(event_ids)
-    for awhat, ref in refs:
+    for event_id, index, ref in refs:
         if ref not in known:
-            raise err(f"{awhat}: ref {ref!r} names no entity or event in the document")
+            raise err(f"event {event_id} argument #{index + 1}: ref {ref!r} names no entity or event in the document")
 
     relations: list[Relation] = []
     for raw, relation_id in zip(raw_relations, relation_ids):
+        head = raw.get("head")
+        tail = raw.get("tail")
+        relation_type = raw.get("type")
+        attributes = raw.get("attributes")
+        note = raw.get("note", "")
+        annotator = raw.get("annotator", "")
+        if (
+            type(head) is str
+            and type(tail) is str
+            and head in known_entities
+            and tail in known_entities
+            and type(relation_type) is str
+            and (type(attributes) is dict or (attributes is None and "attributes" not in raw))
+            and type(note) is str
+            and type(annotator) is str
+        ):
+            relations.append(
+                Relation(
+                    relation_id, relation_type, head, tail, {} if attributes is None else attributes, note, annotator
+                )
+            )
+            continue
         rwhat = f"relation {relation_id}"
         head = _req_str(raw, "head", rwhat, err)
         tail = _req_str(raw, "tail", rwhat, err)
@@ -424,6 +579,16 @@ def doc_from_json(
 
 
 def _span_json(span: Span, text: str) -> dict[str, Any]:
+    if not span.fragments and not span.annotator:  # the common case, in one literal
+        return {
+            "id": span.id,
+            "start": span.start,
+            "end": span.end,
+            "label": span.label,
+            "text": text[span.start : span.end],
+            "attributes": dict(span.attributes),
+            "note": span.note,
+        }
     out: dict[str, Any] = {
         "id": span.id,
         "start": span.start,
@@ -462,8 +627,13 @@ def doc_to_json(doc: AnnotatedDocument) -> dict[str, Any]:
     out["text"] = text
     out["meta"] = dict(d.meta)
     out["status"] = d.status
-    out["entities"] = [_span_json(s, text) for s in doc.spans if s.kind == ENTITY]
-    spans = doc.span_by_id()
+    spans: dict[str, Span] = {}
+    entities: list[dict[str, Any]] = []
+    for span in doc.spans:
+        spans[span.id] = span  # the last of a repeated id wins, as in AnnotatedDocument.span_by_id()
+        if span.kind == ENTITY:
+            entities.append(_span_json(span, text))
+    out["entities"] = entities
     events: list[dict[str, Any]] = []
     for event in doc.events:
         trigger = spans.get(event.trigger)
