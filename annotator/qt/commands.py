@@ -1,0 +1,184 @@
+"""Undo commands: one QUndoCommand per user action, each acting on the store.
+
+The session performs a command's first write itself (so a refused write never
+reaches the stack) and pushes the command with ``done=True``; Qt then calls
+``redo()`` once at push time, which is skipped.  Every later redo and undo
+writes the store again, in one transaction, and asks the session to refresh
+the annotations it touched.
+
+Cascades (deleting an entity that fills event roles) happen inside one
+``Project.remove`` transaction, which returns a :class:`~annotator.store.Removal`
+holding everything taken out; undo restores it all with ``Project.restore``.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtGui import QUndoCommand
+
+from ..model import Event, Span
+from ..store import Removal
+
+if TYPE_CHECKING:
+    from .session import Session
+
+
+class _StoreCommand(QUndoCommand):
+    def __init__(self, session: "Session", doc_id: str, text: str):
+        super().__init__(text)
+        self.session = session
+        self.doc_id = doc_id
+        self._skip_first_redo = True
+
+    def redo(self) -> None:  # noqa: D102 (Qt API)
+        if self._skip_first_redo:
+            self._skip_first_redo = False
+            self.session.refresh(self.doc_id, self.touched(), status=self.changes_status)
+            return
+        self._show_document()
+        self.do()
+        self.session.refresh(self.doc_id, self.touched(), status=self.changes_status)
+
+    def undo(self) -> None:  # noqa: D102
+        self._show_document()
+        self.undo_write()
+        self.session.refresh(self.doc_id, self.touched(), status=self.changes_status)
+
+    changes_status = False
+
+    def _show_document(self) -> None:
+        """Undo and redo run across documents: bring this command's document up first."""
+        cur = self.session.current
+        if cur is None or cur.id != self.doc_id:
+            self.session.open_document(self.doc_id)
+
+    def do(self) -> None:
+        raise NotImplementedError
+
+    def undo_write(self) -> None:
+        raise NotImplementedError
+
+    def touched(self) -> set[str]:
+        raise NotImplementedError
+
+
+class AddSpanCommand(_StoreCommand):
+    """Tag a text range as an entity."""
+
+    def __init__(self, session: "Session", doc_id: str, span: Span):
+        super().__init__(session, doc_id, f"Add {span.label} “{_short(session, span)}”")
+        self.span = span
+
+    def do(self) -> None:
+        self.session.project.add_span(self.doc_id, self.span)
+
+    def undo_write(self) -> None:
+        self.session.project.remove(self.doc_id, self.span.id)
+
+    def touched(self) -> set[str]:
+        return {self.span.id}
+
+
+class AddEventCommand(_StoreCommand):
+    """Create an event together with its trigger span."""
+
+    def __init__(self, session: "Session", doc_id: str, event: Event):
+        super().__init__(session, doc_id, f"Add event {event.type}")
+        self.event = event
+        spans, _e, _r = session.project.fetch(doc_id, {event.trigger})
+        self.trigger = spans[0]
+
+    def do(self) -> None:
+        self.session.project.add_event(self.doc_id, self.event, trigger=self.trigger)
+
+    def undo_write(self) -> None:
+        self.session.project.remove(self.doc_id, self.event.id)
+
+    def touched(self) -> set[str]:
+        return {self.event.id, self.trigger.id}
+
+
+class RemoveCommand(_StoreCommand):
+    """Delete an annotation with everything that depends on it."""
+
+    def __init__(self, session: "Session", doc_id: str, ann_id: str, removal: Removal):
+        n = len(removal.spans) + len(removal.events) + len(removal.relations)
+        extra = f" (and {len(removal.arguments)} argument(s))" if removal.arguments else ""
+        super().__init__(session, doc_id, f"Delete {ann_id}{extra}" if n <= 1 else f"Delete {n} annotations{extra}")
+        self.ann_id = ann_id
+        self.removal = removal
+
+    def do(self) -> None:
+        self.removal = self.session.project.remove(self.doc_id, self.ann_id)
+
+    def undo_write(self) -> None:
+        self.session.project.restore(self.removal)
+
+    def touched(self) -> set[str]:
+        r = self.removal
+        ids = {s.id for s in r.spans} | {e.id for e in r.events} | {x.id for x in r.relations}
+        ids |= {ev_id for ev_id, _pos, _a in r.arguments}
+        return ids
+
+
+class UpdateCommand(_StoreCommand):
+    """Change fields of a span, event or relation (type, offsets, attributes, note, annotator)."""
+
+    def __init__(self, session: "Session", doc_id: str, kind: str, ann_id: str,
+                 after: dict[str, Any], before: dict[str, Any], text: str):
+        super().__init__(session, doc_id, text)
+        self.kind = kind
+        self.ann_id = ann_id
+        self.after = after
+        self.before = before
+        self._touched = self._related()
+
+    def _write(self, values: dict[str, Any]) -> None:
+        p = self.session.project
+        method = {"span": p.update_span, "event": p.update_event, "relation": p.update_relation}[self.kind]
+        method(self.doc_id, self.ann_id, **values)
+
+    def do(self) -> None:
+        self._write(self.after)
+
+    def undo_write(self) -> None:
+        self._write(self.before)
+
+    def _related(self) -> set[str]:
+        ids = {self.ann_id}
+        cur = self.session.current
+        if cur is not None:
+            if self.kind == "event" and self.ann_id in cur.events:
+                ids.add(cur.events[self.ann_id].trigger)
+            if self.kind == "span":
+                ids.update(e.id for e in cur.events_of_trigger(self.ann_id))
+        return ids
+
+    def touched(self) -> set[str]:
+        return self._touched
+
+
+class SetStatusCommand(_StoreCommand):
+    """Mark a document new, in progress, done or reviewed."""
+
+    changes_status = True
+
+    def __init__(self, session: "Session", doc_id: str, old: str, new: str):
+        super().__init__(session, doc_id, f"Mark document {new.replace('_', ' ')}")
+        self.old = old
+        self.new = new
+
+    def do(self) -> None:
+        self.session.project.set_status(self.doc_id, self.new)
+
+    def undo_write(self) -> None:
+        self.session.project.set_status(self.doc_id, self.old)
+
+    def touched(self) -> set[str]:
+        return set()
+
+
+def _short(session: "Session", span: Span) -> str:
+    cur = session.current
+    text = cur.text[span.start:span.end] if cur is not None else ""
+    return text if len(text) <= 30 else text[:29] + "…"

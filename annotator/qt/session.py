@@ -1,0 +1,281 @@
+"""The GUI's hold on an open project: the current document, the undo stack, one change signal.
+
+Every user action is a QUndoCommand (see :mod:`annotator.qt.commands`) that
+writes through :class:`annotator.store.Project` at once.  After each one the
+session refreshes just the annotations the command touched from the store and
+emits :attr:`Session.changed` once, with what changed; each widget decides from
+that what to redraw (the Anki pattern: one "operation did execute" signal).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoStack
+
+from ..model import ENTITY, TRIGGER, AnnotatedDocument, Event, Relation, Span
+from ..store import Project, StoreError
+
+
+@dataclass
+class Change:
+    """What one operation changed in the current document.
+
+    ``ids`` are the annotation ids touched (added, removed or edited);
+    ``start``/``end`` bound the text range they cover (code points), so the
+    view repaints only that; ``status`` says the document's status changed.
+    """
+
+    doc_id: str
+    ids: set[str] = field(default_factory=set)
+    start: int = 0
+    end: int = 0
+    status: bool = False
+
+
+class DocState:
+    """The current document and its annotations, kept in step with the store by deltas."""
+
+    def __init__(self, adoc: AnnotatedDocument):
+        self.document = adoc.document
+        self.spans: dict[str, Span] = {s.id: s for s in adoc.spans}
+        self.events: dict[str, Event] = {e.id: e for e in adoc.events}
+        self.relations: dict[str, Relation] = {r.id: r for r in adoc.relations}
+        self.n_entities = sum(1 for s in adoc.spans if s.kind == ENTITY)
+        self.partial = False  # True while only the first part is loaded (Session.open_document)
+
+    @property
+    def id(self) -> str:
+        return self.document.id
+
+    @property
+    def text(self) -> str:
+        return self.document.text
+
+    def annotated(self) -> AnnotatedDocument:
+        return AnnotatedDocument(
+            self.document, list(self.spans.values()), list(self.events.values()), list(self.relations.values())
+        )
+
+    def kind_of(self, ann_id: str) -> str | None:
+        if ann_id in self.spans:
+            return "span"
+        if ann_id in self.events:
+            return "event"
+        if ann_id in self.relations:
+            return "relation"
+        return None
+
+    def events_of_trigger(self, span_id: str) -> list[Event]:
+        return [e for e in self.events.values() if e.trigger == span_id]
+
+    def counts(self) -> tuple[int, int, int]:
+        """(entities, events, relations)."""
+        return self.n_entities, len(self.events), len(self.relations)
+
+    def extent(self, ann_id: str) -> tuple[int, int] | None:
+        """Code-point range an annotation covers on screen (trigger for an event)."""
+        if ann_id in self.spans:
+            s = self.spans[ann_id]
+            return s.start, s.end
+        if ann_id in self.events:
+            ev = self.events[ann_id]
+            return self.extent(ev.trigger)
+        if ann_id in self.relations:
+            r = self.relations[ann_id]
+            a, b = self.extent(r.head), self.extent(r.tail)
+            if a and b:
+                return min(a[0], b[0]), max(a[1], b[1])
+        return None
+
+
+class Session(QObject):
+    """An open project in the GUI."""
+
+    changed = Signal(object)            # Change
+    document_opened = Signal(str)       # doc id of the new current document (maybe only its first part)
+    document_loaded = Signal(str)       # the current document is completely loaded
+    documents_changed = Signal()        # the list of documents changed (an import)
+    document_updated = Signal(str)      # one document's status or annotation count changed
+    saved = Signal()                    # a write reached the project file
+    error = Signal(str)                 # a write the store refused, with the reason
+
+    def __init__(self, project: Project, parent: QObject | None = None):
+        super().__init__(parent)
+        self.project = project
+        self.undo_stack = QUndoStack(self)
+        self.current: DocState | None = None
+
+    # ------------------------------------------------------------------ documents
+
+    #: A longer document opens in two steps: first its text with the spans of
+    #: its first FIRST_CHARS characters, enough for the first frame (one
+    #: indexed query); then, on the next turn of the event loop, everything.
+    FIRST_CHARS = 20_000
+
+    def open_document(self, doc_id: str) -> None:
+        """Make ``doc_id`` current: ``document_opened``, then ``document_loaded`` when complete."""
+        doc = self.project.get_document(doc_id)
+        if len(doc.text) <= self.FIRST_CHARS:
+            self.current = DocState(self.project.get_annotated(doc_id))
+            self.document_opened.emit(doc_id)
+            self.document_loaded.emit(doc_id)
+            return
+        first = self.project.spans_in_range(doc_id, 0, self.FIRST_CHARS)
+        self.current = DocState(AnnotatedDocument(doc, first))
+        self.current.partial = True
+        self.document_opened.emit(doc_id)
+        QTimer.singleShot(0, lambda: self.ensure_loaded(doc_id))
+
+    def ensure_loaded(self, doc_id: str | None = None) -> None:
+        """Finish loading the current document if only its first part is in (see FIRST_CHARS)."""
+        cur = self.current
+        if cur is None or not cur.partial or (doc_id is not None and cur.id != doc_id):
+            return
+        self.current = DocState(self.project.get_annotated(cur.id))
+        self.document_loaded.emit(cur.id)
+
+    def close(self) -> None:
+        self.undo_stack.clear()
+        self.current = None
+        self.project.close()
+
+    # ------------------------------------------------------------------ after a write
+
+    def refresh(self, doc_id: str, ids: set[str], *, status: bool = False) -> None:
+        """Re-read the given annotations from the store into the cache and emit one Change."""
+        self.ensure_loaded()
+        cur = self.current
+        if cur is not None and cur.id == doc_id:
+            before = [cur.extent(i) for i in ids]
+            spans, events, relations = self.project.fetch(doc_id, ids)
+            for i in ids:
+                old = cur.spans.pop(i, None)
+                if old is not None and old.kind == ENTITY:
+                    cur.n_entities -= 1
+                cur.events.pop(i, None)
+                cur.relations.pop(i, None)
+            cur.n_entities += sum(1 for s in spans if s.kind == ENTITY)
+            cur.spans.update((s.id, s) for s in spans)
+            cur.events.update((e.id, e) for e in events)
+            cur.relations.update((r.id, r) for r in relations)
+            # any write may move a new document to in progress
+            cur.document.status = self.project.document_status(doc_id)
+            after = [cur.extent(i) for i in ids]
+            ranges = [r for r in before + after if r]
+            start = min((r[0] for r in ranges), default=0)
+            end = max((r[1] for r in ranges), default=0)
+            self.changed.emit(Change(doc_id, set(ids), start, end, status))
+        self.saved.emit()
+        self.document_updated.emit(doc_id)
+
+    # ------------------------------------------------------------------ operations
+    # Each performs its first write at once, so a refused write is reported
+    # here (``error`` signal, return None/False) and never reaches the undo
+    # stack; then it pushes a command that redoes/undoes the write.
+
+    def _doc(self) -> DocState:
+        if self.current is None:
+            raise RuntimeError("no document is open")
+        self.ensure_loaded()
+        return self.current
+
+    def _push(self, command) -> None:
+        self.undo_stack.push(command)
+
+    def _guard(self, fn, *args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except StoreError as exc:
+            self.error.emit(str(exc))
+            return None
+
+    def add_annotation(self, start: int, end: int, label: str) -> str | None:
+        """Tag ``[start, end)`` with ``label``: an entity, or an event with its trigger.
+
+        Returns the new annotation's id (the event id for an event type), or
+        None when the store refused it (the reason goes to ``error``).
+        """
+        from .commands import AddEventCommand, AddSpanCommand
+
+        cur = self._doc()
+        kind = self.project.schema.label_kind(label)
+        if kind == "entity":
+            span = self._guard(self.project.add_span, cur.id, Span("", label, start, end))
+            if span is None:
+                return None
+            self._push(AddSpanCommand(self, cur.id, span))
+            return span.id
+        if kind == "trigger":
+            ev = self._guard(self.project.add_event, cur.id, Event("", label, ""), Span("", label, start, end, kind=TRIGGER))
+            if ev is None:
+                return None
+            self._push(AddEventCommand(self, cur.id, ev))
+            return ev.id
+        self.error.emit(f"unknown label {label!r}: it is not a type in this project's schema")
+        return None
+
+    def remove_annotation(self, ann_id: str) -> bool:
+        """Delete an annotation and what depends on it (arguments, relations)."""
+        from .commands import RemoveCommand
+
+        cur = self._doc()
+        removal = self._guard(self.project.remove, cur.id, ann_id)
+        if removal is None:
+            return False
+        self._push(RemoveCommand(self, cur.id, ann_id, removal))
+        return True
+
+    def _update(self, ann_id: str, text: str, **changes) -> bool:
+        from .commands import UpdateCommand
+
+        cur = self._doc()
+        kind = cur.kind_of(ann_id)
+        if kind is None:
+            self.error.emit(f"no annotation {ann_id!r} in this document")
+            return False
+        if kind == "span" and cur.spans[ann_id].kind == TRIGGER and set(changes) & {"label", "attributes", "note"}:
+            # a trigger's type, attributes and note are its event's
+            ev = cur.events_of_trigger(ann_id)
+            if ev:
+                if "label" in changes:
+                    changes["type"] = changes.pop("label")
+                ann_id, kind = ev[0].id, "event"
+        if kind == "event" and "label" in changes:
+            changes["type"] = changes.pop("label")
+        method = {"span": self.project.update_span, "event": self.project.update_event,
+                  "relation": self.project.update_relation}[kind]
+        old = self._guard(method, cur.id, ann_id, **changes)
+        if old is None:
+            return False
+        before = {k: getattr(old, k) for k in changes}
+        if kind == "span" and ("start" in changes or "end" in changes):
+            before["fragments"] = old.fragments
+        self._push(UpdateCommand(self, cur.id, kind, ann_id, changes, before, text))
+        return True
+
+    def set_label(self, ann_id: str, label: str) -> bool:
+        """Change an entity's type, or an event's type (from its id or its trigger's)."""
+        return self._update(ann_id, f"Change type to {label}", label=label)
+
+    def set_offsets(self, span_id: str, start: int, end: int) -> bool:
+        return self._update(span_id, "Change boundaries", start=start, end=end)
+
+    def set_attributes(self, ann_id: str, attributes: dict) -> bool:
+        return self._update(ann_id, "Change attributes", attributes=dict(attributes))
+
+    def set_note(self, ann_id: str, note: str) -> bool:
+        return self._update(ann_id, "Change note", note=note)
+
+    def set_annotator(self, ann_id: str, name: str) -> bool:
+        return self._update(ann_id, "Change annotator", annotator=name)
+
+    def set_status(self, status: str) -> bool:
+        from .commands import SetStatusCommand
+
+        cur = self._doc()
+        old = self._guard(self.project.set_status, cur.id, status)
+        if old is None:
+            return False
+        self._push(SetStatusCommand(self, cur.id, old, status))
+        return True
