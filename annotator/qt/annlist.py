@@ -1,0 +1,397 @@
+"""The annotation list: every entity, event and relation of the current document.
+
+One row per entity span, event and relation (a trigger span is shown through
+its event).  The model is rebuilt when a document opens; after that each
+:class:`~annotator.qt.session.Change` touches only the rows of its ids, with
+``beginInsertRows``/``beginRemoveRows``/``dataChanged``, so an edit in a
+document of 12,000 annotations costs a few hundred microseconds, not a reset.
+Sorting and filtering happen in a :class:`QSortFilterProxyModel`.
+"""
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..model import ENTITY
+from .palette import swatch
+from .session import Change, DocState, Session
+
+TEXT_CHARS = 60
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+_ID_RE = re.compile(r"^(\D*)(\d+)(.*)$")
+
+
+class Row(NamedTuple):
+    """What one line of the list shows."""
+
+    id: str
+    type: str
+    text: str
+    start: int
+    end: int
+    kind: str          # "entity", "event" or "relation"
+    sort_id: str       # the id with its number zero-padded, so T2 sorts before T10
+
+
+def _sort_id(ann_id: str) -> str:
+    m = _ID_RE.match(ann_id)
+    return f"{m.group(1)}{int(m.group(2)):012d}{m.group(3)}" if m else ann_id
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())  # newlines and tabs would break the row
+    return text if len(text) <= TEXT_CHARS else text[: TEXT_CHARS - 1] + "…"
+
+
+def _covered(cur: DocState, span_id: str) -> str:
+    s = cur.spans.get(span_id)
+    if s is None:
+        return ""
+    return " … ".join(cur.text[a:b] for a, b in s.pieces())
+
+
+def row_for(cur: DocState, ann_id: str) -> Row | None:
+    """The row of ``ann_id`` in ``cur``, or None if it gets no row (absent, or a trigger span)."""
+    s = cur.spans.get(ann_id)
+    if s is not None:
+        if s.kind != ENTITY:
+            return None
+        return Row(ann_id, s.label, _short(_covered(cur, ann_id)), s.start, s.end, "entity", _sort_id(ann_id))
+    e = cur.events.get(ann_id)
+    if e is not None:
+        t = cur.spans.get(e.trigger)
+        start, end = (t.start, t.end) if t is not None else (0, 0)
+        return Row(ann_id, e.type, _short(_covered(cur, e.trigger)), start, end, "event", _sort_id(ann_id))
+    r = cur.relations.get(ann_id)
+    if r is not None:
+        ext = cur.extent(ann_id) or (0, 0)
+        text = f"{_covered(cur, r.head)} → {_covered(cur, r.tail)}"
+        return Row(ann_id, r.type, _short(text), ext[0], ext[1], "relation", _sort_id(ann_id))
+    return None
+
+
+class AnnotationTableModel(QAbstractTableModel):
+    """The rows of one document; :meth:`apply` updates them by ids."""
+
+    HEADERS = ("ID", "Type", "Text", "Start", "End", "Kind")
+    COL_ID, COL_TYPE, COL_TEXT, COL_START, COL_END, COL_KIND = range(6)
+
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.doc_id: str | None = None
+        self.rows: list[Row] = []
+        self._index_cache: dict[str, int] | None = {}
+        self._icons: dict[str, QIcon] = {}
+        self._sort_col = self.COL_START
+        self._sort_desc = False
+
+    # ------------------------------------------------------------------ sorting
+    # Sorting happens here, on the Python list, not in the proxy: a proxy sort
+    # of 12,000 rows calls back into Python for every comparison (1.3 s).
+
+    def sort_key(self, row: Row):
+        col = self._sort_col
+        if col == self.COL_ID:
+            return (row.sort_id,)
+        if col == self.COL_TEXT:
+            return (row.text.casefold(), row.start)
+        if col in (self.COL_START, self.COL_END):
+            return (row[col], row.sort_id)
+        return (row[col], row.start, row.sort_id)
+
+    @property
+    def _index(self) -> dict[str, int]:
+        """Row number by id, rebuilt lazily (in C) after rows moved."""
+        if self._index_cache is None:
+            self._index_cache = dict(zip((r.id for r in self.rows), range(len(self.rows))))
+        return self._index_cache
+
+    def _reindex(self, first: int = 0) -> None:
+        self._index_cache = None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:  # noqa: D102 (Qt API)
+        if column < 0:
+            return
+        self._sort_col = column
+        self._sort_desc = order == Qt.SortOrder.DescendingOrder
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        ids = [self.rows[p.row()].id for p in persistent]
+        self.rows.sort(key=self.sort_key, reverse=self._sort_desc)
+        self._reindex()
+        self.changePersistentIndexList(
+            persistent, [self.index(self._index[i], p.column()) for i, p in zip(ids, persistent)]
+        )
+        self.layoutChanged.emit()
+
+    def _insert_sorted(self, row: Row) -> None:
+        keys = self.sort_key
+        lo, hi = 0, len(self.rows)
+        k = keys(row)
+        while lo < hi:  # bisect on the current order
+            mid = (lo + hi) // 2
+            km = keys(self.rows[mid])
+            if (km > k) if self._sort_desc else (km < k):
+                lo = mid + 1
+            else:
+                hi = mid
+        self.beginInsertRows(QModelIndex(), lo, lo)
+        self.rows.insert(lo, row)
+        self._reindex(lo)
+        self.endInsertRows()
+
+    # ------------------------------------------------------------------ updates
+
+    def rebuild(self) -> None:
+        """Read every row of the session's current document (a model reset)."""
+        cur = self.session.current
+        self.beginResetModel()
+        rows: list[Row] = []
+        if cur is not None:
+            for ids in (cur.spans, cur.events, cur.relations):
+                for ann_id in ids:
+                    row = row_for(cur, ann_id)
+                    if row is not None:
+                        rows.append(row)
+        self.doc_id = cur.id if cur is not None else None
+        rows.sort(key=self.sort_key, reverse=self._sort_desc)
+        self.rows = rows
+        self._index_cache = None
+        self.endResetModel()
+
+    def apply(self, change: Change) -> None:
+        """Insert, remove or update just the rows of ``change.ids``."""
+        cur = self.session.current
+        if cur is None or change.doc_id != self.doc_id or cur.id != self.doc_id:
+            return
+        removed: list[int] = []
+        added: list[Row] = []
+        ids = set(change.ids)
+        if cur.relations and any(i in cur.spans for i in ids):
+            # a relation's row shows its ends' text and extent: follow edits of its spans
+            ids.update(r.id for r in cur.relations.values() if r.head in ids or r.tail in ids)
+        for ann_id in ids:
+            row = row_for(cur, ann_id)
+            i = self._index.get(ann_id)
+            if row is None:
+                if i is not None:
+                    removed.append(i)
+            elif i is None:
+                added.append(row)
+            elif self.rows[i] != row:
+                if self.sort_key(self.rows[i]) != self.sort_key(row):
+                    removed.append(i)  # its place in the order changed: take it out, put it back
+                    added.append(row)
+                else:
+                    self.rows[i] = row
+                    self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.HEADERS) - 1))
+        if removed:
+            for i in sorted(removed, reverse=True):
+                self.beginRemoveRows(QModelIndex(), i, i)
+                del self.rows[i]
+                self.endRemoveRows()
+            self._reindex()
+        for row in added:
+            self._insert_sorted(row)
+
+    def row_of(self, ann_id: str) -> int | None:
+        """The source row of ``ann_id`` (None if it has none)."""
+        return self._index.get(ann_id)
+
+    # ------------------------------------------------------------------ Qt model API
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            if section in (self.COL_START, self.COL_END):
+                return "Offset in characters (code points); an event shows its trigger's"
+        return None
+
+    def _icon(self, type_name: str) -> QIcon:
+        icon = self._icons.get(type_name)
+        if icon is None:
+            icon = self._icons[type_name] = swatch(self.session.project.schema.color(type_name), 12)
+        return icon
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return row[col]
+        if role == Qt.ItemDataRole.EditRole:  # the sort key
+            if col == self.COL_ID:
+                return row.sort_id
+            if col == self.COL_TEXT:
+                return row.text.casefold()
+            return row[col]
+        if role == ID_ROLE:
+            return row.id
+        if role == Qt.ItemDataRole.DecorationRole and col == self.COL_TYPE:
+            return self._icon(row.type)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (self.COL_START, self.COL_END):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and col == self.COL_TEXT:
+            return row.text
+        return None
+
+
+class _AnnotationFilter(QSortFilterProxyModel):
+    """Keeps rows whose type or text contains the filter text (case-insensitive)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.needle = ""
+        self.setDynamicSortFilter(False)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:  # noqa: D102
+        self.sourceModel().sort(column, order)
+
+    def set_needle(self, text: str) -> None:
+        self.beginFilterChange()  # Qt 6.10+: replaces the deprecated invalidateFilter()
+        self.needle = text.strip().casefold()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802
+        if not self.needle:
+            return True
+        row = self.sourceModel().rows[source_row]
+        return self.needle in row.type.casefold() or self.needle in row.text.casefold()
+
+
+class AnnotationList(QWidget):
+    """A sortable, filterable table of the current document's annotations.
+
+    A click or Enter on a row emits :attr:`annotation_activated` with its id.
+    """
+
+    annotation_activated = Signal(str)
+
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.model = AnnotationTableModel(session, self)
+        self.proxy = _AnnotationFilter(self)
+        self.proxy.setSourceModel(self.model)
+
+        self.filter = QLineEdit(placeholderText="Filter")
+        self.filter.setToolTip("Show only annotations whose type or text contains this")
+        self.filter.setClearButtonEnabled(True)
+        self.view = QTableView()
+        self.view.setModel(self.proxy)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(AnnotationTableModel.COL_START, Qt.SortOrder.AscendingOrder)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        self.view.setWordWrap(False)
+        self.view.setAlternatingRowColors(True)
+        header = self.view.horizontalHeader()
+        header.setHighlightSections(False)
+        # Fixed widths, not ResizeToContents: measuring 12,000 rows on every change is slow.
+        fm = self.fontMetrics()
+        schema = session.project.schema
+        names = [*schema.entity_types, *schema.event_types, *schema.relation_types] or ["Type"]
+        type_w = min(max(fm.horizontalAdvance(n) for n in names), fm.horizontalAdvance("Movement.Transp"))
+        widths = {
+            AnnotationTableModel.COL_ID: fm.horizontalAdvance("T0000") + 12,
+            AnnotationTableModel.COL_TYPE: type_w + 34,
+            AnnotationTableModel.COL_START: fm.horizontalAdvance("0000000") + 12,
+            AnnotationTableModel.COL_END: fm.horizontalAdvance("0000000") + 12,
+            AnnotationTableModel.COL_KIND: fm.horizontalAdvance("relation") + 16,
+        }
+        for col, w in widths.items():
+            header.resizeSection(col, w)
+        header.setSectionResizeMode(AnnotationTableModel.COL_TEXT, QHeaderView.ResizeMode.Stretch)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.view, 1)
+
+        self.filter.textChanged.connect(self.proxy.set_needle)
+        self.view.clicked.connect(self._on_activated)
+        self.view.activated.connect(self._on_activated)
+        session.document_opened.connect(self._on_document_opened)
+        session.document_loaded.connect(self._on_document_opened)
+        session.changed.connect(self.model.apply)
+        if session.current is not None:
+            self.model.rebuild()
+
+    def _on_document_opened(self, _doc_id: str) -> None:
+        self.model.rebuild()
+
+    def _on_activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.annotation_activated.emit(index.data(ID_ROLE))
+
+    def proxy_index(self, ann_id: str) -> QModelIndex:
+        """The view's index (column 0) of ``ann_id``; invalid if it is absent or filtered out.
+
+        A trigger span id gives its event's row.
+        """
+        row = self.model.row_of(ann_id)
+        if row is None:
+            cur = self.session.current
+            if cur is not None and ann_id in cur.spans:
+                for ev in cur.events_of_trigger(ann_id):
+                    row = self.model.row_of(ev.id)
+                    if row is not None:
+                        break
+        if row is None:
+            return QModelIndex()
+        return self.proxy.mapFromSource(self.model.index(row, 0))
+
+    def select(self, ann_id: str | None) -> None:
+        """Select and scroll to the row of ``ann_id`` without emitting; None clears the selection."""
+        index = self.proxy_index(ann_id) if ann_id else QModelIndex()
+        sel = self.view.selectionModel()
+        if not index.isValid():
+            sel.clearSelection()
+            return
+        sel.setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.view.scrollTo(index)
+
+    def selected_id(self) -> str | None:
+        """The id of the selected row, if any."""
+        rows = self.view.selectionModel().selectedRows()
+        return rows[0].data(ID_ROLE) if rows else None
+
+    def visible_ids(self) -> list[str]:
+        """Ids in the order the view shows them (after sort and filter)."""
+        return [self.proxy.index(r, 0).data(ID_ROLE) for r in range(self.proxy.rowCount())]

@@ -1,0 +1,447 @@
+"""The inspector: the fields of the selected annotation, each editable through the session.
+
+Every edit goes through one :class:`~annotator.qt.session.Session` operation
+(and so becomes one undoable command).  Nothing is written when a value did
+not change: widgets are filled with their signals blocked, and each commit
+compares with the stored value first.  When the store refuses a change the
+session reports it on ``error`` and returns False; the widget then goes back
+to the stored value.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QScrollArea,
+    QSizePolicy,
+    QSpinBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..model import TRIGGER
+from ..schema import AttributeDef
+from .palette import swatch
+from .session import Change, Session
+
+UNSET = "(unset)"
+TEXT_CHARS = 400
+
+_KIND_WORD = {"entity": "Entity", "event": "Event", "relation": "Relation"}
+
+
+class _NoteEdit(QPlainTextEdit):
+    """A note editor that commits on focus-out and on Ctrl+Enter (through ``on_commit``)."""
+
+    def __init__(self, on_commit, parent: QWidget | None = None):  # noqa: ANN001
+        super().__init__(parent)
+        self._on_commit = on_commit
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
+            event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            self._on_commit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def focusOutEvent(self, event) -> None:  # noqa: N802, ANN001
+        self._on_commit()
+        super().focusOutEvent(event)
+
+
+class Inspector(QWidget):
+    """Shows and edits one annotation: type, offsets, attributes, note and annotator.
+
+    :meth:`show_annotation` takes an entity span, event, trigger span (shown as
+    its event) or relation id, or None for the empty state.
+    """
+
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self._ann_id: str | None = None     # the annotation shown (an event for a trigger)
+        self._kind: str | None = None       # "entity", "event" or "relation"
+        self._span_id: str | None = None    # the span whose offsets are shown (trigger for an event)
+        self._attr_type: str | None = None  # the type the attribute widgets were built for
+        self._attr_widgets: dict[str, QComboBox | QCheckBox] = {}
+        self._filling = False
+
+        self.stack = QStackedWidget()
+        self.hint = QLabel("Select an annotation to inspect it")
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint.setWordWrap(True)
+        pal = self.hint.palette()
+        pal.setColor(QPalette.ColorRole.WindowText, pal.color(QPalette.ColorRole.PlaceholderText))
+        self.hint.setPalette(pal)
+        self.stack.addWidget(self.hint)
+
+        inner = QWidget()
+        form = QFormLayout()
+        form.setContentsMargins(6, 6, 6, 6)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.form = form
+
+        self.title = QLabel()
+        f = self.title.font()
+        f.setBold(True)
+        self.title.setFont(f)
+        form.addRow(self.title)
+
+        self.type_combo = QComboBox()
+        self.type_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.type_combo.setMinimumContentsLength(12)
+        form.addRow("Type", self.type_combo)
+
+        self.text_label = QLabel()
+        self.text_label.setWordWrap(True)
+        self.text_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.text_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        form.addRow("Text", self.text_label)
+
+        self.start_spin = QSpinBox()
+        self.end_spin = QSpinBox()
+        for spin, tip in ((self.start_spin, "First character (code points from 0)"),
+                          (self.end_spin, "One past the last character (code points)")):
+            spin.setKeyboardTracking(False)
+            spin.setToolTip(tip)
+            spin.setAccelerated(True)
+        offsets = QWidget()
+        row = QHBoxLayout(offsets)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.start_spin, 1)
+        row.addWidget(QLabel("–"))
+        row.addWidget(self.end_spin, 1)
+        self.offsets_row = offsets
+        form.addRow("Offsets", offsets)
+
+        self.attr_box = QWidget()
+        self.attr_form = QFormLayout(self.attr_box)
+        self.attr_form.setContentsMargins(0, 0, 0, 0)
+        self.attr_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.attr_title = QLabel("Attributes")
+        form.addRow(self.attr_title, self.attr_box)
+
+        self.args_label = QLabel()
+        self.args_label.setWordWrap(True)
+        self.args_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.args_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.args_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.args_title = QLabel("Arguments")
+        form.addRow(self.args_title, self.args_label)
+
+        self.note_edit = _NoteEdit(self._commit_note)
+        self.note_edit.setPlaceholderText("Note (Ctrl+Enter to save)")
+        self.note_edit.setTabChangesFocus(True)
+        self.note_edit.setMaximumHeight(self.fontMetrics().lineSpacing() * 5 + 12)
+        form.addRow("Note", self.note_edit)
+
+        self.annotator_edit = QLineEdit()
+        self.annotator_edit.setPlaceholderText("Who made it")
+        form.addRow("Annotator", self.annotator_edit)
+
+        column = QVBoxLayout(inner)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(form)
+        column.addStretch(1)  # fields stay together at the top of a tall dock
+        page = QScrollArea()
+        page.setWidgetResizable(True)
+        page.setFrameShape(QScrollArea.Shape.NoFrame)
+        page.setWidget(inner)
+        self.stack.addWidget(page)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+
+        self.type_combo.currentIndexChanged.connect(self._commit_type)
+        self.start_spin.editingFinished.connect(lambda: self._offsets_finished(self.start_spin))
+        self.end_spin.editingFinished.connect(lambda: self._offsets_finished(self.end_spin))
+        self.annotator_edit.editingFinished.connect(self._commit_annotator)
+        session.changed.connect(self._on_changed)
+        session.document_opened.connect(lambda _doc: self.show_annotation(None))
+        self.show_annotation(None)
+
+    # ------------------------------------------------------------------ public
+
+    @property
+    def annotation_id(self) -> str | None:
+        """The id shown (an event's id when it was given its trigger span), or None."""
+        return self._ann_id
+
+    def show_annotation(self, ann_id: str | None) -> None:
+        """Show ``ann_id`` (an entity, event, trigger span or relation id); None shows the hint."""
+        if self._ann_id is not None and self.note_edit.hasFocus():
+            self._commit_note()  # an edit in progress belongs to the annotation shown so far
+        cur = self.session.current
+        kind: str | None = None
+        if ann_id is not None and cur is not None:
+            if ann_id in cur.spans:
+                s = cur.spans[ann_id]
+                if s.kind == TRIGGER:
+                    events = cur.events_of_trigger(ann_id)
+                    if events:
+                        ann_id, kind = events[0].id, "event"
+                else:
+                    kind = "entity"
+            elif ann_id in cur.events:
+                kind = "event"
+            elif ann_id in cur.relations:
+                kind = "relation"
+        if kind is None:
+            self._ann_id = self._kind = self._span_id = None
+            self.stack.setCurrentIndex(0)
+            return
+        self._ann_id, self._kind = ann_id, kind
+        self._populate()
+        self.stack.setCurrentIndex(1)
+
+    # ------------------------------------------------------------------ filling
+
+    def _stored(self) -> Any:
+        """The stored Span, Event or Relation shown."""
+        cur = self.session.current
+        if cur is None or self._ann_id is None:
+            return None
+        return {"entity": cur.spans, "event": cur.events, "relation": cur.relations}[self._kind].get(self._ann_id)
+
+    def _populate(self) -> None:
+        cur = self.session.current
+        ann = self._stored()
+        if ann is None:
+            self.show_annotation(None)
+            return
+        schema = self.session.project.schema
+        self._filling = True
+        # attribute widgets may be rebuilt below; _fill_attributes blocks them itself
+        widgets = (self.type_combo, self.start_spin, self.end_spin, self.note_edit, self.annotator_edit)
+        blocked = [w.blockSignals(True) for w in widgets]
+        try:
+            kind = self._kind
+            type_name = ann.label if kind == "entity" else ann.type
+            self.title.setText(f"{_KIND_WORD[kind]} {ann.id}")
+            names = list({"entity": schema.entity_types, "event": schema.event_types,
+                          "relation": schema.relation_types}[kind])
+            if type_name not in names:
+                names.append(type_name)
+            if [self.type_combo.itemText(i) for i in range(self.type_combo.count())] != names:
+                self.type_combo.clear()
+                for n in names:
+                    self.type_combo.addItem(swatch(schema.color(n), 12), n)
+            self.type_combo.setCurrentIndex(names.index(type_name))
+
+            # text and offsets
+            if kind == "relation":
+                self._span_id = None
+                text = f"{self._covered(ann.head)}  →  {self._covered(ann.tail)}"
+                self.offsets_row.setEnabled(False)
+                ext = cur.extent(ann.id) or (0, 0)
+                span_range = ext
+            else:
+                self._span_id = ann.id if kind == "entity" else ann.trigger
+                text = self._covered(self._span_id)
+                self.offsets_row.setEnabled(self._span_id in cur.spans)
+                s = cur.spans.get(self._span_id)
+                span_range = (s.start, s.end) if s is not None else (0, 0)
+            self.text_label.setText(text if len(text) <= TEXT_CHARS else text[: TEXT_CHARS - 1] + "…")
+            n = len(cur.text)
+            for spin, value in ((self.start_spin, span_range[0]), (self.end_spin, span_range[1])):
+                spin.setRange(0, n)
+                spin.setValue(value)
+            label = self.form.labelForField(self.offsets_row)
+            if label is not None:
+                label.setText("Trigger" if kind == "event" else "Offsets")
+
+            # attributes
+            self._fill_attributes(type_name, ann.attributes)
+
+            # arguments (events only, read-only for now)
+            is_event = kind == "event"
+            self.args_title.setVisible(is_event)
+            self.args_label.setVisible(is_event)
+            if is_event:
+                lines = [f"{a.role} → {self._filler_text(a.ref)}" for a in ann.arguments]
+                self.args_label.setText("\n".join(lines) if lines else "(none)")
+
+            # note and annotator: leave the text (and cursor) alone when it is already right
+            if self.note_edit.toPlainText() != ann.note:
+                self.note_edit.setPlainText(ann.note)
+            if self.annotator_edit.text() != ann.annotator:
+                self.annotator_edit.setText(ann.annotator)
+        finally:
+            for w, b in zip(widgets, blocked):
+                w.blockSignals(b)
+            self._filling = False
+
+    def _fill_attributes(self, type_name: str, values: dict[str, Any]) -> None:
+        schema = self.session.project.schema
+        defs = schema.attributes_for(type_name)
+        if type_name != self._attr_type or set(self._attr_widgets) != {d.name for d in defs}:
+            self._build_attribute_widgets(defs)
+            self._attr_type = type_name
+        for d in defs:
+            w = self._attr_widgets[d.name]
+            w.blockSignals(True)
+            if isinstance(w, QCheckBox):
+                w.setChecked(values.get(d.name) is True)
+            else:
+                v = values.get(d.name)
+                w.setCurrentIndex(d.values.index(v) + 1 if v in d.values else 0)
+            w.blockSignals(False)
+        has = bool(defs)
+        self.attr_title.setVisible(has)
+        self.attr_box.setVisible(has)
+
+    def _build_attribute_widgets(self, defs: list[AttributeDef]) -> None:
+        while self.attr_form.rowCount():
+            self.attr_form.removeRow(0)  # deletes the widgets
+        self._attr_widgets = {}
+        for d in defs:
+            if d.is_flag:
+                w: QComboBox | QCheckBox = QCheckBox(d.name)
+                w.toggled.connect(self._commit_attributes)
+                self.attr_form.addRow(w)
+            else:
+                w = QComboBox()
+                w.addItem(UNSET)
+                w.addItems(list(d.values))
+                if d.default:
+                    w.setToolTip(f"Default when unset: {d.default}")
+                w.currentIndexChanged.connect(self._commit_attributes)
+                self.attr_form.addRow(d.name, w)
+            self._attr_widgets[d.name] = w
+
+    def _covered(self, span_id: str) -> str:
+        cur = self.session.current
+        s = cur.spans.get(span_id) if cur is not None else None
+        if s is None:
+            return ""
+        return " … ".join(cur.text[a:b] for a, b in s.pieces())
+
+    def _filler_text(self, ref: str) -> str:
+        cur = self.session.current
+        if ref in cur.spans:
+            return f"“{self._covered(ref)}” ({ref})"
+        if ref in cur.events:
+            ev = cur.events[ref]
+            return f"{ev.type} “{self._covered(ev.trigger)}” ({ref})"
+        return ref
+
+    # ------------------------------------------------------------------ commits
+
+    def _reset(self) -> None:
+        """Put every widget back to the stored values (after a refused change)."""
+        self._populate()
+
+    def _commit_type(self, _index: int = -1) -> None:
+        ann = self._stored()
+        if self._filling or ann is None:
+            return
+        new = self.type_combo.currentText()
+        old = ann.label if self._kind == "entity" else ann.type
+        if new == old or not new:
+            return
+        if not self.session.set_label(self._ann_id, new):
+            self._reset()
+
+    def _offsets_finished(self, spin: QSpinBox) -> None:
+        # Moving focus from one offset box to the other is part of one edit:
+        # commit when the pair is left (or Enter is pressed), so a span can be
+        # moved past its old end without a refused intermediate state.
+        other = self.end_spin if spin is self.start_spin else self.start_spin
+        if QApplication.focusWidget() is other:
+            return
+        self._commit_offsets()
+
+    def _commit_offsets(self) -> None:
+        cur = self.session.current
+        if self._filling or cur is None or self._span_id not in cur.spans:
+            return
+        s = cur.spans[self._span_id]
+        start, end = self.start_spin.value(), self.end_spin.value()
+        if (start, end) == (s.start, s.end):
+            return
+        if not self.session.set_offsets(self._span_id, start, end):
+            self._reset()
+
+    def attribute_values(self) -> dict[str, Any]:
+        """The attributes as the widgets show them (unset ones left out)."""
+        values: dict[str, Any] = {}
+        defs = {d.name: d for d in self.session.project.schema.attributes_for(self._attr_type or "")}
+        for name, w in self._attr_widgets.items():
+            if isinstance(w, QCheckBox):
+                if w.isChecked():
+                    values[name] = True
+            elif w.currentIndex() > 0:
+                d = defs.get(name)
+                values[name] = d.values[w.currentIndex() - 1] if d else w.currentText()
+        return values
+
+    def _commit_attributes(self, *_args: object) -> None:
+        ann = self._stored()
+        if self._filling or ann is None:
+            return
+        new = self.attribute_values()
+        # keep stored keys the widgets do not show (e.g. an explicit False flag left alone)
+        for k, v in ann.attributes.items():
+            if k not in self._attr_widgets:
+                new.setdefault(k, v)
+        if new == ann.attributes:
+            return
+        if not self.session.set_attributes(self._ann_id, new):
+            self._reset()
+
+    def _commit_note(self) -> None:
+        ann = self._stored()
+        if self._filling or ann is None:
+            return
+        new = self.note_edit.toPlainText()
+        if new == ann.note:
+            return
+        if not self.session.set_note(self._ann_id, new):
+            self._reset()
+
+    def _commit_annotator(self) -> None:
+        ann = self._stored()
+        if self._filling or ann is None:
+            return
+        new = self.annotator_edit.text().strip()
+        if new == ann.annotator:
+            return
+        if not self.session.set_annotator(self._ann_id, new):
+            self._reset()
+
+    # ------------------------------------------------------------------ session
+
+    def _on_changed(self, change: Change) -> None:
+        if self._ann_id is None:
+            return
+        cur = self.session.current
+        if cur is None or change.doc_id != cur.id:
+            return
+        watched = {self._ann_id}
+        if self._span_id:
+            watched.add(self._span_id)
+        ann = self._stored()
+        if ann is not None and self._kind == "relation":
+            watched.update((ann.head, ann.tail))
+        if ann is not None and self._kind == "event":
+            watched.update(a.ref for a in ann.arguments)
+        if not watched & change.ids:
+            return
+        if ann is None:
+            self.show_annotation(None)
+        else:
+            self._populate()
