@@ -1,0 +1,23 @@
+"""Start the GUI: ``annotator [PROJECT]``."""
+from __future__ import annotations
+
+import os
+import sys
+
+
+def run_gui(project: str) -> int:
+    """Open the main window on ``project`` and run the event loop."""
+    from PySide6.QtWidgets import QApplication
+
+    from .mainwindow import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Annotator")
+    app.setOrganizationName("annotator")
+    window = MainWindow(project)
+    window.show()
+    if os.environ.get("ANNOTATOR_QUIT_AFTER_START"):  # smoke tests: start, paint, quit
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(int(os.environ["ANNOTATOR_QUIT_AFTER_START"]), window.close)
+    return app.exec()

@@ -1,0 +1,367 @@
+"""The annotation window, driven as a person drives it: real mouse events and key presses."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtGui import QColor, QKeySequence
+from PySide6.QtWidgets import QApplication
+
+from annotator.demo import seed_documents
+from annotator.model import AnnotatedDocument, Argument, Document, Event, Span
+from annotator.qt.mainwindow import MainWindow
+from annotator.store import Project
+from conftest import drag, left_of, right_of
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "tests" / "_shots"
+
+EMOJI_TEXT = "Fans 😀😀 cheered.\nThen police in Dujail arrested two men."
+ARABIC_TEXT = "Reuters reported.\nقتل مسلحون ثلاثة في بغداد اليوم"
+
+
+def make_project(path: Path, docs: list[AnnotatedDocument] | None = None) -> Path:
+    with Project.open(path) as p:
+        p.import_documents(docs if docs is not None else list(seed_documents()))
+    return path
+
+
+@pytest.fixture
+def settings(tmp_path):
+    s = QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
+    yield s
+    s.sync()
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, settings):
+    path = make_project(tmp_path / "demo.db")
+    w = show_window(qtbot, MainWindow(path, settings=settings))
+    yield w
+    w.close()
+
+
+def show_window(qtbot, w: MainWindow, width: int = 1400, height: int = 900) -> MainWindow:
+    """Show and activate a window (window shortcuts only fire in the active window)."""
+    qtbot.addWidget(w)
+    w.resize(width, height)
+    w.show()
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    w.view.setFocus()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
+    return w
+
+
+def word_span(text: str, word: str, nth: int = 0) -> tuple[int, int]:
+    i = -1
+    for _ in range(nth + 1):
+        i = text.index(word, i + 1)
+    return i, i + len(word)
+
+
+def drag_over(qtbot, w: MainWindow, start: int, end: int, inside: bool = True) -> None:
+    """Drag from inside the first character to inside the last one (snapping completes the words)."""
+    view = w.view
+    view.select_span(None, scroll=False)
+    view.set_selection(start, end)  # scrolls it into view
+    view.clear_selection()
+    r0, r1 = view.char_rect(start), view.char_rect(end - 1)
+    p0 = QPoint(r0.center().x(), r0.center().y()) if inside else left_of(r0)
+    drag(qtbot, view.viewport(), p0, QPoint(r1.center().x(), r1.center().y()))
+
+
+def stored(w: MainWindow) -> AnnotatedDocument:
+    return w.session.project.get_annotated(w.session.current.id)
+
+
+def press(qtbot, w: MainWindow, key, mods=Qt.NoModifier) -> None:
+    qtbot.keyClick(w.view, key, mods)
+
+
+def test_drag_and_hotkey_tags_dujail_as_gpe(qtbot, window):
+    text = window.session.current.text
+    s, e = word_span(text, "Dujail")
+    drag_over(qtbot, window, s + 1, e - 1)  # starts and ends inside the word
+    assert window.view.selection() == (s, e)
+    press(qtbot, window, Qt.Key_G)
+    spans = stored(window).spans
+    assert [(x.label, text[x.start:x.end]) for x in spans] == [("GPE", "Dujail")]
+    assert window.counts_label.text().startswith("1 entity · 0 events · 0 relations · in progress")
+    assert window.saved_label.text().startswith("✔ Saved")
+
+
+@pytest.mark.parametrize("text,word", [(EMOJI_TEXT, "Dujail"), (ARABIC_TEXT, "بغداد")])
+def test_drag_offsets_after_emoji_and_in_arabic(qtbot, tmp_path, settings, text, word):
+    path = make_project(tmp_path / "p.db", [AnnotatedDocument(Document(id="d", text=text))])
+    w = show_window(qtbot, MainWindow(path, settings=settings))
+    s, e = word_span(text, word)
+    drag_over(qtbot, w, s, e)
+    press(qtbot, w, Qt.Key_G)
+    (span,) = stored(w).spans
+    assert (span.start, span.end) == (s, e) and text[span.start:span.end] == word
+    w.close()
+
+
+def test_sticky_label_tags_each_following_selection(qtbot, window):
+    text = window.session.current.text
+    press(qtbot, window, Qt.Key_G)  # no selection: G becomes the current label
+    assert window.sticky_label == "GPE"
+    assert "GPE" in window.label_label.text()
+    for word in ("Najaf", "Tikrit", "Baghdad"):
+        drag_over(qtbot, window, *word_span(text, word))
+    got = sorted(text[x.start:x.end] for x in stored(window).spans)
+    assert got == ["Baghdad", "Najaf", "Tikrit"]
+    press(qtbot, window, Qt.Key_Escape)
+    assert window.sticky_label is None
+
+
+def test_palette_click_applies_label(qtbot, window):
+    text = window.session.current.text
+    drag_over(qtbot, window, *word_span(text, "Reuters"))
+    button = window.palette_widget.button("ORG")
+    qtbot.mouseClick(button, Qt.LeftButton)
+    (span,) = stored(window).spans
+    assert (span.label, text[span.start:span.end]) == ("ORG", "Reuters")
+
+
+def test_event_type_hotkey_creates_trigger_and_event(qtbot, window):
+    text = window.session.current.text
+    schema = window.session.project.schema
+    key = next(k for k, name in schema.hotkeys().items() if name == "Life.Die")
+    s, e = word_span(text, "killed", 1)  # "ISIS fighters killed three ..."
+    drag_over(qtbot, window, s, e)
+    combo = QKeySequence(key)[0]
+    qtbot.keyClick(window.view, combo.key(), combo.keyboardModifiers())
+    adoc = stored(window)
+    (ev,) = adoc.events
+    trig = adoc.span_by_id()[ev.trigger]
+    assert ev.type == "Life.Die" and text[trig.start:trig.end] == "killed"
+
+
+def test_overlapping_spans_both_shown_and_selectable(qtbot, window):
+    text = window.session.current.text
+    outer = word_span(text, "Iraqi Imam Ali Brigade")
+    inner = word_span(text, "Imam Ali", 0)
+    window.session.add_annotation(*outer, "ORG")
+    window.session.add_annotation(*inner, "PER")
+    ids = {text[s.start:s.end]: s.id for s in stored(window).spans}
+    view = window.view
+    view.select_span(ids["Iraqi Imam Ali Brigade"], scroll=True)
+    for phrase in ("Iraqi Imam Ali Brigade", "Imam Ali"):
+        rect = view.label_rect(ids[phrase])
+        assert rect is not None and rect.isValid()
+        qtbot.mouseClick(view.viewport(), Qt.LeftButton, pos=rect.center())
+        assert view.selected_span() == ids[phrase]
+    r_outer = view.label_rect(ids["Iraqi Imam Ali Brigade"])
+    r_inner = view.label_rect(ids["Imam Ali"])
+    assert not r_outer.intersects(r_inner)
+
+
+def test_delete_undo_redo(qtbot, window):
+    text = window.session.current.text
+    drag_over(qtbot, window, *word_span(text, "Mosul"))
+    press(qtbot, window, Qt.Key_G)
+    (span,) = stored(window).spans
+    window.view.select_span(span.id, scroll=True)
+    press(qtbot, window, Qt.Key_Delete)
+    assert stored(window).spans == []
+    assert span.id not in window.view.spans()
+    qtbot.keyClick(window.view, Qt.Key_Z, Qt.ControlModifier)
+    assert [s.id for s in stored(window).spans] == [span.id]
+    assert span.id in window.view.spans()
+    qtbot.keyClick(window.view, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
+    assert stored(window).spans == []
+    qtbot.keyClick(window.view, Qt.Key_Z, Qt.ControlModifier)  # undo the delete
+    qtbot.keyClick(window.view, Qt.Key_Z, Qt.ControlModifier)  # undo the add
+    assert stored(window).spans == []
+
+
+def test_deleting_an_argument_filler_removes_the_argument_and_undo_restores_both(qtbot, window):
+    s = window.session
+    text = s.current.text
+    doc = s.current.id
+    agent = s.project.add_span(doc, Span("", "ORG", *word_span(text, "ISIS fighters")))
+    victim = s.project.add_span(doc, Span("", "PER", *word_span(text, "three military security personnel")))
+    s.project.add_event(doc, Event("", "Life.Die", "", arguments=[Argument("Agent", agent.id),
+                                                                  Argument("Victim", victim.id)]),
+                        trigger=Span("", "Life.Die", *word_span(text, "killed", 1)))
+    window.open_document(doc)
+    before = stored(window)
+    window.view.select_span(victim.id, scroll=True)
+    press(qtbot, window, Qt.Key_Delete)
+    after = stored(window)
+    assert victim.id not in after.span_by_id()
+    assert [a.role for a in after.events[0].arguments] == ["Agent"]
+    qtbot.keyClick(window.view, Qt.Key_Z, Qt.ControlModifier)
+    assert stored(window) == before
+    assert victim.id in window.view.spans()
+
+
+def test_relabel_by_hotkey_and_boundary_keys(qtbot, window):
+    text = window.session.current.text
+    drag_over(qtbot, window, *word_span(text, "Kola"))
+    press(qtbot, window, Qt.Key_G)
+    (span,) = stored(window).spans
+    window.view.select_span(span.id, scroll=True)
+    press(qtbot, window, Qt.Key_L)  # selected span + another label: change its type
+    assert stored(window).spans[0].label == "LOC"
+    press(qtbot, window, Qt.Key_Right, Qt.ShiftModifier)  # end one token right: "Kola Jawi"
+    got = stored(window).spans[0]
+    assert text[got.start:got.end] == "Kola Jawi"
+    press(qtbot, window, Qt.Key_Left, Qt.ControlModifier | Qt.ShiftModifier)  # start one token left
+    got = stored(window).spans[0]
+    assert text[got.start:got.end] == "of Kola Jawi"
+    qtbot.keyClick(window.view, Qt.Key_Z, Qt.ControlModifier)
+    got = stored(window).spans[0]
+    assert text[got.start:got.end] == "Kola Jawi"
+
+
+def test_entity_hotkey_on_a_trigger_is_refused_with_a_message(qtbot, window):
+    text = window.session.current.text
+    eid = window.session.add_annotation(*word_span(text, "attacks"), "Conflict.Attack")
+    trig = window.session.current.events[eid].trigger
+    window.view.select_span(trig, scroll=True)
+    press(qtbot, window, Qt.Key_P)
+    assert stored(window).events[0].type == "Conflict.Attack"
+    assert window.last_message is not None and "event trigger" in window.last_message.text()
+
+
+def test_mark_done_next_and_document_list(qtbot, tmp_path, settings):
+    docs = [AnnotatedDocument(Document(id=f"d{i}", text=f"Article {i} about Baghdad.")) for i in range(3)]
+    path = make_project(tmp_path / "p.db", docs)
+    w = show_window(qtbot, MainWindow(path, settings=settings))
+    assert w.session.current.id == "d0"
+    qtbot.keyClick(w.view, Qt.Key_Return, Qt.ControlModifier)
+    assert w.session.project.get_document("d0").status == "done"
+    assert w.doc_list.done_counts() == (1, 3)
+    qtbot.keyClick(w.view, Qt.Key_PageDown, Qt.ControlModifier)
+    assert w.session.current.id == "d1"
+    qtbot.keyClick(w.view, Qt.Key_Z, Qt.ControlModifier)  # undo goes back to d0 and un-marks it
+    assert w.session.current.id == "d0"
+    assert w.session.project.get_document("d0").status == "new"
+    w.close()
+
+
+def test_restart_shows_the_same_annotations(qtbot, tmp_path, settings):
+    path = make_project(tmp_path / "p.db")
+    w = show_window(qtbot, MainWindow(path, settings=settings))
+    text = w.session.current.text
+    drag_over(qtbot, w, *word_span(text, "Dujail"))
+    press(qtbot, w, Qt.Key_G)
+    before = stored(w)
+    w.close()
+    w2 = show_window(qtbot, MainWindow(path, settings=settings))
+    assert stored(w2) == before
+    assert set(w2.view.spans()) == {s.id for s in before.spans}
+    w2.close()
+
+
+def test_window_state_and_last_project_remembered(qtbot, tmp_path, settings):
+    path = make_project(tmp_path / "p.db")
+    w = show_window(qtbot, MainWindow(path, settings=settings))
+    w.docks["annotations"].hide()
+    w.view.zoom_in()
+    w.close()
+    assert settings.value("last_project") == str(path.resolve())
+    assert str(path.resolve()) in MainWindow.recent_projects(w)
+    w2 = show_window(qtbot, MainWindow(path, settings=settings))
+    assert not w2.docks["annotations"].isVisible()
+    assert w2.view.zoom() == 1
+    w2.close()
+
+
+def test_import_error_shows_dialog_and_writes_nothing(qtbot, window, tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x1", "text": "fine"}\n{"id": "x2", "text": "Dujail", '
+                   '"entities": [{"id": "T1", "start": 0, "end": 6, "label": "CITY"}]}\n', encoding="utf-8")
+    n_before = window.session.project.document_count()
+    assert window.import_files([str(bad)]) is None
+    assert window.last_message is not None
+    assert f"{bad}:2:" in window.last_message.text() and "CITY" in window.last_message.text()
+    assert window.session.project.document_count() == n_before
+
+
+def test_import_then_export_from_the_gui(qtbot, window, tmp_path):
+    good = tmp_path / "more.jsonl"
+    good.write_text(json.dumps({"id": "extra", "text": "Police in Mosul."}) + "\n", encoding="utf-8")
+    assert window.import_files([str(good)]) == 1
+    text = window.session.current.text
+    drag_over(qtbot, window, *word_span(text, "Dujail"))
+    press(qtbot, window, Qt.Key_G)
+    out = tmp_path / "out.jsonl"
+    assert window.export_file(str(out)) == 2
+    docs = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert docs[1]["id"] == "extra"
+    assert [(e["label"], e["text"]) for e in docs[0]["entities"]] == [("GPE", "Dujail")]
+
+
+def test_context_menu_offers_types_for_a_selection(qtbot, window):
+    text = window.session.current.text
+    drag_over(qtbot, window, *word_span(text, "Dujail"))
+    menu = window.build_context_menu("")
+    titles = [a.text() for a in menu.actions()]
+    assert any("as entity" in t for t in titles) and any("as event trigger" in t for t in titles)
+    ent_menu = next(a.menu() for a in menu.actions() if "as entity" in a.text())
+    gpe = next(a for a in ent_menu.actions() if a.text() == "GPE")
+    gpe.trigger()
+    assert [s.label for s in stored(window).spans] == ["GPE"]
+
+
+def test_find_and_zoom_shortcuts(qtbot, window):
+    qtbot.keyClick(window.view, Qt.Key_F, Qt.ControlModifier)
+    assert window.find_bar.isVisible()
+    qtbot.keyClicks(window.find_bar.edit, "Kirkuk")
+    qtbot.keyClick(window.find_bar.edit, Qt.Key_Return)
+    s, e = window.view.selection()
+    assert window.session.current.text[s:e] == "Kirkuk"
+    z = window.view.zoom()
+    qtbot.keyClick(window.view, Qt.Key_Plus, Qt.ControlModifier)
+    assert window.view.zoom() == z + 1
+    qtbot.keyClick(window.view, Qt.Key_Minus, Qt.ControlModifier)
+    assert window.view.zoom() == z
+
+
+def test_help_lists_shortcuts(qtbot, window):
+    qtbot.keyClick(window.view, Qt.Key_F1)
+    dlg = window.help_dialog
+    assert dlg.isVisible()
+    assert "Ctrl+Return" in dlg.keys_for("Mark Done")
+    assert any(keys == "G" and "GPE" in what for what, keys, _group in dlg.rows())
+
+
+def test_screenshot_of_annotated_seed_has_label_colours(qtbot, window):
+    """Paint the seed article with annotations and check colours at the span rectangles."""
+    s = window.session
+    text = s.current.text
+    for phrase, label in (("Dujail", "GPE"), ("Baghdad", "GPE"), ("ISIS fighters", "ORG"),
+                          ("Salahuddin district", "LOC"), ("three military security personnel", "PER")):
+        s.add_annotation(*word_span(text, phrase), label)
+    s.add_annotation(*word_span(text, "killed", 1), "Life.Die")
+    ids = {text[x.start:x.end]: x.id for x in s.current.spans.values()}
+    window.view.select_span(None, scroll=False)
+    window.view.set_selection(*word_span(text, "Dujail"))
+    window.view.clear_selection()
+    QApplication.processEvents()
+    img = window.grab().toImage()
+    SHOTS.mkdir(exist_ok=True)
+    img.save(str(SHOTS / "mainwindow_seed.png"))
+    view_img = window.view.viewport().grab().toImage()
+    schema = s.project.schema
+    for phrase, label in (("Dujail", "GPE"), ("ISIS fighters", "ORG"), ("killed", "Life.Die")):
+        rect = window.view.label_rect(ids[phrase])
+        assert rect is not None, phrase
+        want = QColor(schema.color(label))
+        # the label tag is filled with the type's colour: find it among the tag's pixels
+        found = any(
+            _close(QColor(view_img.pixel(x, y)), want)
+            for x in range(rect.left() + 1, rect.right(), 2)
+            for y in range(rect.top() + 1, rect.bottom(), 2)
+        )
+        assert found, f"{phrase}: no pixel of {want.name()} in its label"
+
+
+def _close(a: QColor, b: QColor, tol: int = 12) -> bool:
+    return abs(a.red() - b.red()) <= tol and abs(a.green() - b.green()) <= tol and abs(a.blue() - b.blue()) <= tol
