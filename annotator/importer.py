@@ -161,6 +161,9 @@ def export_to_path(project: Project, path: str | Path, fmt: str = "jsonl", **kwa
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             n = export_jsonl(project, fh, fmt=fmt, **kwargs)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; an export is an ordinary file
         os.replace(tmp, target)
     except BaseException:
         if os.path.exists(tmp):

@@ -94,6 +94,9 @@ def test_export_to_file_and_status_filter(tmp_path, good_file):
     assert r.returncode == 0, r.stderr
     docs = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert [d["id"] for d in docs] == ["a1"]
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask  # an ordinary file, not mkstemp's 0600
     r = run("export", str(proj), "--status", "new,done")
     assert [json.loads(x)["id"] for x in r.stdout.splitlines()] == ["a1", "b1"]
     r = run("export", str(proj), "--status", "finished")

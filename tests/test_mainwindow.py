@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QColor, QKeySequence
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from annotator.demo import seed_documents
 from annotator.model import AnnotatedDocument, Argument, Document, Event, Span
@@ -317,6 +317,12 @@ def test_find_and_zoom_shortcuts(qtbot, window):
     qtbot.keyClick(window.find_bar.edit, Qt.Key_Return)
     s, e = window.view.selection()
     assert window.session.current.text[s:e] == "Kirkuk"
+    # Esc closes the find bar and keeps the match selected: a hotkey tags it
+    qtbot.keyClick(window.find_bar.edit, Qt.Key_Escape)
+    assert not window.find_bar.isVisible()
+    assert window.view.selection() == (s, e)
+    press(qtbot, window, Qt.Key_G)
+    assert [(x.label, window.session.current.text[x.start:x.end]) for x in stored(window).spans] == [("GPE", "Kirkuk")]
     z = window.view.zoom()
     qtbot.keyClick(window.view, Qt.Key_Plus, Qt.ControlModifier)
     assert window.view.zoom() == z + 1
@@ -365,3 +371,66 @@ def test_screenshot_of_annotated_seed_has_label_colours(qtbot, window):
 
 def _close(a: QColor, b: QColor, tol: int = 12) -> bool:
     return abs(a.red() - b.red()) <= tol and abs(a.green() - b.green()) <= tol and abs(a.blue() - b.blue()) <= tol
+
+
+def test_the_command_opens_the_window_on_the_demo_project(tmp_path):
+    """`python -m annotator` with no project builds the demo from seeds/ and runs the window."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=str(tmp_path / "data"),
+               XDG_CONFIG_HOME=str(tmp_path / "config"), ANNOTATOR_QUIT_AFTER_START="300")
+    r = subprocess.run([sys.executable, "-m", "annotator"], env=env, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "Traceback" not in r.stderr
+    demo = tmp_path / "data" / "annotator" / "demo.annotator.db"
+    with Project.open(demo, create=False) as p:
+        (doc_id,) = p.document_ids()
+        assert p.get_document(doc_id).name.startswith("Iraq: Islamic State Militants")
+
+
+def test_dark_palette_keeps_text_readable(qtbot, window):
+    """With a dark system palette the text is drawn light on dark, and labels stay legible."""
+    from PySide6.QtGui import QPalette
+
+    app = QApplication.instance()
+    old = app.palette()
+    dark = QPalette()
+    for role, color in ((QPalette.Window, "#2b2b2b"), (QPalette.Base, "#1e1e1e"), (QPalette.Text, "#e8e8e8"),
+                        (QPalette.WindowText, "#e8e8e8"), (QPalette.Button, "#353535"),
+                        (QPalette.ButtonText, "#e8e8e8"), (QPalette.Highlight, "#2a82da")):
+        dark.setColor(role, QColor(color))
+    try:
+        app.setPalette(dark)
+        text = window.session.current.text
+        window.session.add_annotation(*word_span(text, "Dujail"), "GPE")
+        QApplication.processEvents()
+        img = window.view.viewport().grab().toImage()
+        SHOTS.mkdir(exist_ok=True)
+        window.grab().save(str(SHOTS / "mainwindow_dark.png"))
+        bg = QColor(img.pixel(3, 3))
+        assert bg.lightness() < 80, bg.name()  # the page follows the dark palette
+        r = window.view.char_rect(text.index("Militants"))
+        inks = [QColor(img.pixel(x, y)).lightness() for x in range(r.left(), r.right()) for y in range(r.top(), r.bottom())]
+        assert max(inks) > 180  # light glyphs on the dark page
+    finally:
+        app.setPalette(old)
+
+
+def test_import_can_be_cancelled_and_writes_nothing(qtbot, window, tmp_path):
+    from PySide6.QtCore import QTimer
+
+    many = tmp_path / "many.jsonl"
+    many.write_text("".join(json.dumps({"id": f"m{i}", "text": f"Report {i} from Mosul."}) + "\n"
+                            for i in range(2000)), encoding="utf-8")
+    n_before = window.session.project.document_count()
+
+    def press_cancel() -> None:
+        (dlg,) = window.findChildren(QProgressDialog)
+        dlg.cancel()
+
+    QTimer.singleShot(0, press_cancel)
+    assert window.import_files([str(many)]) is None
+    assert window.session.project.document_count() == n_before
+    assert "cancelled" in window.statusBar().currentMessage()

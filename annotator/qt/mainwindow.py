@@ -456,11 +456,16 @@ class MainWindow(QMainWindow):
             self.inspector.show_annotation(None)
 
     def clear_selection_and_label(self) -> None:
+        """Esc: close the find bar first (keeping the match selected, ready for a hotkey);
+        otherwise clear the selection, the selected annotation and the sticky label."""
+        if self.find_bar.isVisible():
+            self.find_bar.hide()
+            self.view.setFocus()
+            return
         self.view.clear_selection()
         self.view.select_span(None, scroll=False)
         self.inspector.show_annotation(None)
         self.set_sticky_label(None)
-        self.find_bar.hide()
 
     # ------------------------------------------------------------------ boundaries by token
 
@@ -648,6 +653,7 @@ class MainWindow(QMainWindow):
             return None
         dlg = QProgressDialog("Importing…", "Cancel", 0, 0, self)
         dlg.setWindowTitle("Import")
+        dlg.setAttribute(Qt.WA_DeleteOnClose)
         dlg.setWindowModality(Qt.WindowModal)
         dlg.setMinimumDuration(300)
 
@@ -692,6 +698,7 @@ class MainWindow(QMainWindow):
             return None
         dlg = QProgressDialog("Exporting…", "Cancel", 0, self.session.project.document_count(), self)
         dlg.setWindowTitle("Export")
+        dlg.setAttribute(Qt.WA_DeleteOnClose)
         dlg.setWindowModality(Qt.WindowModal)
         dlg.setMinimumDuration(300)
 
