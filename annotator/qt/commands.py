@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QUndoCommand
 
-from ..model import Event, Span
+from ..model import Argument, Event, Relation, Span
 from ..store import Removal
 
 if TYPE_CHECKING:
@@ -156,6 +156,53 @@ class UpdateCommand(_StoreCommand):
 
     def touched(self) -> set[str]:
         return self._touched
+
+
+class ArgumentCommand(_StoreCommand):
+    """Add (old None), remove (new None) or change the argument at ``position`` of an event."""
+
+    def __init__(self, session: "Session", doc_id: str, event_id: str, position: int,
+                 old: Argument | None, new: Argument | None, text: str):
+        super().__init__(session, doc_id, text)
+        self.event_id = event_id
+        self.position = position
+        self.old = old
+        self.new = new
+
+    def _set(self, have: Argument | None, want: Argument | None) -> None:
+        p = self.session.project
+        if have is None and want is not None:
+            p.add_argument(self.doc_id, self.event_id, want, self.position)
+        elif have is not None and want is None:
+            p.remove_argument(self.doc_id, self.event_id, self.position)
+        elif want is not None:
+            p.replace_argument(self.doc_id, self.event_id, self.position, want)
+
+    def do(self) -> None:
+        self._set(self.old, self.new)
+
+    def undo_write(self) -> None:
+        self._set(self.new, self.old)
+
+    def touched(self) -> set[str]:
+        return {self.event_id}
+
+
+class AddRelationCommand(_StoreCommand):
+    """Relate two entities."""
+
+    def __init__(self, session: "Session", doc_id: str, relation: Relation):
+        super().__init__(session, doc_id, f"Add relation {relation.type}")
+        self.relation = relation
+
+    def do(self) -> None:
+        self.session.project.add_relation(self.doc_id, self.relation)
+
+    def undo_write(self) -> None:
+        self.session.project.remove(self.doc_id, self.relation.id)
+
+    def touched(self) -> set[str]:
+        return {self.relation.id}
 
 
 class SetStatusCommand(_StoreCommand):

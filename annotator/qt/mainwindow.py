@@ -31,6 +31,7 @@ from .annlist import AnnotationList
 from .doclist import DocumentList
 from .helpdialog import HelpDialog
 from .inspector import Inspector
+from .linking import Linker
 from .palette import LabelPalette
 from .session import Change, Session
 from .textview import AnnotationView
@@ -113,6 +114,9 @@ class MainWindow(QMainWindow):
         self.view.selection_made.connect(self._on_selection_made)
         self.view.span_clicked.connect(self._on_span_clicked)
         self.view.context_menu_requested.connect(self._context_menu)
+        self.linker = Linker(self)
+        self.view.link_drag_finished.connect(lambda a, b, pos: self.linker.link(a, b, pos))
+        self.view.link_clicked.connect(self._on_link_clicked)
 
         self._build_status_bar()
         self._build_actions()
@@ -169,6 +173,8 @@ class MainWindow(QMainWindow):
         schema = self.session.project.schema
         colors = {name: schema.color(name) for name in (*schema.entity_types, *schema.event_types)}
         self.view.set_document(cur.text, list(cur.spans.values()), colors)
+        self.view.set_links(self.linker.all_links(cur))
+        self.linker.cancel_pick()
         self._tokens = None
         self.doc_list.set_current(doc_id)
         self.inspector.show_annotation(None)
@@ -180,11 +186,12 @@ class MainWindow(QMainWindow):
         """The rest of a long document arrived after its first frame: show all its spans."""
         cur = self.session.current
         shown = self.view.spans()
-        if len(shown) == len(cur.spans):
+        if len(shown) == len(cur.spans) and len(self.view.links()) == len(self.linker.all_links(cur)):
             return
         for span in cur.spans.values():
             if span.id not in shown:
                 self.view.add_span(span)
+        self.view.set_links(self.linker.all_links(cur))
         self._update_status()
 
     def _save_doc_position(self) -> None:
@@ -250,8 +257,11 @@ class MainWindow(QMainWindow):
         f.addSeparator()
         self.act_import = self._action("&Import…", self.import_dialog, "Ctrl+I", "Import JSONL or text files")
         self.act_export = self._action("&Export JSONL…", self.export_dialog, "Ctrl+E", "Export annotations as JSONL")
+        self.act_export_oneie = self._action("Export for &Event Extraction (OneIE)…", self.export_oneie_dialog,
+                                             None, "Tokens, entity and event mentions for training code")
         f.addAction(self.act_import)
         f.addAction(self.act_export)
+        f.addAction(self.act_export_oneie)
         f.addSeparator()
         self.act_save = self._action("&Save", self.confirm_saved, QKeySequence.Save,
                                      "Every change is saved at once; this only confirms it")
@@ -273,6 +283,9 @@ class MainWindow(QMainWindow):
         self.act_clear = self._action("Clear Selection and Label", self.clear_selection_and_label, "Esc")
         e.addAction(self.act_delete)
         e.addAction(self.act_clear)
+        self.act_link = self._action("&Link to… (Argument or Relation)", self.start_link, "Ctrl+L",
+                                     "With an event selected, pick a filler; with an entity, the other end")
+        e.addAction(self.act_link)
         e.addSeparator()
         self.act_find = self._action("&Find…", self.show_find, QKeySequence.Find)
         self.act_find_next = self._action("Find &Next", lambda: self.find_bar.find(True), QKeySequence.FindNext)
@@ -290,6 +303,12 @@ class MainWindow(QMainWindow):
         self.act_zoom_reset = self._action("&Reset Zoom", lambda: self.view.set_zoom(0), "Ctrl+0")
         for a in (self.act_zoom_in, self.act_zoom_out, self.act_zoom_reset):
             v.addAction(a)
+        v.addSeparator()
+        self.act_arcs_selected = self._action("Arcs of the &Selection Only", lambda: None, "Ctrl+Shift+A",
+                                              "Hide every arc except those of the selected annotation")
+        self.act_arcs_selected.setCheckable(True)
+        self.act_arcs_selected.toggled.connect(self.toggle_arcs_mode)
+        v.addAction(self.act_arcs_selected)
         v.addSeparator()
         self.view_menu_docks = v.addMenu("&Panels")
 
@@ -382,6 +401,8 @@ class MainWindow(QMainWindow):
     def _tag(self, start: int, end: int, label: str) -> None:
         new_id = self.session.add_annotation(start, end, label)
         self.view.clear_selection()
+        if new_id and self.linker.pick is not None and new_id in self.session.current.spans:
+            self.linker.picked(new_id)  # created and attached in one flow
         if new_id:
             span_id = self._span_of(new_id)
             self.view.select_span(span_id, scroll=False)
@@ -433,10 +454,46 @@ class MainWindow(QMainWindow):
     def _on_span_clicked(self, span_id: str) -> None:
         if self.session is None or self.session.current is None:
             return
+        if span_id and self.linker.picked(span_id):
+            return
         ann = self._ann_of_span(span_id) if span_id else None
         self.inspector.show_annotation(ann)
+        self.linker.highlight(ann)
         if ann:
             self.ann_list.select(ann)
+
+    def _on_link_clicked(self, link_id: str) -> None:
+        link = self.view.links().get(link_id)
+        if link is not None:
+            self.jump(link.owner)
+
+    def jump(self, ann_id: str) -> None:
+        """Show an annotation: scroll to it, select it, inspect it, highlight its arcs."""
+        if self.session is None or self.session.current is None or not ann_id:
+            return
+        self.session.ensure_loaded()
+        span_id = self._span_of(ann_id)
+        if span_id is None and ann_id in self.session.current.relations:
+            span_id = self.session.current.relations[ann_id].head
+        if span_id:
+            self.view.select_span(span_id, scroll=True)
+        self.inspector.show_annotation(ann_id)
+        self.ann_list.select(ann_id)
+        self.linker.highlight(ann_id)
+
+    def start_link(self) -> None:
+        """Ctrl+L: the selected event takes the next picked span as an argument (an entity: relation)."""
+        if self.session is None or self.session.current is None:
+            return
+        span_id = self.view.selected_span()
+        if not span_id:
+            self.statusBar().showMessage("Select an event trigger (or an entity) first, then press Ctrl+L", 4000)
+            return
+        self.linker.start_pick(self._ann_of_span(span_id))
+
+    def toggle_arcs_mode(self, selected_only: bool) -> None:
+        self.view.set_arcs_mode("selected" if selected_only else "all")
+        self.settings.setValue("arcs_selected_only", selected_only)
 
     def _on_annotation_activated(self, ann_id: str) -> None:
         span_id = self._span_of(ann_id)
@@ -462,7 +519,10 @@ class MainWindow(QMainWindow):
             self.find_bar.hide()
             self.view.setFocus()
             return
+        if self.linker.cancel_pick():
+            return
         self.view.clear_selection()
+        self.linker.highlight(None)
         self.view.select_span(None, scroll=False)
         self.inspector.show_annotation(None)
         self.set_sticky_label(None)
@@ -557,6 +617,7 @@ class MainWindow(QMainWindow):
                 for name in types:
                     a = change.addAction(name, lambda n=name, s=span_id: self._relabel(s, n))
                     a.setEnabled(name != span.label)
+                menu.addAction(self.act_link)
                 menu.addAction(self.act_delete)
         if menu.isEmpty():
             hint = menu.addAction("Select text to tag it")
@@ -579,9 +640,11 @@ class MainWindow(QMainWindow):
                     self.view.add_span(span)
             elif ann_id in shown:
                 self.view.remove_span(ann_id)
+        self.linker.update(change.ids)
         sel = self.view.selected_span()
         if sel and sel not in cur.spans:
             self.view.select_span(None, scroll=False)
+        self.linker.highlight(self.inspector.annotation_id if sel else None)
         self._update_status()
 
     def _on_saved(self) -> None:
@@ -602,9 +665,32 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("No more documents in that direction", 3000)
 
     def mark(self, status: str) -> None:
+        """Set the document's status; done or reviewed with problems asks first, naming them."""
         if self.session is None or self.session.current is None:
             return
-        if self.session.set_status(status):
+        if status in ("done", "reviewed"):
+            from ..validate import validate_document
+
+            self.session.ensure_loaded()
+            problems = validate_document(self.session.project.schema, self.session.current.annotated())
+            if problems:
+                lines = [f"• {p.message}" for p in problems[:12]]
+                if len(problems) > 12:
+                    lines.append(f"… and {len(problems) - 12} more")
+                box = QMessageBox(QMessageBox.Question, f"Mark {status}?",
+                                  f"{self.session.current.document.name} has {len(problems)} problem(s):\n\n"
+                                  + "\n".join(lines) + f"\n\nMark it {status} anyway?",
+                                  QMessageBox.Yes | QMessageBox.No, self)
+                box.setDefaultButton(QMessageBox.No)
+                box.setAttribute(Qt.WA_DeleteOnClose)
+                box.finished.connect(lambda result: self._set_status(status) if result == QMessageBox.Yes else None)
+                self.last_message = box
+                box.open()
+                return
+        self._set_status(status)
+
+    def _set_status(self, status: str) -> None:
+        if self.session is not None and self.session.current is not None and self.session.set_status(status):
             self.statusBar().showMessage(f"Marked {self.session.current.document.name} {status.replace('_', ' ')}", 4000)
 
     # ------------------------------------------------------------------ dialogs
@@ -692,7 +778,7 @@ class MainWindow(QMainWindow):
         if paths:
             self.import_files(paths)
 
-    def export_file(self, path: str, statuses: list[str] | None = None) -> int | None:
+    def export_file(self, path: str, statuses: list[str] | None = None, fmt: str = "jsonl") -> int | None:
         """Export JSONL with a progress dialog and Cancel (the target is untouched on cancel)."""
         if self.session is None:
             return None
@@ -707,7 +793,7 @@ class MainWindow(QMainWindow):
             QApplication.processEvents()
 
         try:
-            n = export_to_path(self.session.project, path, statuses=statuses, progress=progress,
+            n = export_to_path(self.session.project, path, fmt, statuses=statuses, progress=progress,
                                cancelled=dlg.wasCanceled)
         except InterruptedError:
             dlg.close()
@@ -728,6 +814,15 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(self, "Export JSONL", default, "JSONL (*.jsonl);;All files (*)")
         if path:
             self.export_file(path)
+
+    def export_oneie_dialog(self) -> None:
+        if self.session is None:
+            return
+        default = str((self.session.project.path or Path.home()).with_suffix(".oneie.jsonl"))
+        path, _ = QFileDialog.getSaveFileName(self, "Export for event extraction", default,
+                                              "JSONL (*.jsonl);;All files (*)")
+        if path:
+            self.export_file(path, fmt="oneie")
 
     def annotator_dialog(self) -> None:
         from PySide6.QtWidgets import QInputDialog
@@ -782,10 +877,14 @@ class MainWindow(QMainWindow):
             self.counts_label.setText(
                 f"{_n(n_ent, 'entity', 'entities')} · {_n(n_ev, 'event', 'events')} · "
                 f"{_n(n_rel, 'relation', 'relations')} · {status}")
-        if self.sticky_label:
+        if getattr(self, "linker", None) is not None and self.linker.pick is not None:
+            self.label_label.setText("<b>Linking</b>: pick a span (Esc cancels)")
+        elif self.sticky_label:
             self.label_label.setText(f"Label: <b>{self.sticky_label}</b> (sticky; Esc to clear)")
         else:
             self.label_label.setText("Label: none")
+
+    update_status = _update_status
 
     def _update_title(self) -> None:
         parts = ["Annotator"]
@@ -806,6 +905,8 @@ class MainWindow(QMainWindow):
         state = self.settings.value("window_state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
+        arcs_sel = self.settings.value("arcs_selected_only", False)
+        self.act_arcs_selected.setChecked(arcs_sel in (True, "true", "1", 1))
         zoom = self.settings.value("zoom", 0)
         try:
             self.view.set_zoom(int(zoom))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
-from ..model import ENTITY, TRIGGER, AnnotatedDocument, Event, Relation, Span
+from ..model import ENTITY, TRIGGER, AnnotatedDocument, Argument, Event, Relation, Span
 from ..store import Project, StoreError
 
 
@@ -279,3 +279,59 @@ class Session(QObject):
             return False
         self._push(SetStatusCommand(self, cur.id, old, status))
         return True
+
+    # ------------------------------------------------------------------ arguments and relations
+
+    def add_argument(self, event_id: str, role: str, ref: str) -> bool:
+        """Attach ``ref`` (an entity span id, or an event id) to an event under ``role``."""
+        from .commands import ArgumentCommand
+
+        cur = self._doc()
+        pos = self._guard(self.project.add_argument, cur.id, event_id, Argument(role, ref))
+        if pos is None:
+            return False
+        self._push(ArgumentCommand(self, cur.id, event_id, pos, None, Argument(role, ref),
+                                   f"Add {role} to {cur.events[event_id].type}" if event_id in cur.events
+                                   else f"Add {role}"))
+        return True
+
+    def remove_argument(self, event_id: str, position: int) -> bool:
+        from .commands import ArgumentCommand
+
+        cur = self._doc()
+        old = self._guard(self.project.remove_argument, cur.id, event_id, position)
+        if old is None:
+            return False
+        self._push(ArgumentCommand(self, cur.id, event_id, position, old, None, f"Remove {old.role}"))
+        return True
+
+    def change_argument(self, event_id: str, position: int, role: str | None = None, ref: str | None = None) -> bool:
+        """Give an argument another role and/or another filler."""
+        from .commands import ArgumentCommand
+
+        cur = self._doc()
+        ev = cur.events.get(event_id)
+        if ev is None or not 0 <= position < len(ev.arguments):
+            self.error.emit(f"event {event_id} has no argument at position {position}")
+            return False
+        now = ev.arguments[position]
+        new = Argument(role or now.role, ref or now.ref)
+        if (new.role, new.ref) == (now.role, now.ref):
+            return False
+        old = self._guard(self.project.replace_argument, cur.id, event_id, position, new)
+        if old is None:
+            return False
+        self._push(ArgumentCommand(self, cur.id, event_id, position, old, new,
+                                   f"Change {old.role} to {new.role}" if new.role != old.role else f"Move {new.role}"))
+        return True
+
+    def add_relation(self, type_name: str, head: str, tail: str) -> str | None:
+        """Relate two entity spans; returns the relation id, or None if refused."""
+        from .commands import AddRelationCommand
+
+        cur = self._doc()
+        rel = self._guard(self.project.add_relation, cur.id, Relation("", type_name, head, tail))
+        if rel is None:
+            return None
+        self._push(AddRelationCommand(self, cur.id, rel))
+        return rel.id

@@ -1,0 +1,261 @@
+"""Event arguments and relations in the window: arcs, drag-to-link, the role menu, pick mode.
+
+- Arcs: every argument is a :class:`Link` from its event's trigger to its
+  filler (an entity, or a nested event's trigger); every relation one from
+  head to tail.  Only the links of annotations a change touched are rebuilt.
+- Drag from a trigger (its label tag) to an entity: the role menu offers only
+  the roles the schema allows for that event type and that filler type, and
+  takes the role at once when only one fits.  Entity to entity makes a relation.
+- Pick mode, for the keyboard: Ctrl+L with an event (or entity) selected, then
+  click a span — or select text and press an entity hotkey, which creates the
+  entity and attaches it in the same flow.  Esc cancels.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QPoint
+from PySide6.QtGui import QCursor
+from PySide6.QtWidgets import QMenu
+
+from ..model import ENTITY, TRIGGER
+from .arcs import Link
+
+if TYPE_CHECKING:
+    from .mainwindow import MainWindow
+    from .session import DocState
+
+
+@dataclass
+class Pick:
+    """A pending link: the next span the user picks completes it."""
+
+    source: str                 # event id (argument) or entity span id (relation)
+    role: str | None = None     # a role chosen in advance (the inspector's Add button)
+    position: int | None = None  # an argument to move to the picked filler
+
+
+class Linker(QObject):
+    """Keeps the view's arcs in step with the session and turns gestures into arguments."""
+
+    def __init__(self, window: "MainWindow"):
+        super().__init__(window)
+        self.w = window
+        self.pick: Pick | None = None
+        self.last_menu: QMenu | None = None
+
+    # ------------------------------------------------------------------ arcs
+
+    def links_of(self, cur: "DocState", ann_id: str) -> list[Link]:
+        schema = self.w.session.project.schema
+        ev = cur.events.get(ann_id)
+        if ev is not None:
+            out = []
+            for i, a in enumerate(ev.arguments):
+                target = a.ref if a.ref in cur.spans else (cur.events[a.ref].trigger if a.ref in cur.events else None)
+                if target is not None:
+                    out.append(Link(f"{ev.id}:{i}", ev.trigger, target, a.role, _arc_color(schema.color(ev.type)),
+                                    "argument", ev.id))
+            return out
+        rel = cur.relations.get(ann_id)
+        if rel is not None:
+            return [Link(rel.id, rel.head, rel.tail, rel.type, schema.color(rel.type), "relation", rel.id)]
+        return []
+
+    def all_links(self, cur: "DocState") -> list[Link]:
+        out: list[Link] = []
+        for ann_id in (*cur.events, *cur.relations):
+            out.extend(self.links_of(cur, ann_id))
+        return out
+
+    def update(self, ids: set[str]) -> None:
+        """Rebuild the links owned by ``ids`` (events and relations a change touched)."""
+        cur = self.w.session.current
+        view = self.w.view
+        shown = view.links()
+        owners = set(ids)
+        for link_id, link in list(shown.items()):
+            if link.owner in owners:
+                view.remove_link(link_id)
+        for ann_id in owners:
+            for link in self.links_of(cur, ann_id):
+                view.add_link(link)
+
+    # ------------------------------------------------------------------ highlight
+
+    def highlight(self, ann_id: str | None) -> None:
+        """Strong trigger, arcs and fillers for a selected event or relation; the rest fades."""
+        cur = self.w.session.current
+        if cur is None or not ann_id:
+            self.w.view.set_highlight(None)
+            return
+        ev = cur.events.get(ann_id)
+        if ev is not None:
+            spans = {ev.trigger}
+            for a in ev.arguments:
+                spans.add(a.ref if a.ref in cur.spans else cur.events[a.ref].trigger if a.ref in cur.events else "")
+            self.w.view.set_highlight(ev.id, spans - {""})
+            return
+        rel = cur.relations.get(ann_id)
+        if rel is not None:
+            self.w.view.set_highlight(rel.id, {rel.head, rel.tail})
+            return
+        self.w.view.set_highlight(None)
+
+    # ------------------------------------------------------------------ making links
+
+    def _event_of_span(self, span_id: str) -> str | None:
+        cur = self.w.session.current
+        span = cur.spans.get(span_id)
+        if span is not None and span.kind == TRIGGER:
+            evs = cur.events_of_trigger(span_id)
+            return evs[0].id if evs else None
+        return None
+
+    def _filler(self, span_id: str) -> tuple[str, str] | None:
+        """(ref, type) for a span used as a filler: an entity, or the event a trigger stands for."""
+        cur = self.w.session.current
+        span = cur.spans.get(span_id)
+        if span is None:
+            return None
+        if span.kind == ENTITY:
+            return span_id, span.label
+        ev_id = self._event_of_span(span_id)
+        return (ev_id, cur.events[ev_id].type) if ev_id else None
+
+    def link(self, source_span: str, target_span: str, pos: QPoint | None = None) -> None:
+        """A drag from ``source_span`` to ``target_span``: an argument, or a relation."""
+        cur = self.w.session.current
+        src = cur.spans.get(source_span)
+        if src is None or source_span == target_span:
+            return
+        if src.kind == TRIGGER:
+            ev_id = self._event_of_span(source_span)
+            if ev_id:
+                self.attach(ev_id, target_span, pos=pos)
+            return
+        tgt = cur.spans.get(target_span)
+        if tgt is not None and tgt.kind == TRIGGER:  # entity dragged onto a trigger: the same argument
+            ev_id = self._event_of_span(target_span)
+            if ev_id:
+                self.attach(ev_id, source_span, pos=pos)
+            return
+        self.relate(source_span, target_span, pos=pos)
+
+    def attach(self, event_id: str, filler_span: str, role: str | None = None, position: int | None = None,
+               pos: QPoint | None = None) -> None:
+        """Make ``filler_span`` (or the event it triggers) an argument of ``event_id``."""
+        cur = self.w.session.current
+        schema = self.w.session.project.schema
+        ev = cur.events[event_id]
+        filler = self._filler(filler_span)
+        if filler is None:
+            return
+        ref, ftype = filler
+        if ref == event_id:
+            self.w.show_error("Not allowed", f"{event_id} cannot fill one of its own roles")
+            return
+        if position is not None:
+            self.w.session.change_argument(event_id, position, ref=ref)
+            return
+        if role is not None:
+            self.w.session.add_argument(event_id, role, ref)
+            return
+        roles = schema.allowed_roles(ev.type, ftype)
+        if not roles:
+            et = schema.event_types.get(ev.type)
+            have = ", ".join(f"{r.name} ({'/'.join(r.types)})" for r in et.roles.values()) if et else ""
+            self.w.show_error("No role fits",
+                              f"{ev.type} has no role that takes {ftype}.\nIts roles: {have or 'none'}")
+            return
+        if len(roles) == 1:
+            self.w.session.add_argument(event_id, roles[0], ref)
+            return
+        self._menu(f"Role of “{_text(cur, filler_span)}” in {ev.type}", roles,
+                   lambda r: self.w.session.add_argument(event_id, r, ref), pos)
+
+    def relate(self, head: str, tail: str, pos: QPoint | None = None) -> None:
+        cur = self.w.session.current
+        h, t = cur.spans.get(head), cur.spans.get(tail)
+        if h is None or t is None or h.kind != ENTITY or t.kind != ENTITY:
+            return
+        types = self.w.session.project.schema.allowed_relations(h.label, t.label)
+        if not types:
+            self.w.show_error("No relation fits", f"The schema has no relation from {h.label} to {t.label}.")
+            return
+        if len(types) == 1:
+            self.w.session.add_relation(types[0], head, tail)
+            return
+        self._menu(f"Relation {h.label} → {t.label}", types,
+                   lambda r: self.w.session.add_relation(r, head, tail), pos)
+
+    def _menu(self, title: str, choices: list[str], act, pos: QPoint | None) -> QMenu:
+        menu = QMenu(self.w)
+        head = menu.addAction(title)
+        head.setEnabled(False)
+        menu.addSeparator()
+        first = None
+        for i, name in enumerate(choices):
+            label = f"&{i + 1} {name}" if i < 9 else name
+            a = menu.addAction(label, lambda n=name: act(n))
+            a.setData(name)
+            first = first or a
+        menu.setActiveAction(first)  # Enter takes the first, arrows move, digits pick
+        self.last_menu = menu
+        menu.popup(pos or QCursor.pos())
+        return menu
+
+    # ------------------------------------------------------------------ pick mode
+
+    def start_pick(self, source: str, role: str | None = None, position: int | None = None) -> None:
+        """Wait for the user to pick a filler (event source) or a tail (entity source)."""
+        self.pick = Pick(source, role, position)
+        cur = self.w.session.current
+        if source in cur.events:
+            what = f"the {role} of {cur.events[source].type}" if role else f"an argument of {cur.events[source].type}"
+            if position is not None:
+                what = f"the new filler of {cur.events[source].arguments[position].role}"
+        else:
+            what = f"the other end of a relation from “{_text(cur, source)}”"
+        self.w.statusBar().showMessage(
+            f"Click {what}, or select text and press an entity hotkey (Esc cancels)")
+        self.w.update_status()
+
+    def cancel_pick(self) -> bool:
+        if self.pick is None:
+            return False
+        self.pick = None
+        self.w.statusBar().clearMessage()
+        self.w.update_status()
+        return True
+
+    def picked(self, span_id: str, pos: QPoint | None = None) -> bool:
+        """Complete a pending pick with ``span_id``; returns False when no pick was pending."""
+        pick = self.pick
+        if pick is None or not span_id:
+            return False
+        self.pick = None
+        self.w.statusBar().clearMessage()
+        cur = self.w.session.current
+        if pick.source in cur.events:
+            self.attach(pick.source, span_id, role=pick.role, position=pick.position, pos=pos)
+        elif pick.source in cur.spans:
+            self.relate(pick.source, span_id, pos=pos)
+        self.w.update_status()
+        return True
+
+
+def _text(cur: "DocState", span_id: str) -> str:
+    s = cur.spans.get(span_id)
+    if s is None:
+        return span_id
+    t = cur.text[s.start:s.end]
+    return t if len(t) <= 30 else t[:29] + "…"
+
+
+def _arc_color(color: str) -> str:
+    """Event colours are light (label backgrounds); arcs need a darker shade of the same hue."""
+    from PySide6.QtGui import QColor
+
+    return QColor(color).darker(170).name()
