@@ -10,6 +10,7 @@ Sorting and filtering happen in a :class:`QSortFilterProxyModel`.
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 from typing import NamedTuple
 
 from PySide6.QtCore import (
@@ -124,7 +125,7 @@ class AnnotationTableModel(QAbstractTableModel):
     def _index(self) -> dict[str, int]:
         """Row number by id, rebuilt lazily (in C) after rows moved."""
         if self._index_cache is None:
-            self._index_cache = dict(zip((r.id for r in self.rows), range(len(self.rows))))
+            self._index_cache = dict(zip(map(itemgetter(0), self.rows), range(len(self.rows))))
         return self._index_cache
 
     def _reindex(self, first: int = 0) -> None:

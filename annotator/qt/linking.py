@@ -44,6 +44,7 @@ class Linker(QObject):
         self.w = window
         self.pick: Pick | None = None
         self.last_menu: QMenu | None = None
+        self._owned: dict[str, list[str]] = {}  # owner annotation id -> its link ids in the view
 
     # ------------------------------------------------------------------ arcs
 
@@ -64,23 +65,28 @@ class Linker(QObject):
         return []
 
     def all_links(self, cur: "DocState") -> list[Link]:
+        """Every link of the document (and the owner index used by :meth:`update`)."""
         out: list[Link] = []
+        self._owned = {}
         for ann_id in (*cur.events, *cur.relations):
-            out.extend(self.links_of(cur, ann_id))
+            links = self.links_of(cur, ann_id)
+            if links:
+                self._owned[ann_id] = [lk.id for lk in links]
+                out.extend(links)
         return out
 
     def update(self, ids: set[str]) -> None:
         """Rebuild the links owned by ``ids`` (events and relations a change touched)."""
         cur = self.w.session.current
         view = self.w.view
-        shown = view.links()
-        owners = set(ids)
-        for link_id, link in list(shown.items()):
-            if link.owner in owners:
+        for ann_id in ids:
+            for link_id in self._owned.pop(ann_id, ()):
                 view.remove_link(link_id)
-        for ann_id in owners:
-            for link in self.links_of(cur, ann_id):
-                view.add_link(link)
+            links = self.links_of(cur, ann_id)
+            if links:
+                self._owned[ann_id] = [lk.id for lk in links]
+                for link in links:
+                    view.add_link(link)
 
     # ------------------------------------------------------------------ highlight
 

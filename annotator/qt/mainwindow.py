@@ -142,9 +142,9 @@ class MainWindow(QMainWindow):
         self.session.document_opened.connect(self._on_document_opened)
         self.session.document_loaded.connect(self._on_document_loaded)
         self.session.changed.connect(self._on_changed)
-        self.session.error.connect(lambda msg: self.show_error("Not allowed", msg))
+        self.session.error.connect(self._on_session_error)
         self.session.saved.connect(self._on_saved)
-        self.session.undo_stack.cleanChanged.connect(lambda _c: self._update_status())
+        self.session.undo_stack.cleanChanged.connect(self._on_clean_changed)
         self._build_docks()
         self._rebind_undo()
         self._rebuild_label_actions()
@@ -343,10 +343,23 @@ class MainWindow(QMainWindow):
         stack = self.session.undo_stack
         stack.canUndoChanged.connect(self.act_undo.setEnabled)
         stack.canRedoChanged.connect(self.act_redo.setEnabled)
-        stack.undoTextChanged.connect(lambda t: self.act_undo.setText(f"&Undo {t}".strip()))
-        stack.redoTextChanged.connect(lambda t: self.act_redo.setText(f"&Redo {t}".strip()))
+        stack.undoTextChanged.connect(self._on_undo_text)
+        stack.redoTextChanged.connect(self._on_redo_text)
         self.act_undo.setEnabled(stack.canUndo())
         self.act_redo.setEnabled(stack.canRedo())
+
+    # bound methods, not lambdas: Qt drops these connections when the window goes
+    def _on_undo_text(self, text: str) -> None:
+        self.act_undo.setText(f"&Undo {text}".strip())
+
+    def _on_redo_text(self, text: str) -> None:
+        self.act_redo.setText(f"&Redo {text}".strip())
+
+    def _on_session_error(self, message: str) -> None:
+        self.show_error("Not allowed", message)
+
+    def _on_clean_changed(self, _clean: bool) -> None:
+        self._update_status()
 
     def undo(self) -> None:
         if self.session is not None:
