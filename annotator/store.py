@@ -75,6 +75,7 @@ class DocumentSummary:
     status: str
     n_annotations: int
     n_incomplete: int = 0
+    n_errors: int = 0
 
 
 @dataclass
@@ -205,6 +206,22 @@ def m001_initial(db: Database) -> None:
     db["relations"].create_index(["tail"])
 
 
+@MIGRATIONS()
+def m002_problem_counts(db: Database) -> None:
+    """Per document, the number of validation errors and of incomplete events.
+
+    Filled here by validating every existing document (streamed); kept
+    current by :meth:`Project.import_documents` and
+    :meth:`Project.set_problem_counts`.
+    """
+    documents = db["documents"]
+    documents.add_column("n_errors", int, not_null_default=0)
+    documents.add_column("n_incomplete", int, not_null_default=0)
+    if db.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is None:
+        return  # a new project: nothing to count (and no schema stored yet)
+    Project(db, None).refresh_problem_counts()
+
+
 # --------------------------------------------------------------------------- helpers
 
 def _now() -> str:
@@ -218,6 +235,23 @@ def checksum(text: str) -> str:
 
 def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def problem_counts(problems: Iterable[Problem]) -> tuple[int, int]:
+    """``(n_errors, n_incomplete)`` of a document's problems.
+
+    ``n_errors`` counts the problems of severity ``"error"``; ``n_incomplete``
+    counts the events with at least one required role unfilled (an event
+    missing two roles counts once), so it reads as "N incomplete events".
+    """
+    n_errors = 0
+    incomplete: set[str | None] = set()
+    for p in problems:
+        if p.severity == "error":
+            n_errors += 1
+        elif p.severity == "incomplete":
+            incomplete.add(p.ref)
+    return n_errors, len(incomplete)
 
 
 
@@ -334,6 +368,7 @@ class Project:
             self._put("schema", schema.source)
             self._put("schema_name", schema.name)
         self._schema = schema
+        self.refresh_problem_counts()  # the new schema may require roles the old one did not
 
     # ------------------------------------------------------------------ documents
 
@@ -391,15 +426,62 @@ class Project:
         return [r[0] for r in self.db.execute("SELECT id FROM documents ORDER BY pk")]
 
     def document_summaries(self) -> list[DocumentSummary]:
-        """Every document with its status and number of annotations, in import order."""
+        """Every document with its status, number of annotations and problem counts, in import order."""
         sql = """
             SELECT d.id, d.name, d.status,
                    (SELECT count(*) FROM spans s WHERE s.doc = d.pk AND s.kind = 'entity')
                  + (SELECT count(*) FROM events e WHERE e.doc = d.pk)
-                 + (SELECT count(*) FROM relations r WHERE r.doc = d.pk)
+                 + (SELECT count(*) FROM relations r WHERE r.doc = d.pk),
+                   d.n_incomplete, d.n_errors
             FROM documents d ORDER BY d.pk
         """
-        return [DocumentSummary(r[0], r[1] or r[0], r[2], r[3]) for r in self.db.execute(sql)]
+        return [
+            DocumentSummary(r[0], r[1] or r[0], r[2], r[3], r[4] or 0, r[5] or 0) for r in self.db.execute(sql)
+        ]
+
+    def problem_counts(self, doc_id: str) -> tuple[int, int]:
+        """The stored ``(n_errors, n_incomplete)`` of a document (see :func:`problem_counts`)."""
+        row = self.db.execute("SELECT n_errors, n_incomplete FROM documents WHERE id = ?", [doc_id]).fetchone()
+        if row is None:
+            raise StoreError(f"no document with id {doc_id!r}")
+        return row[0] or 0, row[1] or 0
+
+    def set_problem_counts(self, doc_id: str, n_errors: int, n_incomplete: int) -> None:
+        """Record a document's problem counts, as found by validating it (the GUI does after edits).
+
+        Derived data: the document's ``updated`` time and status stay as they are.
+        """
+        if n_errors < 0 or n_incomplete < 0:
+            raise StoreError(f"problem counts cannot be negative ({n_errors}, {n_incomplete})")
+        with self.db.atomic():
+            cur = self.db.execute(
+                "UPDATE documents SET n_errors = ?, n_incomplete = ? WHERE id = ?", [n_errors, n_incomplete, doc_id]
+            )
+            if cur.rowcount == 0:
+                raise StoreError(f"no document with id {doc_id!r}")
+
+    def refresh_problem_counts(self) -> int:
+        """Validate every document (streamed) and store its problem counts.
+
+        For after a schema change; the migration that added the counts uses it
+        too.  Returns the number of documents whose counts changed.
+        """
+        schema = self.schema
+        stored = {r[0]: (r[1] or 0, r[2] or 0) for r in self.db.execute(
+            "SELECT id, n_errors, n_incomplete FROM documents WHERE n_errors != 0 OR n_incomplete != 0")}
+        updates: list[tuple[int, int, str]] = []
+        # Collected first and written after the stream ends: no writes to
+        # documents while its cursor is open.
+        for adoc in self.iter_annotated():
+            counts = problem_counts(validate_document(schema, adoc))
+            if counts != stored.get(adoc.document.id, (0, 0)):
+                updates.append((counts[0], counts[1], adoc.document.id))
+        if updates:
+            with self.db.atomic():
+                self.db.conn.executemany(
+                    "UPDATE documents SET n_errors = ?, n_incomplete = ? WHERE id = ?", updates
+                )
+        return len(updates)
 
     def set_status(self, doc_id: str, status: str) -> str:
         """Set a document's status; returns the previous one."""
@@ -464,8 +546,12 @@ class Project:
                 seen.add(doc.id)
                 if doc.status not in STATUSES:
                     raise make_error(adoc, f"unknown status {doc.status!r}")
+                # One validation gives both the verdict and the stored problem
+                # counts; with validate=False a document with errors is stored
+                # anyway (its counts say so).
+                problems = validate_document(schema, adoc)
                 if validate:
-                    errs = errors(validate_document(schema, adoc))
+                    errs = errors(problems)
                     if errs:
                         raise make_error(adoc, errs[0].message)
                 if doc.id in existing:
@@ -476,7 +562,7 @@ class Project:
                     old = self._doc_pk(doc.id)
                     self._delete_doc_rows(old)
                     self.db.execute("DELETE FROM documents WHERE pk = ?", [old])
-                bulk.add(adoc, annotator)
+                bulk.add(adoc, annotator, problem_counts(problems))
                 n += 1
                 if progress is not None:
                     progress(n)
@@ -978,6 +1064,38 @@ class Project:
             self._touch(pk)
         return arg
 
+    def replace_argument(self, doc_id: str, event_id: str, position: int, argument: Argument) -> Argument:
+        """Give the argument at ``position`` another role or filler, in one transaction.
+
+        Refused, with the reason, when the new role or filler is not allowed.
+        Returns the argument as it was, for undo.
+        """
+        with self.db.atomic():
+            pk = self._doc_pk(doc_id)
+            erow = self._ann_row("events", pk, event_id)
+            ev = self.fetch(doc_id, {event_id})[1][0]
+            if not 0 <= position < len(ev.arguments):
+                raise StoreError(f"event {event_id} has no argument at position {position}")
+            old = ev.arguments[position]
+            if not argument.annotator:
+                argument = replace(argument, annotator=old.annotator or self.annotator)
+            arg = argument
+
+            def mutate(adoc: AnnotatedDocument) -> None:
+                for e in adoc.events:
+                    if e.id == event_id:
+                        e.arguments[position] = arg
+
+            self._check_local(pk, {event_id, argument.ref}, mutate)
+            fs, fe = self._filler_pks(pk, argument.ref)
+            self.db.execute(
+                "UPDATE arguments SET role = ?, filler_span = ?, filler_event = ?, annotator = ? "
+                "WHERE event = ? AND position = ?",
+                [argument.role, fs, fe, argument.annotator, erow["pk"], position],
+            )
+            self._touch(pk)
+        return old
+
     def update_event(self, doc_id: str, event_id: str, **changes: Any) -> Event:
         """Change an event's type, attributes or note.  Returns the event as it was."""
         allowed = {"type", "attributes", "note", "annotator"}
@@ -1199,21 +1317,23 @@ class _BulkWriter:
         self.now = _now()
 
     COLUMNS = {
-        "documents": ("pk", "id", "name", "text", "meta", "status", "checksum", "created", "updated"),
+        "documents": ("pk", "id", "name", "text", "meta", "status", "checksum", "created", "updated",
+                      "n_errors", "n_incomplete"),
         "spans": ("pk", "doc", "id", "seq", "kind", "label", "start", "end", "fragments", "attributes", "note", "annotator"),
         "events": ("pk", "doc", "id", "seq", "type", "trigger", "attributes", "note", "annotator"),
         "arguments": ("pk", "doc", "event", "position", "role", "filler_span", "filler_event", "annotator"),
         "relations": ("pk", "doc", "id", "seq", "type", "head", "tail", "attributes", "note", "annotator"),
     }
 
-    def add(self, adoc: AnnotatedDocument, annotator: str | None) -> None:
+    def add(self, adoc: AnnotatedDocument, annotator: str | None, counts: tuple[int, int] = (0, 0)) -> None:
+        """Queue one document; ``counts`` is its ``(n_errors, n_incomplete)``."""
         d = adoc.document
         who = annotator or ""
         nxt = self.next
         dpk = nxt["documents"]
         self.rows["documents"].append((
             dpk, d.id, d.name or d.id, d.text, _dumps(d.meta) if d.meta else "{}", d.status, checksum(d.text),
-            d.created or self.now, d.updated or self.now,
+            d.created or self.now, d.updated or self.now, counts[0], counts[1],
         ))
         srows = self.rows["spans"]
         spk0 = nxt["spans"]

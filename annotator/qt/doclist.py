@@ -2,6 +2,9 @@
 
 A table (name, status, number of annotations) behind a sort/filter proxy, with
 a status filter, a name filter and a "N of M documents done" progress line.
+A document with validation problems carries a badge before its name: the
+number of errors in red, of incomplete events in orange (counts stored in the
+project; :meth:`DocumentList.set_problem_counts` updates one row in place).
 """
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QFontMetrics, QGuiApplication, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -31,6 +34,7 @@ from PySide6.QtWidgets import (
 from ..model import STATUSES
 from ..store import DocumentSummary
 from .session import Session
+from .validation import problem_badge, problem_summary
 
 DONE_STATUSES = ("done", "reviewed")
 
@@ -77,12 +81,36 @@ class DocumentTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.rows: list[DocumentSummary] = []
         self._palette = QPalette()
+        self._badges: dict[tuple[int, int], QPixmap | None] = {}
 
     def set_palette(self, palette: QPalette) -> None:
-        """Use ``palette`` for the status tints (they blend into its base colour)."""
+        """Use ``palette`` for the status tints (they blend into its base colour) and problem badges."""
         self._palette = palette
+        self._badges.clear()
         if self.rows:
-            self.dataChanged.emit(self.index(0, 1), self.index(len(self.rows) - 1, 1))
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, 1))
+
+    def set_problem_counts(self, doc_id: str, n_errors: int, n_incomplete: int) -> bool:
+        """Update one document's problem counts in place; False if it is not listed."""
+        for r, row in enumerate(self.rows):
+            if row.id == doc_id:
+                break
+        else:
+            return False
+        if (row.n_errors, row.n_incomplete) != (n_errors, n_incomplete):
+            row.n_errors, row.n_incomplete = n_errors, n_incomplete
+            index = self.index(r, 0)
+            self.dataChanged.emit(index, index)
+        return True
+
+    def _badge(self, n_errors: int, n_incomplete: int) -> QPixmap | None:
+        key = (n_errors, n_incomplete)
+        if key not in self._badges:
+            font = QGuiApplication.font()
+            height = min(16, QFontMetrics(font).height())
+            ratio = QGuiApplication.primaryScreen().devicePixelRatio() if QGuiApplication.primaryScreen() else 1.0
+            self._badges[key] = problem_badge(n_errors, n_incomplete, font, self._palette, height, ratio)
+        return self._badges[key]
 
     def set_rows(self, rows: list[DocumentSummary]) -> None:
         """Replace every row."""
@@ -122,8 +150,13 @@ class DocumentTableModel(QAbstractTableModel):
             return row.id
         if role == STATUS_ROLE:
             return row.status
+        if role == Qt.ItemDataRole.DecorationRole and col == 0 and (row.n_errors or row.n_incomplete):
+            return self._badge(row.n_errors, row.n_incomplete)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{row.name} ({row.id}): {status_text(row.status)}, {row.n_annotations} annotation(s)"
+            tip = f"{row.name} ({row.id}): {status_text(row.status)}, {row.n_annotations} annotation(s)"
+            if row.n_errors or row.n_incomplete:
+                tip += f"\nProblems: {problem_summary(row.n_errors, row.n_incomplete)}"
+            return tip
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.BackgroundRole and col == 1:
@@ -275,6 +308,17 @@ class DocumentList(QWidget):
             return ids[0] if step > 0 else ids[-1]
         i = ids.index(doc_id) + step
         return ids[i] if 0 <= i < len(ids) else None
+
+    def set_problem_counts(self, doc_id: str, n_errors: int, n_incomplete: int) -> None:
+        """Show new problem counts for one document (connect ``ValidationPanel.problems_changed`` here)."""
+        self.model.set_problem_counts(doc_id, n_errors, n_incomplete)
+
+    def problem_counts(self, doc_id: str) -> tuple[int, int] | None:
+        """The ``(n_errors, n_incomplete)`` shown for ``doc_id`` (None if it is not listed)."""
+        for row in self.model.rows:
+            if row.id == doc_id:
+                return row.n_errors, row.n_incomplete
+        return None
 
     def done_counts(self) -> tuple[int, int]:
         """(documents done or reviewed, all documents)."""
