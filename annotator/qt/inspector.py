@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from ..model import TRIGGER
 from ..schema import AttributeDef
+from .argslots import ArgumentSlots
 from .palette import swatch
 from .session import Change, Session
 
@@ -63,11 +64,17 @@ class _NoteEdit(QPlainTextEdit):
 
 
 class Inspector(QWidget):
-    """Shows and edits one annotation: type, offsets, attributes, note and annotator.
+    """Shows and edits one annotation: type, offsets, attributes, arguments, note and annotator.
 
     :meth:`show_annotation` takes an entity span, event, trigger span (shown as
-    its event) or relation id, or None for the empty state.
+    its event) or relation id, or None for the empty state.  Argument slots
+    are :class:`~annotator.qt.argslots.ArgumentSlots` (``self.slots``); their
+    requests are re-emitted here for the main window.
     """
+
+    jump_requested = Signal(str)               # filler id: scroll to it and select it
+    pick_filler_requested = Signal(str, int)   # event id, argument position: pick its new filler
+    add_argument_requested = Signal(str, str)  # event id, role: pick a filler to add under role
 
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
@@ -135,13 +142,23 @@ class Inspector(QWidget):
         self.attr_title = QLabel("Attributes")
         form.addRow(self.attr_title, self.attr_box)
 
-        self.args_label = QLabel()
-        self.args_label.setWordWrap(True)
-        self.args_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.args_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.args_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # arguments of an event (head and tail of a relation): one row per role
         self.args_title = QLabel("Arguments")
-        form.addRow(self.args_title, self.args_label)
+        f = self.args_title.font()
+        f.setBold(True)
+        self.args_title.setFont(f)
+        self.args_title.setContentsMargins(0, 6, 0, 0)
+        form.addRow(self.args_title)
+        self.slots = ArgumentSlots(session)
+        form.addRow(self.slots)
+        self.slots.jump_requested.connect(self.jump_requested)
+        self.slots.pick_filler_requested.connect(self.pick_filler_requested)
+        self.slots.add_argument_requested.connect(self.add_argument_requested)
+        # The arguments as plain text: kept (hidden, outside the layout) for
+        # screen readers and older callers; the slots above are what is shown.
+        self.args_label = QLabel(self)
+        self.args_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.args_label.hide()
 
         self.note_edit = _NoteEdit(self._commit_note)
         self.note_edit.setPlaceholderText("Note (Ctrl+Enter to save)")
@@ -267,13 +284,8 @@ class Inspector(QWidget):
             # attributes
             self._fill_attributes(type_name, ann.attributes)
 
-            # arguments (events only, read-only for now)
-            is_event = kind == "event"
-            self.args_title.setVisible(is_event)
-            self.args_label.setVisible(is_event)
-            if is_event:
-                lines = [f"{a.role} → {self._filler_text(a.ref)}" for a in ann.arguments]
-                self.args_label.setText("\n".join(lines) if lines else "(none)")
+            # argument slots (events) or head and tail (relations)
+            self._fill_slots(kind)
 
             # note and annotator: leave the text (and cursor) alone when it is already right
             if self.note_edit.toPlainText() != ann.note:
@@ -284,6 +296,29 @@ class Inspector(QWidget):
             for w, b in zip(widgets, blocked):
                 w.blockSignals(b)
             self._filling = False
+
+    def _fill_slots(self, kind: str) -> None:
+        shown = kind in ("event", "relation")
+        self.args_title.setText("Arguments" if kind == "event" else "Head and tail")
+        self.args_title.setVisible(shown)
+        self.slots.setVisible(shown)
+        if kind == "event":
+            self.slots.show_event(self._ann_id)
+        elif kind == "relation":
+            self.slots.show_relation(self._ann_id)
+        else:
+            self.slots.show_event(None)
+        self.args_label.setText(self.slots.summary())
+        self._set_tab_order()
+
+    def _set_tab_order(self) -> None:
+        """Tab runs through the fields top to bottom, the argument slots in row order."""
+        chain: list[QWidget] = [self.type_combo, self.start_spin, self.end_spin]
+        chain += [w for w in self._attr_widgets.values()]
+        chain += self.slots.focus_chain()
+        chain += [self.note_edit, self.annotator_edit]
+        for a, b in zip(chain, chain[1:]):
+            QWidget.setTabOrder(a, b)
 
     def _fill_attributes(self, type_name: str, values: dict[str, Any]) -> None:
         schema = self.session.project.schema
@@ -329,15 +364,6 @@ class Inspector(QWidget):
         if s is None:
             return ""
         return " … ".join(cur.text[a:b] for a, b in s.pieces())
-
-    def _filler_text(self, ref: str) -> str:
-        cur = self.session.current
-        if ref in cur.spans:
-            return f"“{self._covered(ref)}” ({ref})"
-        if ref in cur.events:
-            ev = cur.events[ref]
-            return f"{ev.type} “{self._covered(ev.trigger)}” ({ref})"
-        return ref
 
     # ------------------------------------------------------------------ commits
 
@@ -439,6 +465,7 @@ class Inspector(QWidget):
             watched.update((ann.head, ann.tail))
         if ann is not None and self._kind == "event":
             watched.update(a.ref for a in ann.arguments)
+            watched.update(cur.events[a.ref].trigger for a in ann.arguments if a.ref in cur.events)
         if not watched & change.ids:
             return
         if ann is None:
