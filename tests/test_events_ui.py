@@ -188,6 +188,38 @@ def test_selection_highlights_and_arcs_only_mode(qtbot, window):
     assert w.view.arcs_mode() == "all"
 
 
+def test_inspector_add_and_move_argument_by_picking(qtbot, window):
+    """The inspector's Add (a role) and Move (an argument) wait for the next clicked span."""
+    w = window
+    die = tag(w, "killed", "Life.Die", 1)
+    pers, cops = tag(w, "three military security personnel", "PER"), tag(w, "two policemen", "PER")
+    w.inspector.add_argument_requested.emit(die, "Victim")  # what the slot's Add button emits
+    assert w.linker.pick is not None
+    rect = w.view.span_rects(pers)[0]
+    qtbot.mouseClick(w.view.viewport(), Qt.LeftButton, pos=rect.center())
+    assert args_of(w, die) == [("Victim", "three military security personnel")]
+    w.inspector.pick_filler_requested.emit(die, 0)  # "Move to another filler…"
+    rect = w.view.span_rects(cops)[0]
+    qtbot.mouseClick(w.view.viewport(), Qt.LeftButton, pos=rect.center())
+    assert args_of(w, die) == [("Victim", "two policemen")]
+    w.inspector.jump_requested.emit(pers)
+    assert w.view.selected_span() == pers and w.inspector.annotation_id == pers
+
+
+def test_problems_panel_jumps_and_marks_the_document(qtbot, tmp_path, settings):
+    path = tmp_path / "req.db"
+    with Project.open(path, schema=Schema.from_toml(REQUIRED_SCHEMA, "req.toml")) as p:
+        p.import_documents([AnnotatedDocument(Document(id="d", text="Two men died in Mosul."))])
+    w = show_window(qtbot, MainWindow(path, settings=settings))
+    ev = w.session.add_annotation(*word_span("Two men died in Mosul.", "died"), "Die")
+    w.problems_panel.validate_now()
+    assert [p.ref for p in w.problems_panel.problems()] == [ev]
+    assert w.doc_list.problem_counts("d") == (0, 1)
+    w.problems_panel.problem_activated.emit(ev)
+    assert w.inspector.annotation_id == ev and w.view.selected_span() == trigger_of(w, ev)
+    w.close()
+
+
 REQUIRED_SCHEMA = textwrap.dedent("""
     [entities.PER]
     color = "#8ec5f5"

@@ -35,6 +35,7 @@ from .linking import Linker
 from .palette import LabelPalette
 from .session import Change, Session
 from .textview import AnnotationView
+from .validation import ValidationPanel
 
 MAX_RECENT = 8
 
@@ -213,11 +214,19 @@ class MainWindow(QMainWindow):
         self.ann_list = AnnotationList(s)
         self.ann_list.annotation_activated.connect(self._on_annotation_activated)
         self.inspector = Inspector(s)
+        self.inspector.jump_requested.connect(self.jump)
+        self.inspector.pick_filler_requested.connect(
+            lambda ev, pos: self.linker.start_pick(ev, position=pos))
+        self.inspector.add_argument_requested.connect(lambda ev, role: self.linker.start_pick(ev, role=role))
+        self.problems_panel = ValidationPanel(s)
+        self.problems_panel.problem_activated.connect(self.jump)
+        self.problems_panel.problems_changed.connect(self.doc_list.set_problem_counts)
         for key, title, widget, area in (
             ("documents", "Documents", self.doc_list, Qt.LeftDockWidgetArea),
             ("labels", "Labels", self.palette_widget, Qt.RightDockWidgetArea),
             ("annotations", "Annotations", self.ann_list, Qt.LeftDockWidgetArea),
             ("inspector", "Inspector", self.inspector, Qt.RightDockWidgetArea),
+            ("problems", "Problems", self.problems_panel, Qt.LeftDockWidgetArea),
         ):
             dock = QDockWidget(title, self)
             dock.setObjectName(f"dock_{key}")
