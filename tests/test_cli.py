@@ -275,3 +275,11 @@ sys.exit(rc or rc2)
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert json.loads((tmp_path / "q.jsonl").read_text(encoding="utf-8")) == GOOD
+
+
+def test_gui_without_a_display_says_so(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    r = subprocess.run([sys.executable, "-m", "annotator", str(tmp_path / "p.db")], env=env,
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode != 0
+    assert r.stderr.startswith("error: no display") and "Traceback" not in r.stderr

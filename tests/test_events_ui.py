@@ -309,12 +309,24 @@ def annotate_seed_events(w: MainWindow) -> dict[str, str]:
     return ids
 
 
-def test_screenshot_of_the_seed_with_its_events(qtbot, window):
+def test_screenshot_of_the_seed_with_its_events(qtbot, window, tmp_path):
     w = window
     ids = annotate_seed_events(w)
     adoc = stored(w)
     assert len(adoc.events) == 11
     assert sum(len(e.arguments) for e in adoc.events) == 30
+    # the export carries them: Dujail's killing with its four arguments, the nested report
+    out = tmp_path / "seed.jsonl"
+    w.export_file(str(out))
+    (doc,) = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    ents = {e["id"]: e["text"] for e in doc["entities"]}
+    (die3,) = [e for e in doc["events"] if e["id"] == ids["die3"]]
+    assert die3["type"] == "Life.Die" and die3["trigger"]["text"] == "killed"
+    assert [(a["role"], ents[a["ref"]]) for a in die3["arguments"]] == [
+        ("Agent", "ISIS fighters"), ("Victim", "three military security personnel"),
+        ("Victim", "two policemen"), ("Place", "Dujail")]
+    (rep,) = [e for e in doc["events"] if e["type"] == "Report"]
+    assert {"role": "Content", "ref": ids["att2"]} in rep["arguments"]
     assert not [p for p in w.session.project.problems(w.session.current.id) if p.severity == "error"]
     w.view.select_span(trigger_of(w, ids["die3"]), scroll=True)
     w.view.select_span(None, scroll=False)

@@ -7,6 +7,12 @@ import sys
 
 def run_gui(project: str) -> int:
     """Open the main window on ``project`` and run the event loop."""
+    if (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
+            and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")):
+        from ..cli import CliError
+
+        raise CliError("no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset); "
+                       "run it in a desktop session, or use the import, export, stats and schema commands")
     from PySide6.QtWidgets import QApplication
 
     from .mainwindow import MainWindow
