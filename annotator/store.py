@@ -12,8 +12,6 @@ schema does not allow.
 """
 from __future__ import annotations
 
-import datetime as _dt
-import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -21,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
 
 from .model import (
     ENTITY,
@@ -34,6 +31,8 @@ from .model import (
     Relation,
     Span,
 )
+from .migrations import MIGRATIONS
+from .rows import BulkWriter, RowsByDocument, checksum, dumps as _dumps, now as _now
 from .schema import Schema
 from .validate import Problem, errors, validate_document
 
@@ -95,147 +94,7 @@ class Removal:
     relation_seq: dict[str, int] = field(default_factory=dict)
 
 
-# --------------------------------------------------------------------------- migrations
-
-MIGRATIONS = Migrations("annotator")
-
-
-@MIGRATIONS()
-def m001_initial(db: Database) -> None:
-    db["project"].create({"key": str, "value": str}, pk="key")
-    db["documents"].create(
-        {
-            "pk": int,
-            "id": str,
-            "name": str,
-            "text": str,
-            "meta": str,
-            "status": str,
-            "checksum": str,
-            "created": str,
-            "updated": str,
-        },
-        pk="pk",
-        not_null={"id", "text", "status"},
-        defaults={"status": "new", "meta": "{}"},
-    )
-    db["documents"].create_index(["id"], unique=True)
-    db["documents"].create_index(["status"])
-    db["spans"].create(
-        {
-            "pk": int,
-            "doc": int,
-            "id": str,
-            "seq": int,
-            "kind": str,
-            "label": str,
-            "start": int,
-            "end": int,
-            "fragments": str,
-            "attributes": str,
-            "note": str,
-            "annotator": str,
-        },
-        pk="pk",
-        foreign_keys=[("doc", "documents", "pk")],
-        not_null={"doc", "id", "kind", "label", "start", "end"},
-    )
-    db["spans"].create_index(["doc", "id"], unique=True)
-    db["spans"].create_index(["doc", "start"])
-    db["events"].create(
-        {
-            "pk": int,
-            "doc": int,
-            "id": str,
-            "seq": int,
-            "type": str,
-            "trigger": int,
-            "attributes": str,
-            "note": str,
-            "annotator": str,
-        },
-        pk="pk",
-        foreign_keys=[("doc", "documents", "pk"), ("trigger", "spans", "pk")],
-        not_null={"doc", "id", "type", "trigger"},
-    )
-    db["events"].create_index(["doc", "id"], unique=True)
-    db["events"].create_index(["trigger"])
-    db["arguments"].create(
-        {
-            "pk": int,
-            "doc": int,
-            "event": int,
-            "position": int,
-            "role": str,
-            "filler_span": int,
-            "filler_event": int,
-            "annotator": str,
-        },
-        pk="pk",
-        foreign_keys=[
-            ("doc", "documents", "pk"),
-            ("event", "events", "pk"),
-            ("filler_span", "spans", "pk"),
-            ("filler_event", "events", "pk"),
-        ],
-        not_null={"doc", "event", "role"},
-    )
-    db["arguments"].create_index(["event", "position"])
-    db["arguments"].create_index(["filler_span"])
-    db["arguments"].create_index(["filler_event"])
-    db["arguments"].create_index(["doc"])
-    db["relations"].create(
-        {
-            "pk": int,
-            "doc": int,
-            "id": str,
-            "seq": int,
-            "type": str,
-            "head": int,
-            "tail": int,
-            "attributes": str,
-            "note": str,
-            "annotator": str,
-        },
-        pk="pk",
-        foreign_keys=[("doc", "documents", "pk"), ("head", "spans", "pk"), ("tail", "spans", "pk")],
-        not_null={"doc", "id", "type", "head", "tail"},
-    )
-    db["relations"].create_index(["doc", "id"], unique=True)
-    db["relations"].create_index(["head"])
-    db["relations"].create_index(["tail"])
-
-
-@MIGRATIONS()
-def m002_problem_counts(db: Database) -> None:
-    """Per document, the number of validation errors and of incomplete events.
-
-    Filled here by validating every existing document (streamed); kept
-    current by :meth:`Project.import_documents` and
-    :meth:`Project.set_problem_counts`.
-    """
-    documents = db["documents"]
-    documents.add_column("n_errors", int, not_null_default=0)
-    documents.add_column("n_incomplete", int, not_null_default=0)
-    if db.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is None:
-        return  # a new project: nothing to count (and no schema stored yet)
-    Project(db, None).refresh_problem_counts()
-
-
 # --------------------------------------------------------------------------- helpers
-
-def _now() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
-
-
-def checksum(text: str) -> str:
-    """SHA-256 of the text as UTF-8, hex."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
 
 def problem_counts(problems: Iterable[Problem]) -> tuple[int, int]:
     """``(n_errors, n_incomplete)`` of a document's problems.
@@ -270,6 +129,17 @@ def _span_from_row(r: dict[str, Any] | tuple) -> Span:
         note=r["note"] or "",
         annotator=r["annotator"] or "",
     )
+
+
+_SPAN_FIELDS = frozenset({"label", "start", "end", "fragments", "attributes", "note", "annotator"})
+_EVENT_FIELDS = frozenset({"type", "attributes", "note", "annotator"})
+_RELATION_FIELDS = _EVENT_FIELDS
+
+
+def _check_fields(changes: dict[str, Any], allowed: frozenset[str], what: str) -> None:
+    bad = set(changes) - allowed
+    if bad:
+        raise StoreError(f"cannot change {', '.join(sorted(bad))} of {what}")
 
 
 class Project:
@@ -533,7 +403,7 @@ class Project:
         """
         schema = self.schema
         make_error = on_error or (lambda d, msg: StoreError(f"document {d.document.id}: {msg}"))
-        bulk = _BulkWriter(self.db)
+        bulk = BulkWriter(self.db)
         n = 0
         seen: set[str] = set()
         existing = set(self.document_ids())
@@ -617,10 +487,10 @@ class Project:
             f"SELECT x.doc, x.id, x.type, x.head, x.tail, x.attributes, x.note, x.annotator "
             f"FROM relations x {join} ORDER BY x.doc, x.seq, x.pk", params
         )
-        spans_it = _Peek(spans_c)
-        events_it = _Peek(events_c)
-        args_it = _Peek(args_c)
-        rels_it = _Peek(rels_c)
+        spans_it = RowsByDocument(spans_c)
+        events_it = RowsByDocument(events_c)
+        args_it = RowsByDocument(args_c)
+        rels_it = RowsByDocument(rels_c)
         loads = json.loads
         for d in run(dsel, params):
             dpk = d[0]
@@ -928,10 +798,7 @@ class Project:
         Returns the span as it was before, for undo.  A label change must keep
         the span valid for every event and relation it takes part in.
         """
-        allowed = {"label", "start", "end", "fragments", "attributes", "note", "annotator"}
-        bad = set(changes) - allowed
-        if bad:
-            raise StoreError(f"cannot change {', '.join(sorted(bad))} of a span")
+        _check_fields(changes, _SPAN_FIELDS, "a span")
         with self.db.atomic():
             pk = self._doc_pk(doc_id)
             row = self._ann_row("spans", pk, span_id)
@@ -1098,10 +965,7 @@ class Project:
 
     def update_event(self, doc_id: str, event_id: str, **changes: Any) -> Event:
         """Change an event's type, attributes or note.  Returns the event as it was."""
-        allowed = {"type", "attributes", "note", "annotator"}
-        bad = set(changes) - allowed
-        if bad:
-            raise StoreError(f"cannot change {', '.join(sorted(bad))} of an event")
+        _check_fields(changes, _EVENT_FIELDS, "an event")
         with self.db.atomic():
             pk = self._doc_pk(doc_id)
             row = self._ann_row("events", pk, event_id)
@@ -1158,10 +1022,7 @@ class Project:
 
     def update_relation(self, doc_id: str, relation_id: str, **changes: Any) -> Relation:
         """Change a relation's type, attributes or note.  Returns it as it was."""
-        allowed = {"type", "attributes", "note", "annotator"}
-        bad = set(changes) - allowed
-        if bad:
-            raise StoreError(f"cannot change {', '.join(sorted(bad))} of a relation")
+        _check_fields(changes, _RELATION_FIELDS, "a relation")
         with self.db.atomic():
             pk = self._doc_pk(doc_id)
             row = self._ann_row("relations", pk, relation_id)
@@ -1276,124 +1137,3 @@ class Project:
             for r in removal.relations:
                 self._insert_relation(pk, r, removal.relation_seq.get(r.id))
             self._touch(pk)
-
-
-class _Peek:
-    """Takes, from a cursor ordered by document pk, the rows of one document at a time."""
-
-    __slots__ = ("_it", "_row")
-
-    def __init__(self, cursor: Iterable[tuple]):
-        self._it = iter(cursor)
-        self._row: tuple | None = next(self._it, None)
-
-    def take(self, doc_pk: int) -> list[tuple]:
-        # A list, not a generator: most documents have a handful of rows, and
-        # a generator per document per cursor cost more than the rows.
-        it = self._it
-        row = self._row
-        while row is not None and row[0] < doc_pk:
-            row = next(it, None)
-        rows: list[tuple] = []
-        while row is not None and row[0] == doc_pk:
-            rows.append(row)
-            row = next(it, None)
-        self._row = row
-        return rows
-
-
-class _BulkWriter:
-    """Inserts many documents fast: pks assigned here, rows sent in batches."""
-
-    BATCH = 5000
-
-    def __init__(self, db: Database):
-        self.db = db
-        self.next = {
-            t: (db.execute(f"SELECT coalesce(max(pk), 0) FROM {t}").fetchone()[0] + 1)
-            for t in ("documents", "spans", "events", "arguments", "relations")
-        }
-        self.rows: dict[str, list[tuple]] = {t: [] for t in self.next}
-        self.now = _now()
-
-    COLUMNS = {
-        "documents": ("pk", "id", "name", "text", "meta", "status", "checksum", "created", "updated",
-                      "n_errors", "n_incomplete"),
-        "spans": ("pk", "doc", "id", "seq", "kind", "label", "start", "end", "fragments", "attributes", "note", "annotator"),
-        "events": ("pk", "doc", "id", "seq", "type", "trigger", "attributes", "note", "annotator"),
-        "arguments": ("pk", "doc", "event", "position", "role", "filler_span", "filler_event", "annotator"),
-        "relations": ("pk", "doc", "id", "seq", "type", "head", "tail", "attributes", "note", "annotator"),
-    }
-
-    def add(self, adoc: AnnotatedDocument, annotator: str | None, counts: tuple[int, int] = (0, 0)) -> None:
-        """Queue one document; ``counts`` is its ``(n_errors, n_incomplete)``."""
-        d = adoc.document
-        who = annotator or ""
-        nxt = self.next
-        dpk = nxt["documents"]
-        self.rows["documents"].append((
-            dpk, d.id, d.name or d.id, d.text, _dumps(d.meta) if d.meta else "{}", d.status, checksum(d.text),
-            d.created or self.now, d.updated or self.now, counts[0], counts[1],
-        ))
-        srows = self.rows["spans"]
-        spk0 = nxt["spans"]
-        spans = adoc.spans
-        span_pk = {s.id: pk for pk, s in enumerate(spans, spk0)}
-        srows.extend([
-            (
-                pk, dpk, s.id, pk - spk0 + 1, s.kind, s.label, s.start, s.end,
-                _dumps([list(f) for f in s.fragments]) if s.fragments else None,
-                _dumps(s.attributes) if s.attributes else "{}", s.note, s.annotator or who,
-            )
-            for pk, s in enumerate(spans, spk0)
-        ])
-        spk = spk0 + len(spans)
-        epk0 = nxt["events"]
-        event_pk = {e.id: epk0 + i for i, e in enumerate(adoc.events)}
-        erows = self.rows["events"]
-        arows = self.rows["arguments"]
-        apk = nxt["arguments"]
-        for seq, e in enumerate(adoc.events, 1):
-            epk = event_pk[e.id]
-            erows.append((
-                epk, dpk, e.id, seq, e.type, span_pk[e.trigger],
-                _dumps(e.attributes) if e.attributes else "{}", e.note, e.annotator or who,
-            ))
-            for pos, a in enumerate(e.arguments):
-                fs = span_pk.get(a.ref)
-                arows.append((apk, dpk, epk, pos, a.role, fs, event_pk.get(a.ref) if fs is None else None,
-                              a.annotator or who))
-                apk += 1
-        rrows = self.rows["relations"]
-        rpk = nxt["relations"]
-        for seq, r in enumerate(adoc.relations, 1):
-            rrows.append((
-                rpk, dpk, r.id, seq, r.type, span_pk[r.head], span_pk[r.tail],
-                _dumps(r.attributes) if r.attributes else "{}", r.note, r.annotator or who,
-            ))
-            rpk += 1
-        nxt["documents"] = dpk + 1
-        nxt["spans"] = spk
-        nxt["events"] = epk0 + len(adoc.events)
-        nxt["arguments"] = apk
-        nxt["relations"] = rpk
-        if len(srows) >= self.BATCH:
-            self.flush()
-
-    def flush(self) -> None:
-        # Parents before children, for the foreign keys.  This is the one place
-        # that bypasses Table.insert_all: sqlite-utils has no executemany, and
-        # insert_all re-inspects every value (jsonify_if_needed), which took
-        # three quarters of an import's time.  The rows here are already
-        # serialised tuples in column order, and the caller holds db.atomic().
-        assert self.db.conn.in_transaction, "bulk writes run inside db.atomic()"
-        for table in ("documents", "spans", "events", "arguments", "relations"):
-            rows = self.rows[table]
-            if not rows:
-                continue
-            cols = self.COLUMNS[table]
-            sql = 'INSERT INTO {} ({}) VALUES ({})'.format(
-                table, ", ".join(f'"{c}"' for c in cols), ", ".join("?" * len(cols))
-            )
-            self.db.conn.executemany(sql, rows)
-            rows.clear()
