@@ -81,7 +81,7 @@ def baseline_import(src: Path, db_path: Path) -> float:
     with open(src, encoding="utf-8") as fh:
         for dpk, line in enumerate(fh, 1):
             o = json.loads(line)
-            docs.append((dpk, o["id"], o["id"], o["text"], "{}", "new", "", "", ""))
+            docs.append((dpk, o["id"], o["id"], o["text"], "{}", "new", "", "", "", 0, 0))
             ids = {}
             for seq, e in enumerate(o["entities"], 1):
                 spk += 1
@@ -101,7 +101,9 @@ def baseline_import(src: Path, db_path: Path) -> float:
     conn.execute("PRAGMA synchronous = NORMAL")
     t0 = time.perf_counter()
     with conn:
-        conn.executemany("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?)", docs)
+        conn.executemany(
+            "INSERT INTO documents (pk, id, name, text, meta, status, checksum, created, updated, "
+            "n_errors, n_incomplete) VALUES (?,?,?,?,?,?,?,?,?,?,?)", docs)
         conn.executemany("INSERT INTO spans VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", spans)
         conn.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?)", events)
         conn.executemany("INSERT INTO arguments VALUES (?,?,?,?,?,?,?,?)", args)
