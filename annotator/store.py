@@ -767,9 +767,13 @@ class Project:
         ]
         return spans, events, relations
 
+    def _next_seq(self, table: str, doc_pk: int) -> int:
+        """The position after the last annotation of ``table`` in a document (export order)."""
+        return (self.db.execute(f"SELECT max(seq) FROM {table} WHERE doc = ?", [doc_pk]).fetchone()[0] or 0) + 1
+
     def _insert_span(self, doc_pk: int, span: Span, seq: int | None = None) -> int:
         if seq is None:
-            seq = (self.db.execute("SELECT max(seq) FROM spans WHERE doc = ?", [doc_pk]).fetchone()[0] or 0) + 1
+            seq = self._next_seq("spans", doc_pk)
         return self.db["spans"].insert(
             {
                 "doc": doc_pk, "id": span.id, "seq": seq, "kind": span.kind, "label": span.label,
@@ -859,7 +863,7 @@ class Project:
 
     def _insert_event(self, doc_pk: int, event: Event, seq: int | None = None) -> int:
         if seq is None:
-            seq = (self.db.execute("SELECT max(seq) FROM events WHERE doc = ?", [doc_pk]).fetchone()[0] or 0) + 1
+            seq = self._next_seq("events", doc_pk)
         tpk = self._ann_row("spans", doc_pk, event.trigger)["pk"]
         epk = self.db["events"].insert({
             "doc": doc_pk, "id": event.id, "seq": seq, "type": event.type, "trigger": tpk,
@@ -1012,7 +1016,7 @@ class Project:
 
     def _insert_relation(self, doc_pk: int, r: Relation, seq: int | None = None) -> None:
         if seq is None:
-            seq = (self.db.execute("SELECT max(seq) FROM relations WHERE doc = ?", [doc_pk]).fetchone()[0] or 0) + 1
+            seq = self._next_seq("relations", doc_pk)
         head = self._ann_row("spans", doc_pk, r.head)["pk"]
         tail = self._ann_row("spans", doc_pk, r.tail)["pk"]
         self.db["relations"].insert({
