@@ -166,13 +166,16 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
-    from .demo import ensure_demo
-
-    project = args.project or str(ensure_demo())
+    """Open the window on PROJECT; with none, on the last project opened, or else the demo."""
     try:
-        from .qt.app import run_gui
-    except ImportError as exc:  # the GUI issue has not landed, or Qt is missing
-        raise CliError(f"the GUI is not available yet ({exc}); use the import, export, stats and schema commands")
+        from .qt.app import last_project, run_gui
+    except ImportError as exc:  # Qt is missing
+        raise CliError(f"the GUI cannot start ({exc}); use the import, export, stats and schema commands")
+    project = args.project or last_project()
+    if not project:
+        from .demo import ensure_demo
+
+        project = str(ensure_demo())
     return run_gui(project)
 
 
@@ -185,7 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     g = sub.add_parser("gui", help="open the annotation window (the default)")
-    g.add_argument("project", nargs="?", help="project file (default: the demo project)")
+    g.add_argument("project", nargs="?", help="project file (default: the last one opened, else the demo project)")
     g.set_defaults(func=cmd_gui)
 
     i = sub.add_parser("import", help="import documents into a project (created if missing)")

@@ -388,6 +388,16 @@ def test_the_command_opens_the_window_on_the_demo_project(tmp_path):
     with Project.open(demo, create=False) as p:
         (doc_id,) = p.document_ids()
         assert p.get_document(doc_id).name.startswith("Iraq: Islamic State Militants")
+    # the next start without a project reopens the last one
+    other = make_project(tmp_path / "other.db", [AnnotatedDocument(Document(id="x", text="Mosul."))])
+    r = subprocess.run([sys.executable, "-m", "annotator", str(other)], env=env, capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode == 0, r.stderr
+    settings_file = next((tmp_path / "config").rglob("annotator.conf"))
+    assert str(other.resolve()) in settings_file.read_text()
+    code = "from annotator.qt.app import last_project; print(last_project())"
+    r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert r.stdout.strip() == str(other.resolve())
 
 
 def test_dark_palette_keeps_text_readable(qtbot, window):

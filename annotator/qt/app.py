@@ -5,6 +5,16 @@ import os
 import sys
 
 
+def last_project() -> str | None:
+    """The project the window had open last, if that file still exists."""
+    from pathlib import Path
+
+    from PySide6.QtCore import QSettings
+
+    value = QSettings("annotator", "annotator").value("last_project", "")
+    return str(value) if value and Path(str(value)).is_file() else None
+
+
 def run_gui(project: str) -> int:
     """Open the main window on ``project`` and run the event loop."""
     if (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
