@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from ..model import STATUSES
 from ..store import DocumentSummary
+from ..store import StoreError
 from .session import Session
 from .validation import problem_badge, problem_summary
 
@@ -365,14 +366,12 @@ class DocumentList(QWidget):
         else:
             return
         cur = self.session.current
-        if cur is not None and cur.id == doc_id and cur.document.status != "new":
-            # set_status refreshes the session's document, so it is current
-            status = cur.document.status
+        if cur is not None and cur.id == doc_id:
+            status = cur.document.status  # Session.refresh re-reads it after every write
         else:
-            # the store may have moved a new document to in_progress on its first edit
             try:
-                status = self.session.project.get_document(doc_id).status
-            except Exception:  # the document was deleted: a full refresh will follow
+                status = self.session.project.document_status(doc_id)
+            except StoreError:  # the document was deleted: a full refresh will follow
                 return
         n = sum(cur.counts()) if cur is not None and cur.id == doc_id else row.n_annotations
         if (status, n) == (row.status, row.n_annotations):

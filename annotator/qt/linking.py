@@ -54,7 +54,7 @@ class Linker(QObject):
         if ev is not None:
             out = []
             for i, a in enumerate(ev.arguments):
-                target = a.ref if a.ref in cur.spans else (cur.events[a.ref].trigger if a.ref in cur.events else None)
+                target = cur.span_of_ref(a.ref)
                 if target is not None:
                     out.append(Link(f"{ev.id}:{i}", ev.trigger, target, a.role, _arc_color(schema.color(ev.type)),
                                     "argument", ev.id))
@@ -98,10 +98,8 @@ class Linker(QObject):
             return
         ev = cur.events.get(ann_id)
         if ev is not None:
-            spans = {ev.trigger}
-            for a in ev.arguments:
-                spans.add(a.ref if a.ref in cur.spans else cur.events[a.ref].trigger if a.ref in cur.events else "")
-            self.w.view.set_highlight(ev.id, spans - {""})
+            spans = {ev.trigger} | {cur.span_of_ref(a.ref) for a in ev.arguments}
+            self.w.view.set_highlight(ev.id, spans - {None})
             return
         rel = cur.relations.get(ann_id)
         if rel is not None:
@@ -111,14 +109,6 @@ class Linker(QObject):
 
     # ------------------------------------------------------------------ making links
 
-    def _event_of_span(self, span_id: str) -> str | None:
-        cur = self.w.session.current
-        span = cur.spans.get(span_id)
-        if span is not None and span.kind == TRIGGER:
-            evs = cur.events_of_trigger(span_id)
-            return evs[0].id if evs else None
-        return None
-
     def _filler(self, span_id: str) -> tuple[str, str] | None:
         """(ref, type) for a span used as a filler: an entity, or the event a trigger stands for."""
         cur = self.w.session.current
@@ -127,7 +117,7 @@ class Linker(QObject):
             return None
         if span.kind == ENTITY:
             return span_id, span.label
-        ev_id = self._event_of_span(span_id)
+        ev_id = self.w.session.current.event_of_trigger(span_id)
         return (ev_id, cur.events[ev_id].type) if ev_id else None
 
     def link(self, source_span: str, target_span: str, pos: QPoint | None = None) -> None:
@@ -137,13 +127,13 @@ class Linker(QObject):
         if src is None or source_span == target_span:
             return
         if src.kind == TRIGGER:
-            ev_id = self._event_of_span(source_span)
+            ev_id = self.w.session.current.event_of_trigger(source_span)
             if ev_id:
                 self.attach(ev_id, target_span, pos=pos)
             return
         tgt = cur.spans.get(target_span)
         if tgt is not None and tgt.kind == TRIGGER:  # entity dragged onto a trigger: the same argument
-            ev_id = self._event_of_span(target_span)
+            ev_id = self.w.session.current.event_of_trigger(target_span)
             if ev_id:
                 self.attach(ev_id, source_span, pos=pos)
             return

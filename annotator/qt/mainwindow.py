@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from ..formats.errors import FormatError
 from ..importer import export_to_path, import_paths
-from ..model import ENTITY, TRIGGER
+from ..model import ENTITY
 from ..store import Project, StoreError
 from ..text import tokens
 from .annlist import AnnotationList
@@ -465,13 +465,7 @@ class MainWindow(QMainWindow):
 
     def _ann_of_span(self, span_id: str) -> str:
         """The annotation a span stands for: the span, or the event a trigger belongs to."""
-        cur = self.session.current
-        span = cur.spans.get(span_id)
-        if span is not None and span.kind == TRIGGER:
-            evs = cur.events_of_trigger(span_id)
-            if evs:
-                return evs[0].id
-        return span_id
+        return self.session.current.event_of_trigger(span_id) or span_id
 
     def _on_span_clicked(self, span_id: str) -> None:
         if self.session is None or self.session.current is None:
@@ -691,10 +685,7 @@ class MainWindow(QMainWindow):
         if self.session is None or self.session.current is None:
             return
         if status in ("done", "reviewed"):
-            from ..validate import validate_document
-
-            self.session.ensure_loaded()
-            problems = validate_document(self.session.project.schema, self.session.current.annotated())
+            problems = self.problems_panel.validate_now()  # up to date even inside its debounce
             if problems:
                 lines = [f"• {p.message}" for p in problems[:12]]
                 if len(problems) > 12:

@@ -69,6 +69,21 @@ class DocState:
     def events_of_trigger(self, span_id: str) -> list[Event]:
         return [e for e in self.events.values() if e.trigger == span_id]
 
+    def event_of_trigger(self, span_id: str) -> str | None:
+        """The id of the (first) event ``span_id`` triggers; None for an entity or unknown span."""
+        span = self.spans.get(span_id)
+        if span is not None and span.kind == TRIGGER:
+            evs = self.events_of_trigger(span_id)
+            return evs[0].id if evs else None
+        return None
+
+    def span_of_ref(self, ref: str) -> str | None:
+        """The span an argument's ref is drawn at: the entity, or a nested event's trigger."""
+        if ref in self.spans:
+            return ref
+        ev = self.events.get(ref)
+        return ev.trigger if ev is not None else None
+
     def counts(self) -> tuple[int, int, int]:
         """(entities, events, relations)."""
         return self.n_entities, len(self.events), len(self.relations)
