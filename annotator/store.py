@@ -443,9 +443,8 @@ class Project:
 
     def get_annotated(self, doc_id: str) -> AnnotatedDocument:
         """One document with all its annotations."""
-        doc = self.get_document(doc_id)
         pk = self._doc_pk(doc_id)
-        for adoc in self._iter_annotated_sql("WHERE d.pk = ?", [pk], doc_override=doc):
+        for adoc in self._iter_annotated_sql("WHERE d.pk = ?", [pk]):
             return adoc
         raise StoreError(f"no document with id {doc_id!r}")  # pragma: no cover
 
@@ -466,7 +465,7 @@ class Project:
             yield from self._iter_annotated_sql("", [])
 
     def _iter_annotated_sql(
-        self, where: str, params: list[Any], doc_override: Document | None = None
+        self, where: str, params: list[Any]
     ) -> Iterator[AnnotatedDocument]:
         run = self.db.execute
         dsel = f"SELECT d.pk, d.id, d.name, d.text, d.meta, d.status, d.checksum, d.created, d.updated FROM documents d {where} ORDER BY d.pk"
@@ -494,7 +493,7 @@ class Project:
         loads = json.loads
         for d in run(dsel, params):
             dpk = d[0]
-            doc = doc_override or Document(
+            doc = Document(
                 id=d[1], name=d[2] or d[1], text=d[3], meta=loads(d[4]) if d[4] and d[4] != "{}" else {}, status=d[5],
                 checksum=d[6] or "", created=d[7] or "", updated=d[8] or "",
             )
@@ -545,7 +544,10 @@ class Project:
 
     def annotations_in_range(self, doc_id: str, start: int, end: int) -> AnnotatedDocument:
         """The spans overlapping ``[start, end)`` and the events and relations that touch them."""
-        adoc = self.get_annotated(doc_id)
+        pk = self._doc_pk(doc_id)
+        inside = {s.id for s in self.spans_in_range(doc_id, start, end)}
+        adoc = self._neighbourhood(pk, inside)  # those spans and every event or relation touching them
+        adoc.document = self.get_document(doc_id)
         spans = [s for s in adoc.spans if s.overlaps(start, end)]
         ids = {s.id for s in spans}
         events = [e for e in adoc.events if e.trigger in ids or any(a.ref in ids for a in e.arguments)]

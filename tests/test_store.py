@@ -217,6 +217,17 @@ def test_spans_in_range_and_counts(project):
     assert project.counts_by_status()["in_progress"] == 1
 
 
+def test_annotations_in_range_gives_overlapping_spans_and_what_touches_them(project):
+    add_die_event(project)
+    project.add_span("d1", Span("T9", "GPE", *spans_of(TEXT)["Baghdad"]))
+    o = spans_of(TEXT)
+    got = project.annotations_in_range("d1", o["Dujail"][0], o["Dujail"][1])
+    assert [s.id for s in got.spans] == ["T3"]
+    assert [e.id for e in got.events] == ["E1"]  # Dujail fills its Place
+    assert got.relations == [] and got.document.text == TEXT
+    assert project.annotations_in_range("d1", o["Baghdad"][0], o["Baghdad"][1]).events == []
+
+
 def test_status_changes(project):
     assert project.set_status("d1", "done") == "new"
     assert project.get_document("d1").status == "done"
