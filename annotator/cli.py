@@ -185,6 +185,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Annotate entities, events and relations in text. "
         "With no command, opens the GUI on PROJECT (or on the demo project).",
     )
+    from .bundled import version
+
+    parser.add_argument("--version", action="version", version=f"annotator {version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     g = sub.add_parser("gui", help="open the annotation window (the default)")
@@ -220,7 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help")):
+    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
         argv = ["gui", *argv]
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .bundled import seeds_dir
 from .formats.plaintext import read_text_paths
 from .store import Project
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
+SEEDS = seeds_dir()
 
 
 def data_dir() -> Path:

@@ -505,5 +505,7 @@ class Schema:
 
 
 def default_schema_path() -> Path:
-    """Where the bundled default schema lives."""
-    return Path(__file__).resolve().parent.parent / "resources" / "schemas" / "news.toml"
+    """Where the bundled default schema lives (shipped in the package; see annotator/bundled.py)."""
+    from .bundled import default_schema_path as bundled_schema
+
+    return bundled_schema()

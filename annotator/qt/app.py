@@ -3,6 +3,10 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
 
 
 def last_project() -> str | None:
@@ -13,6 +17,16 @@ def last_project() -> str | None:
 
     value = QSettings("annotator", "annotator").value("last_project", "")
     return str(value) if value and Path(str(value)).is_file() else None
+
+
+def set_app_identity(app: QApplication) -> None:
+    """Version, window icon and .desktop name (matches resources/annotator.desktop)."""
+    from ..bundled import version
+    from .about import app_icon
+
+    app.setApplicationVersion(version())
+    app.setDesktopFileName("annotator")
+    app.setWindowIcon(app_icon())
 
 
 def run_gui(project: str) -> int:
@@ -30,6 +44,7 @@ def run_gui(project: str) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Annotator")
     app.setOrganizationName("annotator")
+    set_app_identity(app)
     window = MainWindow(project)
     window.show()
     if os.environ.get("ANNOTATOR_QUIT_AFTER_START"):  # smoke tests: start, paint, quit

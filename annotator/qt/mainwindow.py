@@ -865,9 +865,9 @@ class MainWindow(QMainWindow):
         dlg.show()
 
     def show_about(self) -> None:
-        QMessageBox.about(self, "About Annotator",
-                          "<b>Annotator</b><br>Entities, events and relations in news text.<br>"
-                          "Every change is saved to the project file at once.")
+        from .about import show_about
+
+        show_about(self)
 
     # ------------------------------------------------------------------ status bar and title
 
