@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from .quoting import ident, show
 from .model import ENTITY, SPAN_KINDS, TRIGGER, AnnotatedDocument, Event, Span
 from .schema import AttributeDef, Schema
 
@@ -45,7 +46,7 @@ def errors(problems: Iterable[Problem]) -> list[Problem]:
 
 
 def _allowed(types: Iterable[str]) -> str:
-    return ", ".join(types)
+    return ", ".join(map(ident, types))
 
 
 class _Checker:
@@ -57,10 +58,10 @@ class _Checker:
         self.events: dict[str, Event] = {}
 
     def error(self, ref: str | None, message: str) -> None:
-        self.problems.append(Problem(ERROR, f"{ref}: {message}" if ref is not None else message, ref))
+        self.problems.append(Problem(ERROR, f"{ident(ref)}: {message}" if ref is not None else message, ref))
 
     def incomplete(self, ref: str, message: str) -> None:
-        self.problems.append(Problem(INCOMPLETE, f"{ref}: {message}", ref))
+        self.problems.append(Problem(INCOMPLETE, f"{ident(ref)}: {message}", ref))
 
     # ------------------------------------------------------------------ ids
     def index(self) -> None:
@@ -108,15 +109,15 @@ class _Checker:
         if span.kind == ENTITY:
             if span.label not in schema.entity_types:
                 hint = " (it is an event type)" if span.label in schema.event_types else ""
-                self.error(sid, f"entity label '{span.label}' is not an entity type{hint}")
+                self.error(sid, f"entity label {show(span.label)} is not an entity type{hint}")
                 return
         elif span.kind == TRIGGER:
             if span.label not in schema.event_types:
                 hint = " (it is an entity type)" if span.label in schema.entity_types else ""
-                self.error(sid, f"trigger label '{span.label}' is not an event type{hint}")
+                self.error(sid, f"trigger label {show(span.label)} is not an event type{hint}")
                 return
         else:
-            self.error(sid, f"unknown span kind '{span.kind}' (expected one of {_allowed(SPAN_KINDS)})")
+            self.error(sid, f"unknown span kind {show(span.kind)} (expected one of {_allowed(SPAN_KINDS)})")
             return
         self.check_attributes(sid, span.label, span.attributes)
 
@@ -125,10 +126,10 @@ class _Checker:
         for name, value in attributes.items():
             adef: AttributeDef | None = self.schema.attribute_def(type_name, name)
             if adef is None:
-                self.error(ref, f"attribute '{name}' is not defined for {type_name}")
+                self.error(ref, f"attribute {show(name)} is not defined for {ident(type_name)}")
             elif not adef.allows(value):
                 allowed = "true or false" if adef.is_flag else _allowed(adef.values)
-                self.error(ref, f"attribute {name} has value {value!r}, which is not allowed (allowed: {allowed})")
+                self.error(ref, f"attribute {ident(name)} has value {show(value)}, which is not allowed (allowed: {allowed})")
 
     # ----------------------------------------------------------------- events
     def filler_type(self, eid: str, role: str, ref: str) -> str | None:
@@ -136,13 +137,13 @@ class _Checker:
         if span is not None:
             if span.kind == ENTITY:
                 return span.label
-            self.error(eid, f"argument {role} refers to '{ref}', a trigger span, not an entity or event "
+            self.error(eid, f"argument {ident(role)} refers to {show(ref)}, a trigger span, not an entity or event "
                             f"(use the event's id)")
             return None
         event = self.events.get(ref)
         if event is not None:
             return event.type
-        self.error(eid, f"argument {role} refers to '{ref}', which names no entity or event in the document")
+        self.error(eid, f"argument {ident(role)} refers to {show(ref)}, which names no entity or event in the document")
         return None
 
     def check_event(self, event: Event) -> None:
@@ -150,42 +151,42 @@ class _Checker:
         schema = self.schema
         et = schema.event_types.get(event.type)
         if et is None:
-            self.error(eid, f"unknown event type '{event.type}'")
+            self.error(eid, f"unknown event type {show(event.type)}")
         trigger = self.spans.get(event.trigger)
         if trigger is None:
-            self.error(eid, f"trigger '{event.trigger}' does not exist")
+            self.error(eid, f"trigger {show(event.trigger)} does not exist")
         elif trigger.kind != TRIGGER:
-            self.error(eid, f"trigger '{event.trigger}' is not a trigger span (its kind is {trigger.kind})")
+            self.error(eid, f"trigger {show(event.trigger)} is not a trigger span (its kind is {ident(trigger.kind)})")
         elif et is not None and trigger.label != event.type and trigger.label in schema.event_types:
-            self.error(eid, f"trigger '{event.trigger}' is labelled {trigger.label}, not {event.type}")
+            self.error(eid, f"trigger {show(event.trigger)} is labelled {ident(trigger.label)}, not {ident(event.type)}")
         if et is None:
             return
         counts: Counter[str] = Counter()
         for arg in event.arguments:
             role = et.roles.get(arg.role)
             if role is None:
-                self.error(eid, f"role '{arg.role}' is not a role of {event.type}")
+                self.error(eid, f"role {show(arg.role)} is not a role of {ident(event.type)}")
                 continue
             counts[arg.role] += 1
             if arg.ref == eid:
-                self.error(eid, f"event fills its own role {arg.role}")
+                self.error(eid, f"event fills its own role {ident(arg.role)}")
                 continue
             ftype = self.filler_type(eid, arg.role, arg.ref)
             if ftype is not None and ftype not in role.types:
                 self.error(
                     eid,
-                    f"{event.type} role {arg.role} does not allow {ftype} (allowed: {_allowed(role.types)})",
+                    f"{ident(event.type)} role {ident(arg.role)} does not allow {ident(ftype)} (allowed: {_allowed(role.types)})",
                 )
         for rname, role in et.roles.items():
             n = counts.get(rname, 0)
             if role.max is not None and n > role.max:
                 self.error(
                     eid,
-                    f"{event.type} role {rname} is filled {n} times, but its cardinality "
-                    f"'{role.cardinality}' allows at most {role.max}",
+                    f"{ident(event.type)} role {ident(rname)} is filled {n} times, but its cardinality "
+                    f"{show(role.cardinality)} allows at most {role.max}",
                 )
             if role.required and n == 0:
-                self.incomplete(eid, f"required role {rname} of {event.type} is not filled")
+                self.incomplete(eid, f"required role {ident(rname)} of {ident(event.type)} is not filled")
         self.check_attributes(eid, event.type, event.attributes)
 
     def check_cycles(self) -> None:
@@ -215,7 +216,7 @@ class _Checker:
                 s = state.get(nxt, WHITE)
                 if s == GREY:
                     cycle = path[pos[nxt]:]
-                    chain = " -> ".join([*cycle, nxt])
+                    chain = " -> ".join(map(ident, [*cycle, nxt]))
                     self.error(nxt, f"events fill each other's roles in a cycle: {chain}")
                 elif s == WHITE:
                     state[nxt] = GREY
@@ -230,16 +231,16 @@ class _Checker:
             rid = rel.id
             rt = schema.relation_types.get(rel.type)
             if rt is None:
-                self.error(rid, f"unknown relation type '{rel.type}'")
+                self.error(rid, f"unknown relation type {show(rel.type)}")
             labels: dict[str, str | None] = {}
             for end, ref in (("head", rel.head), ("tail", rel.tail)):
                 span = self.spans.get(ref)
                 if span is None:
                     what = "an event" if ref in self.events else "no annotation in the document"
-                    self.error(rid, f"{end} '{ref}' is not an entity span (it names {what})")
+                    self.error(rid, f"{end} {show(ref)} is not an entity span (it names {what})")
                     labels[end] = None
                 elif span.kind != ENTITY:
-                    self.error(rid, f"{end} '{ref}' is not an entity span (it is a {span.kind} span)")
+                    self.error(rid, f"{end} {show(ref)} is not an entity span (it is a {span.kind} span)")
                     labels[end] = None
                 else:
                     labels[end] = span.label
@@ -250,14 +251,14 @@ class _Checker:
                 if not rt.allows(head, tail):
                     self.error(
                         rid,
-                        f"{rel.type} does not allow {head} and {tail} "
+                        f"{ident(rel.type)} does not allow {ident(head)} and {ident(tail)} "
                         f"(allowed: {_allowed(rt.head_types)} with {_allowed(rt.tail_types)})",
                     )
             else:
                 if head is not None and head not in rt.head_types:
-                    self.error(rid, f"{rel.type} does not allow head {head} (allowed: {_allowed(rt.head_types)})")
+                    self.error(rid, f"{ident(rel.type)} does not allow head {ident(head)} (allowed: {_allowed(rt.head_types)})")
                 if tail is not None and tail not in rt.tail_types:
-                    self.error(rid, f"{rel.type} does not allow tail {tail} (allowed: {_allowed(rt.tail_types)})")
+                    self.error(rid, f"{ident(rel.type)} does not allow tail {ident(tail)} (allowed: {_allowed(rt.tail_types)})")
             self.check_attributes(rid, rel.type, rel.attributes)
 
 

@@ -44,7 +44,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Callable, TextIO
 
+from annotator.formats import safety
 from annotator.formats.errors import FormatError
+from annotator.quoting import ident, one_line, show
 from annotator.model import (
     ENTITY,
     STATUSES,
@@ -69,14 +71,6 @@ __all__ = [
 _BOM = b"\xef\xbb\xbf"
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
-# One decoder for every line: json.loads(s, **kwargs) would build a new one
-# per call.  NaN and Infinity are not JSON and would not survive a round trip.
-_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
-
 _Err = Callable[[str], FormatError]
 
 
@@ -95,6 +89,17 @@ def _json_type(value: Any) -> str:
     if isinstance(value, dict):
         return "an object"
     return type(value).__name__
+
+
+def _js(value: Any) -> str:
+    """A parsed JSON value as JSON text for a message: one line, at most about 80 characters."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (ValueError, TypeError, RecursionError):
+        return show(value)
+    if len(text) > 80:
+        text = text[:77] + "..."
+    return one_line(text)
 
 
 # --------------------------------------------------------------------------
@@ -148,11 +153,11 @@ def _extent(
     if type(start) is not int:
         if start is None and "start" not in raw:
             raise err(f'{what}: missing "start"')
-        raise err(f'{what}: "start" must be an integer, got {json.dumps(start, ensure_ascii=False)}')
+        raise err(f'{what}: "start" must be an integer, got {_js(start)}')
     if type(end) is not int:
         if end is None and "end" not in raw:
             raise err(f'{what}: missing "end"')
-        raise err(f'{what}: "end" must be an integer, got {json.dumps(end, ensure_ascii=False)}')
+        raise err(f'{what}: "end" must be an integer, got {_js(end)}')
     if not 0 <= start < end <= length:
         if start < 0 or end > length:
             raise err(f"{what}: offsets {start}-{end} outside the text (length {length})")
@@ -167,7 +172,7 @@ def _extent(
             raise err(f'{what}: "text" must be a string, got {_json_type(given)}')
         actual = text[start:end]
         if given != actual:
-            raise err(f"{what}: text {given!r} does not match {actual!r} at {start}-{end}")
+            raise err(f"{what}: text {show(given)} does not match {show(actual)} at {start}-{end}")
     elif "text" in raw:
         raise err(f'{what}: "text" must be a string, got null')
     return start, end, fragments
@@ -187,19 +192,19 @@ def _fragments(raw: Any, start: int, end: int, what: str, err: _Err) -> list[tup
             or type(pair[1]) is not int
         ):
             raise err(
-                f"{what}: fragment {json.dumps(pair, ensure_ascii=False)} is not a [start, end] pair of integers"
+                f"{what}: fragment {_js(pair)} is not a [start, end] pair of integers"
             )
         s, e = pair
         if not prev_end <= s < e <= end:
             raise err(
-                f"{what}: fragments {json.dumps(raw)} do not fit the extent {start}-{end}"
+                f"{what}: fragments {_js(raw)} do not fit the extent {start}-{end}"
                 " (they must be sorted, non-overlapping and inside it)"
             )
         out.append((s, e))
         prev_end = e
     if out[0][0] != start or out[-1][1] != end:
         raise err(
-            f"{what}: fragments {json.dumps(raw)} do not fit the extent {start}-{end}"
+            f"{what}: fragments {_js(raw)} do not fit the extent {start}-{end}"
             " (the first must start and the last must end with it)"
         )
     return out
@@ -258,10 +263,10 @@ def _given_ids(items: list[Any], kind: str, used: set[str], err: _Err) -> list[s
             continue
         if type(item_id) is not str or not item_id:
             raise err(
-                f'{kind} #{index + 1}: "id" must be a non-empty string, got {json.dumps(item_id, ensure_ascii=False)}'
+                f'{kind} #{index + 1}: "id" must be a non-empty string, got {_js(item_id)}'
             )
         if item_id in used:
-            raise err(f"duplicate annotation id {item_id!r}")
+            raise err(f"duplicate annotation id {show(item_id)}")
         used.add(item_id)
         given.append(item_id)
     return given
@@ -346,7 +351,7 @@ def _event_checked(
     raw: dict[str, Any], text: str, length: int, event_id: str, err: _Err
 ) -> _EventFields:
     """The fields of an event, every one checked: raises the message for the first fault."""
-    vwhat = f"event {event_id}"
+    vwhat = f"event {ident(event_id)}"
     event_type = _req_str(raw, "type", vwhat, err)
     trigger = raw.get("trigger")
     if type(trigger) is not dict:
@@ -420,12 +425,12 @@ def doc_from_json(
     if "id" in obj:
         doc_id = obj["id"]
         if type(doc_id) is not str or not doc_id:
-            raise err(f'"id" must be a non-empty string, got {json.dumps(doc_id, ensure_ascii=False)}')
+            raise err(f'"id" must be a non-empty string, got {_js(doc_id)}')
     elif default_id:
         doc_id = default_id
     else:
         doc_id = "doc" if line is None else f"doc-{line}"
-    what = f"document {doc_id}"
+    what = f"document {ident(doc_id)}"
     name = obj.get("name", "")
     if type(name) is not str:
         name = _opt_str(obj, "name", what, err)
@@ -435,7 +440,7 @@ def doc_from_json(
     status = obj.get("status", "new")
     if type(status) is not str or status not in STATUSES:
         raise err(
-            f"{what}: status {json.dumps(status, ensure_ascii=False)} is not one of {', '.join(STATUSES)}"
+            f"{what}: status {_js(status)} is not one of {', '.join(STATUSES)}"
         )
     raw_entities = obj.get("entities")
     if type(raw_entities) is not list:
@@ -482,7 +487,7 @@ def doc_from_json(
                 Span(span_id, label, start, end, ENTITY, None, {} if attributes is None else attributes, note, annotator)
             )
             continue
-        ewhat = f"entity {span_id}"
+        ewhat = f"entity {ident(span_id)}"
         start, end, fragments = _extent(raw, text, length, ewhat, err)
         spans.append(
             Span(
@@ -526,7 +531,9 @@ def doc_from_json(
     known = known_entities.union(event_ids)
     for event_id, index, ref in refs:
         if ref not in known:
-            raise err(f"event {event_id} argument #{index + 1}: ref {ref!r} names no entity or event in the document")
+            raise err(
+                f"event {ident(event_id)} argument #{index + 1}: ref {show(ref)} names no entity or event in the document"
+            )
 
     relations: list[Relation] = []
     for raw, relation_id in zip(raw_relations, relation_ids):
@@ -552,12 +559,12 @@ def doc_from_json(
                 )
             )
             continue
-        rwhat = f"relation {relation_id}"
+        rwhat = f"relation {ident(relation_id)}"
         head = _req_str(raw, "head", rwhat, err)
         tail = _req_str(raw, "tail", rwhat, err)
         for end_name, ref in (("head", head), ("tail", tail)):
             if ref not in known_entities:
-                raise err(f"{rwhat}: {end_name} {ref!r} names no entity in the document")
+                raise err(f"{rwhat}: {end_name} {show(ref)} names no entity in the document")
         relations.append(
             Relation(
                 id=relation_id,
@@ -639,7 +646,8 @@ def doc_to_json(doc: AnnotatedDocument) -> dict[str, Any]:
         trigger = spans.get(event.trigger)
         if trigger is None:
             raise ValueError(
-                f"document {d.id}: event {event.id} names trigger {event.trigger!r}, which is not a span"
+                f"document {ident(d.id)}: event {ident(event.id)} names trigger {show(event.trigger)},"
+                " which is not a span"
             )
         arguments: list[dict[str, Any]] = []
         for arg in event.arguments:
@@ -691,12 +699,25 @@ def iter_jsonl_lines(path: str | os.PathLike[str]) -> Iterator[tuple[int, dict[s
     Line numbers are 1-based and count blank lines too.  A UTF-8 byte order
     mark at the start is skipped.  Lines are split on ``\\n`` only (a CRLF file
     is fine; U+2028 and other Unicode line separators inside strings are not
-    line ends).  Raises :class:`FormatError` for invalid UTF-8, malformed JSON
-    and lines that are not objects.
+    line ends).  Raises :class:`FormatError` for invalid UTF-8, malformed JSON,
+    lines that are not objects, and whatever :mod:`annotator.formats.safety`
+    refuses: a line longer than ``MAX_LINE_BYTES`` (checked before it is
+    decoded), nesting deeper than ``MAX_DEPTH``, numbers that are not finite
+    and lone surrogates.
     """
     where = str(path)
+    read_line = safety.read_line
+    decode = safety.decode_json
     with open(path, "rb") as fh:
-        for lineno, raw in enumerate(fh, 1):
+        lineno = 0
+        while True:
+            lineno += 1
+            try:
+                raw = read_line(fh)
+            except safety.Refused as exc:
+                raise FormatError(where, lineno, str(exc)) from None
+            if not raw:
+                break
             if lineno == 1 and raw.startswith(_BOM):
                 raw = raw[len(_BOM) :]
             try:
@@ -706,14 +727,16 @@ def iter_jsonl_lines(path: str | os.PathLike[str]) -> Iterator[tuple[int, dict[s
                     where, lineno, f"invalid UTF-8 at byte {exc.start + 1} of the line"
                 ) from None
             try:
-                obj = _DECODER.decode(line)
+                obj = decode(line)
+            except safety.Refused as exc:
+                raise FormatError(where, lineno, str(exc)) from None
             except (json.JSONDecodeError, ValueError) as exc:
                 if not line.strip(" \t\r\n"):
                     continue
                 if isinstance(exc, json.JSONDecodeError):
                     message = f"malformed JSON: {exc.msg} (column {exc.colno})"
-                else:
-                    message = f"malformed JSON: {exc}"
+                else:  # an integer too long to convert, say
+                    message = f"malformed JSON: {one_line(str(exc))}"
                 if lineno == 1 and line.lstrip().startswith("["):
                     message += "; JSON Lines needs one object per line, not an array"
                 raise FormatError(where, lineno, message) from None
@@ -739,7 +762,7 @@ def read_jsonl(path: str | os.PathLike[str]) -> Iterator[AnnotatedDocument]:
         doc_id = doc.document.id
         first = seen.setdefault(doc_id, lineno)
         if first != lineno:
-            raise FormatError(where, lineno, f"duplicate document id {doc_id!r} (first on line {first})")
+            raise FormatError(where, lineno, f"duplicate document id {show(doc_id)} (first on line {first})")
         yield doc
 
 

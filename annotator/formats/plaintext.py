@@ -5,6 +5,7 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from annotator.formats import safety
 from annotator.formats.errors import FormatError
 from annotator.model import AnnotatedDocument, Document
 
@@ -38,7 +39,14 @@ def text_files(folder: str | os.PathLike[str]) -> list[Path]:
 
 
 def _read_text(path: Path) -> str:
-    data = path.read_bytes()
+    limit = safety.MAX_LINE_BYTES
+    with open(path, "rb") as fh:
+        data = fh.read(limit + 1)  # never more than the limit, whatever the file claims its size is
+    if len(data) > limit:
+        raise FormatError(
+            str(path), None,
+            f"file is larger than {safety.describe_size(limit)}, the limit for one document; refused without reading it",
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -63,7 +71,8 @@ def read_text_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Annotat
     UTF-8 byte order mark is dropped.
 
     Raises :class:`FormatError` (with ``line`` ``None``) for a path that does
-    not exist, a file that is not valid UTF-8, and two files with the same
+    not exist, a file that is not valid UTF-8, a file larger than
+    ``safety.MAX_LINE_BYTES`` (256 MB, read no further), and two files with the same
     stem (which would give two documents the same id).  A file reached twice
     (named alone and inside a folder also given) is read once.
     """
