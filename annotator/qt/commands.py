@@ -1,10 +1,11 @@
 """Undo commands: one QUndoCommand per user action, each acting on the store.
 
 The session performs a command's first write itself (so a refused write never
-reaches the stack) and pushes the command with ``done=True``; Qt then calls
-``redo()`` once at push time, which is skipped.  Every later redo and undo
-writes the store again, in one transaction, and asks the session to refresh
-the annotations it touched.
+reaches the stack) and then pushes the command; Qt calls ``redo()`` once at
+push time, which only refreshes.  Every later undo and redo is written by
+:class:`~annotator.qt.undo.SafeUndoStack` *before* it moves its index (a failed
+write leaves the stack where it was); the command then only asks the session
+to refresh the annotations it touched.
 
 Cascades (deleting an entity that fills event roles) happen inside one
 ``Project.remove`` transaction, which returns a :class:`~annotator.store.Removal`
@@ -12,12 +13,13 @@ holding everything taken out; undo restores it all with ``Project.restore``.
 """
 from __future__ import annotations
 
+import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QUndoCommand
 
 from ..model import Argument, Event, Relation, Span
-from ..store import Removal
+from ..store import Removal, StoreError
 
 if TYPE_CHECKING:
     from .session import Session
@@ -28,21 +30,34 @@ class _StoreCommand(QUndoCommand):
         super().__init__(text)
         self.session = session
         self.doc_id = doc_id
-        self._skip_first_redo = True
+        self._written = True  # the session wrote it before pushing; Qt's push-time redo only refreshes
+
+    def mark_written(self) -> None:
+        """The stack performed this command's write already (SafeUndoStack): undo/redo only refresh."""
+        self._written = True
 
     def redo(self) -> None:  # noqa: D102 (Qt API)
-        if self._skip_first_redo:
-            self._skip_first_redo = False
-            self.session.refresh(self.doc_id, self.touched(), status=self.changes_status)
+        if not self._written and not self._write_here(self.do, "Redo"):
             return
+        self._written = False
         self._show_document()
-        self.do()
         self.session.refresh(self.doc_id, self.touched(), status=self.changes_status)
 
     def undo(self) -> None:  # noqa: D102
+        if not self._written and not self._write_here(self.undo_write, "Undo"):
+            return
+        self._written = False
         self._show_document()
-        self.undo_write()
         self.session.refresh(self.doc_id, self.touched(), status=self.changes_status)
+
+    def _write_here(self, write, verb: str) -> bool:  # noqa: ANN001
+        """Reached only when Qt moves the index itself (not through SafeUndoStack): report a failure."""
+        try:
+            write()
+        except (StoreError, sqlite3.Error) as exc:
+            self.session.report_write_failure(f"{verb} of “{self.text()}”", exc, outcome="failed")
+            return False
+        return True
 
     changes_status = False
 

@@ -33,6 +33,7 @@ from .helpdialog import HelpDialog
 from .inspector import Inspector
 from .linking import Linker
 from .palette import LabelPalette
+from .safety import WindowSafety
 from .session import Change, Session
 from .textview import AnnotationView
 from .validation import ValidationPanel
@@ -122,6 +123,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_actions()
         self.docks: dict[str, QDockWidget] = {}
+        self.safety = WindowSafety(self)  # banners, read-only mode, Save As, other writers
         if project_path is not None:
             self.open_project(project_path)
         self._restore_geometry()
@@ -149,6 +151,7 @@ class MainWindow(QMainWindow):
         self._build_docks()
         self._rebind_undo()
         self._rebuild_label_actions()
+        self.safety.attach(self.session)
         self._remember_recent(str(Path(path).resolve()))
         self.settings.setValue("last_project", str(Path(path).resolve()))
         ids = project.document_ids()
@@ -849,8 +852,7 @@ class MainWindow(QMainWindow):
             self._update_status()
 
     def confirm_saved(self) -> None:
-        self.statusBar().showMessage("All changes are saved: every change is written to the project file at once",
-                                     5000)
+        self.safety.confirm_saved()
 
     def show_find(self) -> None:
         self.find_bar.show()

@@ -8,13 +8,15 @@ that what to redraw (the Anki pattern: one "operation did execute" signal).
 """
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
+from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QUndoStack
 
 from ..model import ENTITY, TRIGGER, AnnotatedDocument, Argument, Event, Relation, Span
 from ..store import Project, StoreError
+from .undo import SafeUndoStack, is_write_failure, write_failure_text
 
 
 @dataclass
@@ -113,13 +115,19 @@ class Session(QObject):
     documents_changed = Signal()        # the list of documents changed (an import)
     document_updated = Signal(str)      # one document's status or annotation count changed
     saved = Signal()                    # a write reached the project file
-    error = Signal(str)                 # a write the store refused, with the reason
+    error = Signal(str)                 # a change the store refused as invalid, with the reason
+    write_failed = Signal(str)          # a write that did not reach the file (locked, read-only, disk...)
 
     def __init__(self, project: Project, parent: QObject | None = None):
         super().__init__(parent)
         self.project = project
-        self.undo_stack = QUndoStack(self)
+        self.undo_stack = SafeUndoStack(self)
         self.current: DocState | None = None
+
+    @property
+    def read_only(self) -> bool:
+        """True when the project was opened read-only: every write is refused here, first."""
+        return bool(getattr(self.project, "read_only", False))
 
     # ------------------------------------------------------------------ documents
 
@@ -184,6 +192,50 @@ class Session(QObject):
         self.saved.emit()
         self.document_updated.emit(doc_id)
 
+    # ------------------------------------------------------------------ changes by another program
+
+    def sync_external(self) -> bool:
+        """Take in what another window or process wrote to the file since the last call.
+
+        Cheap when nothing changed (``Project.changed_elsewhere``).  Otherwise
+        the document list is re-read (``documents_changed``) and the current
+        document's annotations are compared with the file: what differs goes
+        out as one :class:`Change`, so the view keeps its scroll and selection.
+        """
+        check = getattr(self.project, "changed_elsewhere", None)  # TODO(H3): drop once H2's store lands
+        if check is None:
+            return False
+        try:
+            if not check():
+                return False
+        except (StoreError, sqlite3.Error):
+            return False
+        self.documents_changed.emit()
+        cur = self.current
+        if cur is None or cur.partial:
+            return True
+        if not self.project.has_document(cur.id):  # deleted elsewhere: show the first one left
+            ids = self.project.document_ids()
+            self.undo_stack.clear()
+            if ids:
+                self.open_document(ids[0])
+            return True
+        fresh = DocState(self.project.get_annotated(cur.id))
+        ids = _differing(cur.spans, fresh.spans) | _differing(cur.events, fresh.events)
+        ids |= _differing(cur.relations, fresh.relations)
+        status = fresh.document.status != cur.document.status
+        if not ids and not status:
+            return True
+        before = [cur.extent(i) for i in ids]
+        cur.spans, cur.events, cur.relations = fresh.spans, fresh.events, fresh.relations
+        cur.n_entities = fresh.n_entities
+        cur.document.status = fresh.document.status
+        ranges = [r for r in before + [cur.extent(i) for i in ids] if r]
+        self.changed.emit(Change(cur.id, ids, min((r[0] for r in ranges), default=0),
+                                 max((r[1] for r in ranges), default=0), status))
+        self.document_updated.emit(cur.id)
+        return True
+
     # ------------------------------------------------------------------ operations
     # Each performs its first write at once, so a refused write is reported
     # here (``error`` signal, return None/False) and never reaches the undo
@@ -198,11 +250,30 @@ class Session(QObject):
     def _push(self, command) -> None:
         self.undo_stack.push(command)
 
-    def _guard(self, fn, *args, **kwargs):
+    def report_write_failure(self, what: str, exc: BaseException, outcome: str = "was not saved") -> None:
+        """Tell the user that ``what`` was not written, and why (``write_failed``)."""
+        self.write_failed.emit(write_failure_text(what, exc, self.project, outcome))
+
+    def refuse_if_read_only(self, what: str) -> bool:
+        """The one choke point for edits on a read-only project: True (and a message) if refused."""
+        if not self.read_only:
+            return False
+        reason = getattr(self.project, "read_only_reason", "") or "opened read-only"
+        self.write_failed.emit(f"{what}: not saved, this project is read-only ({reason}); "
+                               "use File › Save As… to make an editable copy")
+        return True
+
+    def _guard(self, fn: Callable[..., Any], *args: Any, what: str = "The change", **kwargs: Any) -> Any:
+        """Run one store write; on failure report it and return None (nothing is pushed then)."""
+        if self.refuse_if_read_only(what):
+            return None
         try:
             return fn(*args, **kwargs)
-        except StoreError as exc:
-            self.error.emit(str(exc))
+        except (StoreError, sqlite3.Error) as exc:
+            if is_write_failure(exc):
+                self.report_write_failure(what, exc)
+            else:
+                self.error.emit(str(exc))
             return None
 
     def add_annotation(self, start: int, end: int, label: str) -> str | None:
@@ -216,13 +287,16 @@ class Session(QObject):
         cur = self._doc()
         kind = self.project.schema.label_kind(label)
         if kind == "entity":
-            span = self._guard(self.project.add_span, cur.id, Span("", label, start, end))
+            span = self._guard(self.project.add_span, cur.id, Span("", label, start, end),
+                               what=f"Tagging “{_snippet(cur.text, start, end)}” as {label}")
             if span is None:
                 return None
             self._push(AddSpanCommand(self, cur.id, span))
             return span.id
         if kind == "trigger":
-            ev = self._guard(self.project.add_event, cur.id, Event("", label, ""), Span("", label, start, end, kind=TRIGGER))
+            ev = self._guard(self.project.add_event, cur.id, Event("", label, ""),
+                             Span("", label, start, end, kind=TRIGGER),
+                             what=f"Tagging “{_snippet(cur.text, start, end)}” as event {label}")
             if ev is None:
                 return None
             self._push(AddEventCommand(self, cur.id, ev))
@@ -235,7 +309,7 @@ class Session(QObject):
         from .commands import RemoveCommand
 
         cur = self._doc()
-        removal = self._guard(self.project.remove, cur.id, ann_id)
+        removal = self._guard(self.project.remove, cur.id, ann_id, what=f"Deleting {ann_id}")
         if removal is None:
             return False
         self._push(RemoveCommand(self, cur.id, ann_id, removal))
@@ -260,7 +334,7 @@ class Session(QObject):
             changes["type"] = changes.pop("label")
         method = {"span": self.project.update_span, "event": self.project.update_event,
                   "relation": self.project.update_relation}[kind]
-        old = self._guard(method, cur.id, ann_id, **changes)
+        old = self._guard(method, cur.id, ann_id, what=f"{text} ({ann_id})", **changes)
         if old is None:
             return False
         before = {k: getattr(old, k) for k in changes}
@@ -289,7 +363,8 @@ class Session(QObject):
         from .commands import SetStatusCommand
 
         cur = self._doc()
-        old = self._guard(self.project.set_status, cur.id, status)
+        old = self._guard(self.project.set_status, cur.id, status,
+                          what=f"Marking {cur.document.name} {status.replace('_', ' ')}")
         if old is None:
             return False
         self._push(SetStatusCommand(self, cur.id, old, status))
@@ -302,7 +377,8 @@ class Session(QObject):
         from .commands import ArgumentCommand
 
         cur = self._doc()
-        pos = self._guard(self.project.add_argument, cur.id, event_id, Argument(role, ref))
+        pos = self._guard(self.project.add_argument, cur.id, event_id, Argument(role, ref),
+                          what=f"Adding {role} to {event_id}")
         if pos is None:
             return False
         self._push(ArgumentCommand(self, cur.id, event_id, pos, None, Argument(role, ref),
@@ -314,7 +390,8 @@ class Session(QObject):
         from .commands import ArgumentCommand
 
         cur = self._doc()
-        old = self._guard(self.project.remove_argument, cur.id, event_id, position)
+        old = self._guard(self.project.remove_argument, cur.id, event_id, position,
+                          what=f"Removing an argument of {event_id}")
         if old is None:
             return False
         self._push(ArgumentCommand(self, cur.id, event_id, position, old, None, f"Remove {old.role}"))
@@ -333,7 +410,8 @@ class Session(QObject):
         new = Argument(role or now.role, ref or now.ref)
         if (new.role, new.ref) == (now.role, now.ref):
             return False
-        old = self._guard(self.project.replace_argument, cur.id, event_id, position, new)
+        old = self._guard(self.project.replace_argument, cur.id, event_id, position, new,
+                          what=f"Changing an argument of {event_id}")
         if old is None:
             return False
         self._push(ArgumentCommand(self, cur.id, event_id, position, old, new,
@@ -345,8 +423,19 @@ class Session(QObject):
         from .commands import AddRelationCommand
 
         cur = self._doc()
-        rel = self._guard(self.project.add_relation, cur.id, Relation("", type_name, head, tail))
+        rel = self._guard(self.project.add_relation, cur.id, Relation("", type_name, head, tail),
+                          what=f"Adding relation {type_name}")
         if rel is None:
             return None
         self._push(AddRelationCommand(self, cur.id, rel))
         return rel.id
+
+
+def _snippet(text: str, start: int, end: int) -> str:
+    piece = text[start:end]
+    return piece if len(piece) <= 30 else piece[:29] + "…"
+
+
+def _differing(old: dict[str, Any], new: dict[str, Any]) -> set[str]:
+    """Ids added, removed or changed between two id -> annotation maps."""
+    return {k for k in old.keys() | new.keys() if old.get(k) != new.get(k)}

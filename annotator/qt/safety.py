@@ -1,0 +1,179 @@
+"""The window's side of trust: failed writes, read-only projects, upgrades, other writers.
+
+- A write that did not reach the file shows a red banner naming what and why,
+  and the status bar stops saying "Saved".
+- A read-only project shows a banner with the reason and a "Save As…" button;
+  editing actions, the palette and the inspector's fields are off (the session
+  refuses every write anyway, with a message).
+- An older project that was upgraded names the backup copy of the old file.
+- Changes written by another window or process are taken in (see poller.py).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QComboBox,
+    QFileDialog,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..store import StoreError
+from .banner import Banner
+from .poller import ExternalChangeWatcher
+
+if TYPE_CHECKING:
+    from .mainwindow import MainWindow
+    from .session import Session
+
+
+class WindowSafety(QObject):
+    """Banners, read-only mode and Save As for one main window."""
+
+    def __init__(self, window: "MainWindow"):
+        super().__init__(window)
+        self.w = window
+        self.last_failure: str | None = None  # the last write that failed, until one succeeds
+        box = QWidget()
+        lay = QVBoxLayout(box)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        self.read_only_banner = Banner("read_only_banner")
+        self.failure_banner = Banner("failure_banner")
+        self.info_banner = Banner("info_banner")
+        for b in (self.read_only_banner, self.failure_banner, self.info_banner):
+            lay.addWidget(b)
+        centre = window.centralWidget().layout()
+        centre.insertWidget(0, box)
+        self.act_save_as = QAction("Save &As…", window)
+        self.act_save_as.setShortcut(QKeySequence.StandardKey.SaveAs)
+        self.act_save_as.setStatusTip("Write a copy of the project to a new file and continue in the copy")
+        self.act_save_as.triggered.connect(lambda _c=False: self.save_as_dialog())
+        self.act_save_as.setEnabled(False)
+        window.addAction(self.act_save_as)
+        for obj in window.act_save.associatedObjects():
+            if isinstance(obj, QMenu):
+                actions = obj.actions()
+                i = actions.index(window.act_save)
+                obj.insertAction(actions[i + 1] if i + 1 < len(actions) else None, self.act_save_as)
+        self.watcher = ExternalChangeWatcher(window, lambda: self.w.session)
+
+    # ------------------------------------------------------------------ a project was opened
+
+    def attach(self, session: "Session") -> None:
+        """Wire a newly opened project's session; show read-only and upgrade notices."""
+        session.write_failed.connect(self._on_write_failed)
+        session.saved.connect(self._on_saved)
+        self.last_failure = None
+        self.failure_banner.hide()
+        self.info_banner.hide()
+        self.act_save_as.setEnabled(True)
+        self._apply_read_only(session)
+        backup = getattr(session.project, "backup_path", None)
+        if backup:
+            text = (f"This project was upgraded to the current format; a copy of the old file "
+                    f"was kept as {Path(backup).name} (in {Path(backup).parent}).")
+            self.info_banner.show_message(text, "info")
+            self.w.statusBar().showMessage(f"Project upgraded; the old file was kept as {Path(backup).name}", 15000)
+
+    def _apply_read_only(self, session: "Session") -> None:
+        ro = session.read_only
+        w = self.w
+        for a in (w.act_delete, w.act_link, w.act_done, w.act_reviewed, w.act_in_progress, w.act_import):
+            a.setEnabled(not ro)
+        if not ro:
+            self.read_only_banner.hide()
+            return
+        reason = getattr(session.project, "read_only_reason", "") or "opened read-only"
+        self.read_only_banner.show_message(
+            f"Read-only: {reason}. You can read, search and export, but changes cannot be saved "
+            "to this file. Save a copy to edit it.",
+            "warning", [("Save As…", self.save_as_dialog)], closable=False)
+        w.palette_widget.setEnabled(False)
+        self._lock_inspector()
+        w.saved_label.setText("🔒 Read-only")
+        w.saved_label.setToolTip(f"{session.project.path}: {reason}")
+
+    def _lock_inspector(self) -> None:
+        """The inspector's fields show values but take no edits (its jumps still work)."""
+        ins = self.w.inspector
+        for spin in ins.findChildren(QAbstractSpinBox):
+            spin.setReadOnly(True)
+        for edit in ins.findChildren(QLineEdit):
+            if not isinstance(edit.parent(), QAbstractSpinBox) and not isinstance(edit.parent(), QComboBox):
+                edit.setReadOnly(True)
+        for edit in (*ins.findChildren(QPlainTextEdit), *ins.findChildren(QTextEdit)):
+            edit.setReadOnly(True)
+        ins.type_combo.setEnabled(False)
+        ins.attr_box.setEnabled(False)
+
+    # ------------------------------------------------------------------ writes
+
+    def _on_write_failed(self, message: str) -> None:
+        self.last_failure = message
+        read_only = self.w.session is not None and self.w.session.read_only
+        self.w.statusBar().showMessage(message, 10000)
+        if read_only:  # the read-only banner already explains; say it once more, briefly
+            return
+        self.failure_banner.show_message(message, "error")
+        self.w.saved_label.setText("✖ Not saved")
+        self.w.saved_label.setToolTip(message)
+
+    def _on_saved(self) -> None:
+        self.last_failure = None
+
+    def confirm_saved(self) -> None:
+        """Ctrl+S: say what is true about the file, never "saved" for what was not written."""
+        s = self.w.session
+        sb = self.w.statusBar()
+        if s is None:
+            sb.showMessage("No project is open", 5000)
+        elif s.read_only:
+            reason = getattr(s.project, "read_only_reason", "") or "opened read-only"
+            sb.showMessage(f"Nothing can be saved to this file: it is read-only ({reason}); "
+                           "use File › Save As… to make an editable copy", 8000)
+        elif self.last_failure:
+            sb.showMessage(f"Not saved: {self.last_failure}", 8000)
+        else:
+            sb.showMessage("All changes are saved: every change is written to the project file at once", 5000)
+
+    # ------------------------------------------------------------------ save as
+
+    def save_as_dialog(self) -> None:
+        s = self.w.session
+        if s is None:
+            return
+        base = s.project.path or Path.home() / "project.annotator.db"
+        default = str(base.with_name(base.stem.split(".")[0] + "-copy.annotator.db"))
+        path, _ = QFileDialog.getSaveFileName(self.w, "Save a copy of the project", default,
+                                              "Annotator projects (*.db);;All files (*)")
+        if path:
+            self.save_as(path)
+
+    def save_as(self, path: str | Path) -> bool:
+        """Write a full copy to ``path`` and continue in it (writable if its folder is)."""
+        s = self.w.session
+        if s is None:
+            return False
+        target = Path(path)
+        if s.project.path is not None and target.resolve() == s.project.path.resolve():
+            self.w.show_error("Cannot save a copy", f"{target}: that is the open project itself; choose a new name")
+            return False
+        try:
+            written = s.project.save_as(target)
+        except (StoreError, OSError) as exc:
+            self.w.show_error("Cannot save a copy", str(exc).splitlines()[0] if str(exc) else repr(exc))
+            return False
+        if not self.w.open_project(written or target):
+            return False
+        self.w.statusBar().showMessage(f"Saved a copy as {target}; you are now editing the copy", 8000)
+        return True
