@@ -120,13 +120,15 @@ class WindowSafety(QObject):
 
     def _on_write_failed(self, message: str) -> None:
         self.last_failure = message
-        read_only = self.w.session is not None and self.w.session.read_only
-        self.w.statusBar().showMessage(message, 10000)
-        if read_only:  # the read-only banner already explains; say it once more, briefly
+        if self.w.session is not None and self.w.session.read_only:
+            self.w.statusBar().showMessage(message, 10000)  # the banner above says why already
             return
         self.failure_banner.show_message(message, "error")
-        self.w.saved_label.setText("✖ Not saved")
-        self.w.saved_label.setToolTip(message)
+        self.w.statusBar().showMessage("The last change was not saved: see the message above the text", 10000)
+        label = self.w.saved_label
+        label.setText("✖ Not saved")
+        label.setToolTip(message)
+        label.setMinimumWidth(label.sizeHint().width())
 
     def _on_saved(self) -> None:
         self.last_failure = None

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from ..store import StoreError, problem_counts
 from ..validate import ERROR, INCOMPLETE, Problem, validate_document
 from .session import Change, Session
+from .undo import is_write_failure
 
 __all__ = [
     "ValidationPanel",
@@ -278,11 +279,14 @@ class ValidationPanel(QWidget):
         self._show(problems, problem_summary(n_errors, n_incomplete))
         project = self.session.project
         try:
-            if project.problem_counts(cur.id) != (n_errors, n_incomplete):
+            if self.session.read_only:  # the counts are a cache: a read-only file keeps its own
+                pass
+            elif project.problem_counts(cur.id) != (n_errors, n_incomplete):
                 project.set_problem_counts(cur.id, n_errors, n_incomplete)
         except StoreError as exc:  # the document was deleted under us
-            self.session.error.emit(str(exc))
-            return
+            if not is_write_failure(exc):  # a cache write that failed (locked) is retried next time
+                self.session.error.emit(str(exc))
+                return
         key = (cur.id, n_errors, n_incomplete)
         if key != self._emitted:
             self._emitted = key
