@@ -130,10 +130,10 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ project
 
-    def open_project(self, path: str | Path) -> bool:
+    def open_project(self, path: str | Path, *, read_only: bool = False) -> bool:
         """Open a project file (created if missing) and show its first or last-seen document."""
         try:
-            project = Project.open(path)
+            project = Project.open(path, **({"read_only": True} if read_only else {}))
         except StoreError as exc:
             self.show_error("Cannot open project", str(exc))
             return False
