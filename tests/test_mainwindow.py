@@ -105,6 +105,69 @@ def test_drag_offsets_after_emoji_and_in_arabic(qtbot, tmp_path, settings, text,
     w.close()
 
 
+CRLF_ASTRAL_TEXT = "Intro 😀 line\r\n\r\n𝕏𝕏 then🎉🎉 the target word here\r\nlast line"
+
+
+def qt_line_for(view, para: str):
+    """Lay out ``para`` ourselves with QTextLayout in the view's font, on one unwrapped line."""
+    from PySide6.QtGui import QTextLayout, QTextOption
+
+    layout = QTextLayout(para, view._font)  # noqa: SLF001 - the font the view paints with
+    opt = QTextOption()
+    opt.setWrapMode(QTextOption.WrapMode.NoWrap)
+    layout.setTextOption(opt)
+    layout.beginLayout()
+    line = layout.createLine()
+    line.setLineWidth(100_000.0)
+    layout.endLayout()
+    return layout, line
+
+
+def test_drag_at_points_from_qt_layout_stores_exact_offsets(qtbot, tmp_path, settings):
+    """Click points that do not come from the offset conversion: Qt's own layout of the raw paragraph.
+
+    The paragraph holds astral characters and follows two CRLF line ends; the x of
+    each boundary comes from ``cursorToX`` at a UTF-16 index counted by encoding,
+    so an error in :class:`~annotator.text.OffsetMap` shows in the store.
+    """
+    from annotator.qt.span_layout import MARGIN
+
+    text = CRLF_ASTRAL_TEXT
+    path = make_project(tmp_path / "p.db", [AnnotatedDocument(Document(id="d", text=text))])
+    w = show_window(qtbot, MainWindow(path, settings=settings))
+    view = w.view
+    a = text.rindex("\n", 0, text.index("target")) + 1
+    b = text.index("\r\n", a)
+    para = text[a:b]
+    p = text.count("\n", 0, a)  # paragraph index in the view: one per line end
+    _layout, line = qt_line_for(view, para)
+
+    def x_at(cp: int) -> float:
+        """Viewport x of the boundary before code point ``cp`` of the document."""
+        r = line.cursorToX(len(para[: cp - a].encode("utf-16-le")) // 2)
+        return MARGIN + float(r[0] if isinstance(r, tuple) else r)
+
+    pl = view._layout(p)  # noqa: SLF001 - the paragraph's vertical place (no offsets involved)
+    y = round(view._para_y(p) + pl.text_tops[0] + pl.line_heights[0] / 2)  # noqa: SLF001
+
+    # exact (Alt) drag from the left edge of the first 🎉 to the right edge of "target"
+    s = text.index("🎉")
+    e = text.index("target") + len("target")
+    drag(qtbot, view.viewport(), QPoint(round(x_at(s)) + 1, y), QPoint(round(x_at(e)) - 1, y),
+         Qt.KeyboardModifier.AltModifier)
+    assert view.selected_text() == "🎉🎉 the target"
+    press(qtbot, w, Qt.Key_P)
+    # snapped drag from inside "target" to inside "word"
+    t0, t1 = word_span(text, "target word")
+    drag(qtbot, view.viewport(), QPoint(round((x_at(t0 + 2) + x_at(t0 + 3)) / 2), y),
+         QPoint(round((x_at(t1 - 2) + x_at(t1 - 1)) / 2), y))
+    press(qtbot, w, Qt.Key_O)
+    got = sorted((x.label, x.start, x.end) for x in stored(w).spans)
+    assert got == [("ORG", t0, t1), ("PER", s, e)]
+    assert text[s:e] == "🎉🎉 the target"
+    w.close()
+
+
 def test_sticky_label_tags_each_following_selection(qtbot, window):
     text = window.session.current.text
     press(qtbot, window, Qt.Key_G)  # no selection: G becomes the current label

@@ -54,6 +54,9 @@ def test_oneie_layout_on_the_seed_article(tmp_path):
     assert ev["event_type"] == "Life:Die"
     assert toks[ev["trigger"]["start"]:ev["trigger"]["end"]] == ["killed"]
     assert ev["trigger"]["text"] == "killed"
+    trig = ev["trigger"]
+    assert doc["text"][trig["offset_start"]:trig["offset_end"]] == "killed"
+    assert trig["offset_end"] - trig["offset_start"] == 6
     got = {(a["role"], a["text"]) for a in ev["arguments"]}
     assert got == {("Agent", "ISIS fighters"), ("Victim", "three military security personnel"), ("Place", "Dujail")}
     assert all(a["entity_id"] in ents for a in ev["arguments"])
@@ -78,3 +81,26 @@ def test_nested_event_arguments_are_listed_not_dropped(tmp_path):
     out = doc_to_oneie(adoc)
     outer = next(e for e in out["event_mentions"] if e["id"] == "E1")
     assert outer["arguments"] == [] and outer["nested_arguments"] == [{"event_id": "E2", "role": "Content"}]
+
+
+def test_offsets_by_hand_after_an_emoji_and_crlf():
+    """Code-point offsets and token indices of entities and triggers, worked out by hand."""
+    from annotator.model import AnnotatedDocument, Document
+
+    # index:  0 = 😀, 1 = space, 2-7 Gunmen, 8 space, 9-14 killed, 15 space, 16-18 two,
+    #         19 ".", 20-21 CRLF, 22-26 Later
+    text = "😀 Gunmen killed two.\r\nLater"
+    adoc = AnnotatedDocument(
+        Document(id="h", text=text),
+        [Span("T1", "PER", 2, 8), Span("T2", "Life.Die", 9, 15, kind="trigger"), Span("T3", "PER", 16, 19)],
+        [Event("E1", "Life.Die", "T2", [Argument("Agent", "T1"), Argument("Victim", "T3")])],
+    )
+    out = doc_to_oneie(adoc)
+    assert out["tokens"] == ["😀", "Gunmen", "killed", "two", ".", "Later"]
+    (ev,) = out["event_mentions"]
+    assert ev["trigger"] == {"start": 2, "end": 3, "text": "killed", "offset_start": 9, "offset_end": 15}
+    ents = {e["id"]: e for e in out["entity_mentions"]}
+    assert (ents["T1"]["offset_start"], ents["T1"]["offset_end"], ents["T1"]["start"], ents["T1"]["end"]) == (2, 8, 1, 2)
+    assert (ents["T3"]["offset_start"], ents["T3"]["offset_end"], ents["T3"]["start"], ents["T3"]["end"]) == (16, 19, 3, 4)
+    assert ev["arguments"] == [{"entity_id": "T1", "role": "Agent", "text": "Gunmen"},
+                               {"entity_id": "T3", "role": "Victim", "text": "two"}]

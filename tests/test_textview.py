@@ -110,6 +110,41 @@ def test_double_click_selects_word(qtbot):
     assert view.selection() == (s, e)
 
 
+def _dclick_at(qtbot, view: AnnotationView, pos: QPoint) -> list[tuple[int, int]]:
+    got: list[tuple[int, int]] = []
+    view.selection_made.connect(lambda a, b: got.append((a, b)))
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    return got
+
+
+@pytest.mark.parametrize(
+    "text, word, where",
+    [
+        ("one two three", "two", "first"),
+        ("one two three", "two", "last"),
+        ("one two three", "one", "first"),          # the first word of the text
+        ("one two three", "three", "last"),         # the last character of the text
+        ("go a long way", "a", "first"),            # a one-letter word
+        ("😀 then 🎉word after", "word", "first"),  # a word right after an emoji
+        ("😀 then 🎉word after", "word", "last"),
+        ("x\r\n😀word\r\nnext", "word", "first"),   # after a CRLF and an emoji
+    ],
+)
+def test_double_click_on_a_word_edge_selects_the_word(qtbot, text, word, where):
+    """A double-click just inside the first (or last) character of a word selects that word."""
+    view = make_view(qtbot, text)
+    s, e = word_span(text, word)
+    if where == "first":
+        r = view.char_rect(s)
+        pos = QPoint(r.left() + 1, r.center().y())   # left part of the first character: the caret lands before it
+    else:
+        r = view.char_rect(e - 1)
+        pos = QPoint(r.right() - 1, r.center().y())  # right part of the last character: the caret lands after it
+    got = _dclick_at(qtbot, view, pos)
+    assert got == [(s, e)]
+    assert view.selection() == (s, e)
+
+
 def test_set_selection_round_trip_and_find(qtbot):
     text = "a 😀 b\r\nc TARGET d target"
     view = make_view(qtbot, text)
