@@ -8,7 +8,14 @@ Figures printed:
   ``executemany`` in one transaction (target: at most 2x);
 - export of the same project to JSONL, against a bare SELECT of the same rows
   plus ``json.dumps`` per document (target: at most 1.5x);
-- peak memory of the export at 1x and 4x the project size (target: flat).
+- peak memory of the export at 1x and 4x the project size (target: flat);
+- parsing the JSONL alone (``read_jsonl``, every line checked and turned into
+  model objects), against ``json.loads`` of each line (information);
+- validating one large document (10,000 entities, 5,000 events with arguments,
+  5,000 relations) against the news schema, and the same at 4x: the time must
+  grow linearly (target: 4x size takes at most 5x the time, and 1x < 1 s).
+
+These replace the timed asserts that used to sit in the test suite.
 """
 from __future__ import annotations
 
@@ -26,8 +33,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from annotator.formats.jsonl import read_jsonl  # noqa: E402
 from annotator.importer import export_jsonl, import_paths  # noqa: E402
+from annotator.model import AnnotatedDocument, Argument, Document, Event, Relation, Span  # noqa: E402
+from annotator.schema import Schema  # noqa: E402
 from annotator.store import Project  # noqa: E402
+from annotator.validate import validate_document  # noqa: E402
 
 WORDS = ("the police said militants attacked a checkpoint near the city on Monday and "
          "officials reported that several people were killed while others were injured in "
@@ -168,6 +179,60 @@ def export_peak_memory(db_path: Path, out: Path) -> float:
     return peak, growth
 
 
+def bench_parse(src: Path, repeat: int) -> None:
+    """read_jsonl over the whole file, against json.loads of each line."""
+    def real() -> float:
+        t0 = time.perf_counter()
+        n = sum(len(d.spans) for d in read_jsonl(src))
+        dt = time.perf_counter() - t0
+        assert n > 0
+        return dt
+
+    def base() -> float:
+        t0 = time.perf_counter()
+        with open(src, encoding="utf-8") as fh:
+            for ln in fh:
+                json.loads(ln)
+        return time.perf_counter() - t0
+
+    line("parse (read_jsonl)", best_of(repeat, real), "s", best_of(repeat, base), None)
+
+
+def big_document(n: int) -> AnnotatedDocument:
+    """2n entities and triggers, n events with 2 arguments, n relations, all valid in the news schema."""
+    text = "abcd " * (2 * n)
+    spans: list[Span] = []
+    events: list[Event] = []
+    relations: list[Relation] = []
+    for i in range(n):
+        spans.append(Span(f"T{2 * i}", "PER", 10 * i, 10 * i + 4))
+        spans.append(Span(f"T{2 * i + 1}", "Conflict.Attack", 10 * i + 5, 10 * i + 9, kind="trigger"))
+        events.append(Event(f"E{i}", "Conflict.Attack", f"T{2 * i + 1}",
+                            [Argument("Attacker", f"T{2 * i}"), Argument("Target", f"T{2 * i}")],
+                            attributes={"Polarity": "Negative"}))
+        relations.append(Relation(f"R{i}", "PER-SOC", f"T{2 * i}", f"T{2 * ((i + 1) % n)}"))
+    return AnnotatedDocument(Document(id="big", text=text), spans, events, relations)
+
+
+def bench_validate(repeat: int) -> None:
+    """validate_document on one large document at 1x and 4x: linear growth."""
+    schema = Schema.default()
+    times = {}
+    for k in (1, 4):
+        doc = big_document(5000 * k)
+
+        def run(doc: AnnotatedDocument = doc) -> float:
+            t0 = time.perf_counter()
+            problems = validate_document(schema, doc)
+            dt = time.perf_counter() - t0
+            assert problems == [], problems[:3]
+            return dt
+
+        times[k] = best_of(repeat, run)
+    print(f"{'validate 10k entities':<24} {times[1]:10.3f} s   target < 1 s {'OK' if times[1] < 1 else 'MISS'}")
+    line("validate 40k entities", times[4], "s", times[1], 5.0)
+
+
 def best_of(n: int, fn) -> float:
     return min(fn() for _ in range(n))
 
@@ -213,6 +278,8 @@ def main() -> None:
     t_base = best_of(args.repeat, base_import)
     t_imp = best_of(args.repeat, real_import)
     line("import", t_imp, "s", t_base, 2.0)
+    bench_parse(src, args.repeat)
+    bench_validate(args.repeat)
 
     p = Project.open(tmp / "real.db")
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import io
 import json
 import pickle
-import time
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -561,7 +560,8 @@ def test_dumps_doc_is_one_line_without_newline() -> None:
     assert line == '{"id": "x", "text": "a\\nb", "meta": {}, "status": "new", "entities": [], "events": [], "relations": []}'
 
 
-def test_parse_speed_10k_docs_100k_entities(tmp_path: Path) -> None:
+def test_parse_10k_docs_100k_entities(tmp_path: Path) -> None:
+    """A large file parses completely (its speed is measured in benchmarks/bench_core.py)."""
     words = "Iraq said militants attacked Dujail near Baghdad on Wednesday night. " * 4
     ents = [{"id": f"T{i + 1}", "start": (i * 7) % 250, "end": (i * 7) % 250 + 5, "label": "X"}
             for i in range(10)]
@@ -572,12 +572,13 @@ def test_parse_speed_10k_docs_100k_entities(tmp_path: Path) -> None:
     with open(path, "w", encoding="utf-8", newline="\n") as fh:
         for _ in range(10_000):
             fh.write(line + "\n")
-    began = time.perf_counter()
-    count = sum(len(d.spans) for d in read_jsonl(path))
-    elapsed = time.perf_counter() - began
-    assert count == 110_000
-    # Generous bound for a shared machine; about 0.3 s here.
-    assert elapsed < 4.0, elapsed
+    docs = 0
+    count = 0
+    for d in read_jsonl(path):
+        docs += 1
+        count += len(d.spans)
+    assert (docs, count) == (10_000, 110_000)
+    assert d.spans[0].start == 0 and d.spans[-1].kind == "trigger"
 
 
 # --------------------------------------------------------------------------

@@ -1,7 +1,6 @@
 """validate_document: one test per rule, on real schemas (the bundled one and small inline ones)."""
 from __future__ import annotations
 
-import time
 
 import pytest
 
@@ -431,8 +430,8 @@ def test_flag_and_kind_attributes() -> None:
 
 
 # ------------------------------------------------------------------ speed
-def test_large_document_is_linear(news: Schema) -> None:
-    """10,000 entities, 5,000 events, 5,000 relations: well under a second."""
+def test_large_document_validates_clean(news: Schema) -> None:
+    """10,000 entities, 5,000 events, 5,000 relations, all valid (speed: benchmarks/bench_core.py)."""
     n = 5000
     text = "abcd " * (2 * n)
     spans: list[Span] = []
@@ -446,8 +445,7 @@ def test_large_document_is_linear(news: Schema) -> None:
                             attributes={"Polarity": "Negative"}))
         relations.append(Relation(f"R{i}", "PER-SOC", f"T{2 * i}", f"T{2 * ((i + 1) % n)}"))
     doc = AnnotatedDocument(Document(id="big", text=text), spans, events, relations)
-    t0 = time.perf_counter()
-    problems = validate_document(news, doc)
-    elapsed = time.perf_counter() - t0
-    assert problems == []
-    assert elapsed < 2.0, elapsed
+    assert validate_document(news, doc) == []
+    # one fault at the far end is still found
+    spans[-1].end = len(text) + 1
+    assert [p.ref for p in validate_document(news, doc)] == [spans[-1].id]
