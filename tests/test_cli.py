@@ -223,7 +223,13 @@ def test_missing_files_and_projects(tmp_path):
 
 def test_progress_only_on_a_terminal(tmp_path, good_file):
     r = run("import", str(tmp_path / "p.db"), str(good_file))
-    assert "%" not in r.stderr  # stderr is a pipe here: no progress line
+    assert r.returncode == 0, r.stderr
+    assert "imported 1 document" in r.stdout + r.stderr
+    assert "%" not in r.stderr and "importing:" not in r.stderr  # stderr is a pipe here: no progress line
+    from annotator.store import Project
+
+    with Project.open(tmp_path / "p.db", create=False) as p:
+        assert p.document_ids() == ["a1"]
 
 
 def test_progress_on_a_terminal(tmp_path):

@@ -271,14 +271,59 @@ def test_select_span_scrolls_far_down(qtbot):
     assert got == [w]
 
 
+def _top_line(view: AnnotationView, text: str) -> int:
+    """Index of the first line whose text is (at least partly) inside the viewport."""
+    k = view.debug_state()["anchor"]
+    while view.char_rect(text_line_start(text, k)).bottom() < 0:
+        k += 1
+    return k
+
+
+def text_line_start(text: str, k: int) -> int:
+    """Code point where line ``k`` (0-based) starts."""
+    pos = 0
+    for _ in range(k):
+        pos = text.index("\n", pos) + 1
+    return pos
+
+
 def test_scroll_bar_moves_through_document(qtbot):
-    text = "\n".join(f"line {i} with some words" for i in range(3000))
+    n = 3000
+    text = "\n".join(f"line {i} with some words" for i in range(n))
     view = make_view(qtbot, text)
     sb = view.verticalScrollBar()
-    for v in (sb.maximum() // 2, sb.value() + 30, sb.maximum(), 0):
-        sb.setValue(v)
-        view.grab()
-    assert view.char_rect(0).top() >= 0
+    assert sb.value() == 0 and _top_line(view, text) == 0
+    # every line is one paragraph of one text line: they are evenly spaced
+    pitch = view.char_rect(text_line_start(text, 1)).top() - view.char_rect(0).top()
+    assert pitch > 0
+    assert sb.maximum() > (n - 100) * pitch
+
+    # a long jump: the top line is the one at that height
+    sb.setValue(sb.maximum() // 2)
+    view.grab()
+    assert abs(sb.value() - sb.maximum() // 2) <= 1
+    mid = _top_line(view, text)
+    assert abs(mid - (sb.maximum() // 2) / pitch) <= 2, (mid, sb.maximum() // 2 / pitch)
+
+    # a small step moves the text up by exactly that many pixels
+    k = mid + 3
+    y0 = view.char_rect(text_line_start(text, k)).top()
+    sb.setValue(sb.value() + 30)
+    view.grab()
+    assert view.char_rect(text_line_start(text, k)).top() == y0 - 30
+
+    # the end: the last line is on screen, at the bottom
+    sb.setValue(sb.maximum())
+    view.grab()
+    vr = view.viewport().rect()
+    last = view.char_rect(len(text) - 1)
+    assert vr.contains(last) and last.bottom() > vr.height() - 2 * pitch
+    assert _top_line(view, text) > n - vr.height() // pitch - 3
+
+    # and back to the top
+    sb.setValue(0)
+    view.grab()
+    assert _top_line(view, text) == 0 and view.char_rect(0).top() >= 0
 
 
 def test_screenshot_seed_colours(qtbot):
@@ -351,15 +396,34 @@ def test_unhandled_keys_reach_the_window(qtbot):
 
 
 def test_zoom_keeps_offsets(qtbot):
-    text = "😀 zoom me please"
+    """Zoom scales the text by the font size, and the character under a point is still the right one."""
+    from PySide6.QtGui import QFont, QFontMetricsF
+
+    from annotator.qt.span_layout import MARGIN
+
+    text = "😀 zoom me please, all of this line"
     view = make_view(qtbot, text)
-    w0 = view.char_rect(3).width()
+    k = text.index("line")
+    base = QFont(view.font())
+    size0 = base.pointSizeF()
+    x0 = view.char_rect(k).left() - MARGIN
     view.zoom_in()
     view.zoom_in()
-    assert view.char_rect(3).width() >= w0
+    assert view.zoom() == 2
+    x2 = view.char_rect(k).left() - MARGIN
+    # x of "line" is where Qt's metrics of the zoomed font put it, independently of the view
+    big = QFont(base)
+    big.setPointSizeF(size0 + 2)
+    assert abs(x2 - QFontMetricsF(big).horizontalAdvance(text[:k])) <= 3
+    # and it grew by the font's factor
+    assert abs(x2 / x0 - (size0 + 2) / size0) < 0.08, (x0, x2, size0)
+    # the character under a point is still the character drawn there
     s, e = word_span(text, "me")
     assert drag_chars(qtbot, view, s, e - 1) == [(s, e)]
+    got = _dclick_at(qtbot, view, QPoint(round(x2 + MARGIN) + 1, view.char_rect(k).center().y()))
+    assert got == [word_span(text, "line")]
     view.set_zoom(0)
+    assert view.char_rect(k).left() - MARGIN == x0
 
 
 def test_many_void_calls_do_not_abort(qtbot):
