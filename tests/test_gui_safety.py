@@ -158,6 +158,23 @@ def test_a_delete_whose_write_fails_keeps_the_span_on_screen_and_in_the_file(qtb
     assert file_spans(project_path) == [DUJAIL]
 
 
+def test_an_undo_the_store_refuses_is_dropped_so_older_steps_still_undo(qtbot, window, project_path):
+    w = window
+    tag(qtbot, w, "Baghdad")
+    tag(qtbot, w, "Dujail")
+    dujail_id = next(i for i, s in w.view.spans().items() if s.start == DUJAIL[1])
+    with Project.open(project_path) as other:  # another window deletes Dujail
+        other.remove("d0", dujail_id)
+    stack = w.session.undo_stack
+    qtbot.keyClick(w.view, Qt.Key_Z, Qt.ControlModifier)  # undo "Add GPE Dujail": nothing left to remove
+    assert "no longer possible" in w.safety.failure_banner.text()
+    assert not w.saved_label.text().startswith("✔")  # nothing was written
+    assert stack.count() == 1 and stack.index() == 1
+    assert shown_labels(w) == [("GPE", *word_span(TEXT, "Baghdad"))]
+    qtbot.keyClick(w.view, Qt.Key_Z, Qt.ControlModifier)  # the older step is not blocked
+    assert stack.index() == 0 and shown_labels(w) == [] and file_spans(project_path) == []
+
+
 # ---------------------------------------------------------------------- read-only projects
 
 

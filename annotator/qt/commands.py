@@ -40,15 +40,18 @@ class _StoreCommand(QUndoCommand):
         if not self._written and not self._write_here(self.do, "Redo"):
             return
         self._written = False
-        self._show_document()
-        self.session.refresh(self.doc_id, self.touched(), status=self.changes_status)
+        self.refresh_screen()
 
     def undo(self) -> None:  # noqa: D102
         if not self._written and not self._write_here(self.undo_write, "Undo"):
             return
         self._written = False
+        self.refresh_screen()
+
+    def refresh_screen(self, wrote: bool = True) -> None:
+        """Show this command's document and re-read the annotations it touches from the file."""
         self._show_document()
-        self.session.refresh(self.doc_id, self.touched(), status=self.changes_status)
+        self.session.refresh(self.doc_id, self.touched(), status=self.changes_status, wrote=wrote)
 
     def _write_here(self, write, verb: str) -> bool:  # noqa: ANN001
         """Reached only when Qt moves the index itself (not through SafeUndoStack): report a failure."""

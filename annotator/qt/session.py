@@ -165,8 +165,12 @@ class Session(QObject):
 
     # ------------------------------------------------------------------ after a write
 
-    def refresh(self, doc_id: str, ids: set[str], *, status: bool = False) -> None:
-        """Re-read the given annotations from the store into the cache and emit one Change."""
+    def refresh(self, doc_id: str, ids: set[str], *, status: bool = False, wrote: bool = True) -> None:
+        """Re-read the given annotations from the store into the cache and emit one Change.
+
+        ``wrote``: a write reached the file just before (``saved``); False when
+        only the screen is brought in line with the file.
+        """
         self.ensure_loaded()
         cur = self.current
         if cur is not None and cur.id == doc_id:
@@ -189,7 +193,8 @@ class Session(QObject):
             start = min((r[0] for r in ranges), default=0)
             end = max((r[1] for r in ranges), default=0)
             self.changed.emit(Change(doc_id, set(ids), start, end, status))
-        self.saved.emit()
+        if wrote:
+            self.saved.emit()
         self.document_updated.emit(doc_id)
 
     # ------------------------------------------------------------------ changes by another program
@@ -216,7 +221,6 @@ class Session(QObject):
             return True
         if not self.project.has_document(cur.id):  # deleted elsewhere: show the first one left
             ids = self.project.document_ids()
-            self.undo_stack.clear()
             if ids:
                 self.open_document(ids[0])
             return True

@@ -6,7 +6,9 @@ is still in the file.  :class:`SafeUndoStack` turns the order round: it asks
 the command to write first (``undo_write`` / ``do``), and only when that
 succeeded lets Qt move the index (the command then just refreshes the screen).
 A failed undo or redo leaves the stack, the screen and the file as they were,
-and tells the user why through ``Session.write_failed``.
+and tells the user why through ``Session.write_failed``.  A step the store
+refuses outright (its annotation was changed in another window) is dropped
+from the history instead, so it cannot block the older steps.
 """
 from __future__ import annotations
 
@@ -76,7 +78,16 @@ class SafeUndoStack(QUndoStack):
         try:
             write()
         except (store.StoreError, sqlite3.Error) as exc:
-            s.report_write_failure(what, exc, outcome="failed, nothing changed")
-            return False
+            if is_write_failure(exc):  # locked, disk, read-only: the user may try again
+                s.report_write_failure(what, exc, outcome="failed, nothing changed")
+                return False
+            # The store refused it: the annotation was changed or deleted elsewhere
+            # (another window).  Trying again cannot help and would block every older
+            # step, so the command leaves the history (Qt deletes an obsolete command
+            # when it is undone or redone, without calling it), after the screen is
+            # brought in line with the file.
+            s.report_write_failure(what, exc, outcome="is no longer possible and was dropped from the history")
+            cmd.setObsolete(True)
+            cmd.refresh_screen(wrote=False)
         cmd.mark_written()
         return True
