@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QPushBu
 #: kind -> (light background, dark background, symbol)
 KINDS = {
     "error": ("#f8d7da", "#5c1f24", "✖"),
-    "warning": ("#fff3cd", "#5a4a12", "🔒"),
+    "warning": ("#fff3cd", "#5a4a12", "⚠"),
     "info": ("#d9ecff", "#1d3a5a", "ℹ"),
 }
 

@@ -100,7 +100,7 @@ class WindowSafety(QObject):
             "warning", [("Save As…", self.save_as_dialog)], closable=False)
         w.palette_widget.setEnabled(False)
         self._lock_inspector()
-        w.saved_label.setText("🔒 Read-only")
+        w.saved_label.setText("Read-only")
         w.saved_label.setToolTip(f"{session.project.path}: {reason}")
 
     def _lock_inspector(self) -> None:
