@@ -360,6 +360,10 @@ ERROR_CASES: dict[str, tuple[str, str]] = {
     "offsets outside": (_line(entities=[_e(start=5, end=900)]),
                         f"entity T3: offsets 5-900 outside the text (length {len(TEXT)})"),
     "negative offset": (_line(entities=[_e(start=-1)]), "entity T3: offsets -1-4 outside the text"),
+    "end one past the text": (_line(entities=[_e(start=len(TEXT) - 4, end=len(TEXT) + 1)]),
+                              f"entity T3: offsets {len(TEXT) - 4}-{len(TEXT) + 1} outside the text (length {len(TEXT)})"),
+    "trigger one past the text": (_line(events=[{"id": "E1", "type": "X", "trigger": {"start": 5, "end": len(TEXT) + 1}}]),
+                                  f"event E1 trigger: offsets 5-{len(TEXT) + 1} outside the text"),
     "reversed offsets": (_line(entities=[_e(start=4, end=2)]), "entity T3: offsets 4-2 are empty or reversed"),
     "empty span": (_line(entities=[_e(start=4, end=4)]), "entity T3: offsets 4-4 are empty or reversed"),
     "float offset": (_line(entities=[_e(start=0.0)]), 'entity T3: "start" must be an integer, got 0.0'),
@@ -510,6 +514,19 @@ def test_format_error_shape_and_pickle() -> None:
 def test_iter_jsonl_lines_counts_blank_lines(tmp_path: Path) -> None:
     path = write_lines(tmp_path, "", '{"text": "a"}', "  \t", '{"text": "b"}')
     assert list(iter_jsonl_lines(path)) == [(2, {"text": "a"}), (4, {"text": "b"})]
+
+
+def test_blank_lines_of_a_crlf_file_are_skipped_and_counted(tmp_path: Path) -> None:
+    """A file written on Windows: CRLF line ends, blank lines that are only "\\r\\n" or spaces and "\\r"."""
+    path = tmp_path / "win.jsonl"
+    path.write_bytes(b'\r\n{"text": "a"}\r\n \t\r\n\r\n{"text": "b\\r\\nc"}\r\n\r')
+    assert list(iter_jsonl_lines(path)) == [(2, {"text": "a"}), (5, {"text": "b\r\nc"})]
+    assert [d.document.text for d in read_jsonl(path)] == ["a", "b\r\nc"]
+    # a bad line after them is named by its own line number
+    path.write_bytes(b'\r\n{"text": "a"}\r\n\r\n{"text": 1}\r\n')
+    with pytest.raises(FormatError) as info:
+        list(read_jsonl(path))
+    assert info.value.line == 4
 
 
 def test_unicode_line_separators_inside_strings_do_not_split_lines(tmp_path: Path) -> None:

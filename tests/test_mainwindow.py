@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor, QKeySequence
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from annotator.demo import seed_documents
-from annotator.model import AnnotatedDocument, Argument, Document, Event, Span
+from annotator.model import AnnotatedDocument, Argument, Document, Event, Relation, Span
 from annotator.qt.mainwindow import MainWindow
 from annotator.store import Project
 from conftest import drag, left_of, right_of
@@ -261,6 +261,57 @@ def test_deleting_an_argument_filler_removes_the_argument_and_undo_restores_both
     qtbot.keyClick(window.view, Qt.Key_Z, Qt.ControlModifier)
     assert stored(window) == before
     assert victim.id in window.view.spans()
+
+
+def test_window_refuses_offsets_past_the_end_and_unknown_labels(qtbot, window):
+    """Through the window's session (the path of the hotkeys and the Inspector), the store's checks hold.
+
+    A second path beside tests/test_store.py: the end may be at most the text's
+    length, by one character exactly; a type must be in the schema.
+    """
+    s = window.session
+    text = s.current.text
+    n = len(text)
+    errors: list[str] = []
+    s.error.connect(errors.append)
+    before = stored(window)
+    assert s.add_annotation(n - 3, n + 1, "GPE") is None
+    assert "outside the text" in errors[-1]
+    sid = s.add_annotation(n - 3, n, "GPE")             # up to the very end is fine
+    assert sid
+    assert not s.set_offsets(sid, n - 3, n + 1)
+    assert "outside the text" in errors[-1]
+    assert not s.set_label(sid, "PERSON")
+    assert "PERSON" in errors[-1]
+    (span,) = stored(window).spans
+    assert (span.label, span.start, span.end) == ("GPE", n - 3, n)
+    assert s.undo_stack.count() == 1                    # only the add; nothing refused was pushed
+    s.undo_stack.undo()
+    assert stored(window).spans == before.spans == []
+
+
+def test_deleting_a_related_entity_with_the_key_and_undo_restores_the_relation(qtbot, window):
+    """Delete removes the entity and its relation (a cascade); Ctrl+Z puts both back, as they were."""
+    s = window.session
+    text = s.current.text
+    doc = s.current.id
+    rel_type = s.project.schema.allowed_relations("GPE", "GPE")[0]
+    head = s.project.add_span(doc, Span("", "GPE", *word_span(text, "Dujail")))
+    tail = s.project.add_span(doc, Span("", "GPE", *word_span(text, "Baghdad")))
+    rel = s.project.add_relation(doc, Relation("", rel_type, head.id, tail.id))
+    window.open_document(doc)
+    before = stored(window)
+    assert [r.id for r in before.relations] == [rel.id]
+    window.view.select_span(tail.id, scroll=True)
+    press(qtbot, window, Qt.Key_Delete)
+    after = stored(window)
+    assert after.relations == [] and tail.id not in after.span_by_id()
+    assert head.id in after.span_by_id()
+    qtbot.keyClick(window.view, Qt.Key_Z, Qt.ControlModifier)
+    assert stored(window) == before
+    assert tail.id in window.view.spans()
+    qtbot.keyClick(window.view, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)   # redo: gone again
+    assert stored(window).relations == []
 
 
 def test_relabel_by_hotkey_and_boundary_keys(qtbot, window):
