@@ -105,6 +105,21 @@ def test_unknown_label_is_refused(project):
     assert project.get_annotated("d1").spans == []
 
 
+def test_edits_past_the_end_or_to_an_unknown_type_are_refused(project):
+    """The checks hold on every write, not only on add: update and event triggers too, by one character."""
+    n = len(TEXT)
+    s = project.add_span("d1", Span("", "GPE", n - 8, n - 1))        # "Baghdad"
+    project.update_span("d1", s.id, end=n)                             # up to the very end is fine
+    before = project.get_annotated("d1")
+    with pytest.raises(StoreError, match="outside the text"):
+        project.update_span("d1", s.id, end=n + 1)
+    with pytest.raises(StoreError, match="unknown entity type 'PERSON'"):
+        project.update_span("d1", s.id, label="PERSON")
+    with pytest.raises(StoreError, match="outside the text"):
+        project.add_event("d1", Event("", "Life.Die", ""), trigger=Span("", "Life.Die", n - 1, n + 1))
+    assert project.get_annotated("d1") == before
+
+
 def test_duplicate_span_id_is_refused(project):
     project.add_span("d1", Span("T1", "PER", 0, 4))
     with pytest.raises(StoreError, match="already used"):
@@ -175,6 +190,35 @@ def test_removing_a_filler_cascades_and_restore_puts_it_back(project):
     assert after.relations == []
     project.restore(removal)
     assert project.get_annotated("d1") == before
+
+
+def test_removing_an_event_that_fills_a_role_and_restore_puts_the_argument_back(project):
+    """A nested event: deleting the inner event cascades to the outer event's argument; restore undoes it in place."""
+    text = "Police said that militants killed two men and attacked a post."
+    project.import_documents([AnnotatedDocument(Document(id="d2", text=text))])
+    at = {w: (text.index(w), text.index(w) + len(w)) for w in ("said", "killed", "attacked", "militants")}
+    mil = project.add_span("d2", Span("", "ORG", *at["militants"]))
+    die = project.add_event("d2", Event("", "Life.Die", "", arguments=[Argument("Agent", mil.id)]),
+                            trigger=Span("", "Life.Die", *at["killed"]))
+    attack = project.add_event("d2", Event("", "Conflict.Attack", "", arguments=[Argument("Attacker", mil.id)]),
+                               trigger=Span("", "Conflict.Attack", *at["attacked"]))
+    roles = project.schema.allowed_roles("Report", "Life.Die") if "Report" in project.schema.event_types else []
+    assert roles, "the news schema's Report takes any event"
+    report = project.add_event("d2", Event("", "Report", "", arguments=[
+        Argument(roles[0], attack.id), Argument(roles[0], die.id)]), trigger=Span("", "Report", *at["said"]))
+    before = project.get_annotated("d2")
+    removal = project.remove("d2", die.id)
+    after = project.get_annotated("d2")
+    assert [(a.role, a.ref) for a in after.event_by_id()[report.id].arguments] == [(roles[0], attack.id)]
+    assert die.id not in after.event_by_id()
+    project.restore(removal)
+    assert project.get_annotated("d2") == before
+    # removing the shared filler takes an argument from two events; restore puts both back in place
+    removal = project.remove("d2", mil.id)
+    after = project.get_annotated("d2").event_by_id()
+    assert after[die.id].arguments == [] and after[attack.id].arguments == []
+    project.restore(removal)
+    assert project.get_annotated("d2") == before
 
 
 def test_removing_a_trigger_removes_its_event(project):
