@@ -337,3 +337,29 @@ def test_two_windows_on_one_file_both_write_and_see_each_other(qtbot, project_pa
     assert len({s.id for s in a.session.current.spans.values()}) == 2  # two distinct ids
     a.close()
     b.close()
+
+
+@needs_store_api
+def test_a_change_from_elsewhere_keeps_the_scroll_position_and_the_selection(qtbot, tmp_path, settings):
+    long_text = "\n".join(f"Line {i}: police in Dujail arrested two men." for i in range(400))
+    path = tmp_path / "long.annotator.db"
+    with Project.open(path) as p:
+        p.import_documents([AnnotatedDocument(Document(id="long", text=long_text))])
+    w = show_window(qtbot, MainWindow(path, settings=settings))
+    s, e = word_span(long_text, "Dujail", 200)
+    drag_over(qtbot, w, s, e)
+    qtbot.keyClick(w.view, Qt.Key_G)
+    (mine,) = w.view.spans()
+    w.view.select_span(mine, scroll=True)
+    bar = w.view.verticalScrollBar()
+    scrolled = bar.value()
+    assert scrolled > 0
+    far = word_span(long_text, "police", 390)
+    with Project.open(path) as other:  # another program tags a word far below and one on screen
+        other.add_span("long", Span("", "PER", *far))
+        other.add_span("long", Span("", "ORG", *word_span(long_text, "men", 201)))
+    assert w.safety.watcher.poll()
+    assert sorted(x[0] for x in shown_labels(w)) == ["GPE", "ORG", "PER"]
+    assert bar.value() == scrolled and w.view.selected_span() == mine
+    assert not w.safety.watcher.poll()  # nothing new since
+    w.close()
