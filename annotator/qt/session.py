@@ -219,12 +219,15 @@ class Session(QObject):
         cur = self.current
         if cur is None or cur.partial:
             return True
-        if not self.project.has_document(cur.id):  # deleted elsewhere: show the first one left
-            ids = self.project.document_ids()
-            if ids:
-                self.open_document(ids[0])
+        try:
+            if not self.project.has_document(cur.id):  # deleted elsewhere: show the first one left
+                ids = self.project.document_ids()
+                if ids:
+                    self.open_document(ids[0])
+                return True
+            fresh = DocState(self.project.get_annotated(cur.id))
+        except (StoreError, sqlite3.Error):  # a read that failed now is tried again at the next poll
             return True
-        fresh = DocState(self.project.get_annotated(cur.id))
         ids = _differing(cur.spans, fresh.spans) | _differing(cur.events, fresh.events)
         ids |= _differing(cur.relations, fresh.relations)
         status = fresh.document.status != cur.document.status
@@ -242,8 +245,9 @@ class Session(QObject):
 
     # ------------------------------------------------------------------ operations
     # Each performs its first write at once, so a refused write is reported
-    # here (``error`` signal, return None/False) and never reaches the undo
-    # stack; then it pushes a command that redoes/undoes the write.
+    # here (``error`` for a refused edit, ``write_failed`` for a write that did
+    # not reach the file; return None/False) and never reaches the undo stack;
+    # then it pushes a command whose undo/redo SafeUndoStack writes first.
 
     def _doc(self) -> DocState:
         if self.current is None:
