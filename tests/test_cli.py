@@ -202,6 +202,23 @@ def test_bad_input_is_one_line_error_with_file_and_line_and_nothing_written(tmp_
     assert digest(proj) == before
 
 
+def test_import_of_a_windows_jsonl_file_with_blank_lines(tmp_path):
+    """CRLF line ends and blank lines (``\\r\\n`` only, or spaces then ``\\r\\n``): skipped, and counted."""
+    f = tmp_path / "win.jsonl"
+    f.write_bytes(b'{"id": "a", "text": "One."}\r\n\r\n  \r\n{"id": "b", "text": "Two\\r\\nlines."}\r\n\r\n')
+    proj = tmp_path / "p.db"
+    r = run("import", str(proj), str(f))
+    assert r.returncode == 0, r.stderr
+    assert "imported 2 documents" in r.stderr
+    r = run("export", str(proj))
+    assert [json.loads(x)["text"] for x in r.stdout.splitlines()] == ["One.", "Two\r\nlines."]
+    # an error after blank lines names the line as an editor numbers it
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(b'{"id": "c", "text": "x"}\r\n\r\n \t\r\n{"id": "d"}\r\n')
+    r = run("import", str(proj), str(bad))
+    assert r.returncode != 0 and r.stderr.startswith(f"error: {bad}:4:"), r.stderr
+
+
 def test_duplicate_document_ids_in_one_file(tmp_path):
     proj = tmp_path / "p.db"
     f = write_jsonl(tmp_path / "dup.jsonl", {"id": "a", "text": "x"}, {"id": "a", "text": "y"})

@@ -288,6 +288,21 @@ def test_import_is_all_or_nothing(project):
     assert project.db.execute("SELECT count(*) FROM spans").fetchone()[0] == 0
 
 
+@pytest.mark.parametrize("span, message", [
+    (Span("T1", "GPE", 0, 6), "offsets 0..6 are not a non-empty range of the text (need 0 <= start < end <= 5)"),
+    (Span("T1", "PERSON", 0, 5), "entity label 'PERSON' is not an entity type"),
+])
+def test_import_of_a_model_document_is_validated(project, span, message):
+    """Documents handed to the store (no file reader in between) are checked: end one past the text, unknown type."""
+    good = AnnotatedDocument(Document(id="d2", text="Mosul"), [Span("T1", "GPE", 0, 5)])
+    bad = AnnotatedDocument(Document(id="d3", text="Mosul"), [span])
+    with pytest.raises(StoreError) as info:
+        project.import_documents([good, bad])
+    assert str(info.value) == f"document d3: T1: {message}"
+    assert project.document_ids() == ["d1"]
+    assert project.db.execute("SELECT count(*) FROM spans").fetchone()[0] == 0
+
+
 def test_import_refuses_existing_id_unless_replace(project):
     again = AnnotatedDocument(Document(id="d1", text="Other text"))
     with pytest.raises(StoreError, match="already exists"):
