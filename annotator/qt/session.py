@@ -123,6 +123,7 @@ class Session(QObject):
         self.project = project
         self.undo_stack = SafeUndoStack(self)
         self.current: DocState | None = None
+        self._resync = False  # a change from elsewhere is still to be read (a read failed)
 
     @property
     def read_only(self) -> bool:
@@ -211,10 +212,11 @@ class Session(QObject):
         if check is None:
             return False
         try:
-            if not check():
+            if not check() and not self._resync:
                 return False
         except (StoreError, sqlite3.Error):
             return False
+        self._resync = False
         self.documents_changed.emit()
         cur = self.current
         if cur is None or cur.partial:
@@ -227,6 +229,7 @@ class Session(QObject):
                 return True
             fresh = DocState(self.project.get_annotated(cur.id))
         except (StoreError, sqlite3.Error):  # a read that failed now is tried again at the next poll
+            self._resync = True
             return True
         ids = _differing(cur.spans, fresh.spans) | _differing(cur.events, fresh.events)
         ids |= _differing(cur.relations, fresh.relations)
