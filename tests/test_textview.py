@@ -75,6 +75,48 @@ def test_drag_offsets_exact_for_any_text(qtbot, text, word):
     assert text[got[0][0] : got[0][1]] == word
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "😀😀 emoji first 🎉\nthen 🎉 the 𝕏 target word here",
+        "Line one\r\nLine 😀 two\r\n\r\nThe 🎉target word here\r\nlast",
+        "col\tcol2\t🎉\ttarget\tnext\r\nx",
+    ],
+    ids=["emoji", "crlf", "tabs"],
+)
+def test_char_rect_agrees_with_qt_layout_of_the_raw_line(qtbot, text):
+    """Every character's box is where Qt lays it out, with indexes counted by encoding, not by OffsetMap."""
+    from PySide6.QtGui import QFontMetricsF, QTextLayout, QTextOption
+
+    from annotator.qt.span_layout import MARGIN
+
+    view = make_view(qtbot, text)
+    lines = text.split("\n")
+    pos = 0
+    tops = []
+    for k, raw in enumerate(lines):
+        para = raw[:-1] if raw.endswith("\r") else raw
+        lay = QTextLayout(para, view._font)  # noqa: SLF001 - the font the view paints with
+        opt = QTextOption()
+        opt.setWrapMode(QTextOption.WrapMode.NoWrap)
+        opt.setTabStopDistance(QFontMetricsF(view._font).horizontalAdvance(" ") * 4)  # noqa: SLF001
+        lay.setTextOption(opt)
+        lay.beginLayout()
+        ln = lay.createLine()
+        ln.setLineWidth(100_000.0)
+        lay.endLayout()
+        for i, ch in enumerate(para):
+            u = len(para[:i].encode("utf-16-le")) // 2
+            x = ln.cursorToX(u)
+            x = float(x[0] if isinstance(x, tuple) else x)
+            r = view.char_rect(pos + i)
+            assert abs(r.left() - (MARGIN + x)) <= 1, (k, i, ch, r.left(), MARGIN + x)
+        if para:
+            tops.append(view.char_rect(pos).top())
+        pos += len(raw) + 1
+    assert tops == sorted(tops) and len(set(tops)) == len(tops)  # one line each, top to bottom
+
+
 def test_drag_excludes_surrounding_spaces(qtbot):
     text = "alpha   beta gamma   delta"
     view = make_view(qtbot, text)

@@ -92,6 +92,19 @@ MUTATIONS: list[Mutation] = [
     Mutation("restore: cascaded relations not put back", "annotator/store.py",
              "for r in removal.relations:\n                self._insert_relation(",
              "for r in removal.relations[:0]:\n                self._insert_relation("),
+    # --- behaviour behind the strengthened asserts
+    Mutation("annlist: an edited row announces every row", "annotator/qt/annlist.py",
+             "self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.HEADERS) - 1))",
+             "self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(self.HEADERS) - 1))"),
+    Mutation("view: a small scroll does not move the text", "annotator/qt/textview.py",
+             "self._scroll_by(float(delta))",
+             "self._scroll_by(0.0)"),
+    Mutation("view: zoom does not change the font size", "annotator/qt/textview.py",
+             "f.setPointSizeF(max(4.0, size + self._zoom))",
+             "f.setPointSizeF(max(4.0, size))"),
+    Mutation("cli: import exits 1 after success", "annotator/cli.py",
+             "warning: {incomplete} event(s) lack a required role; `annotator stats` lists them\", file=sys.stderr)\n    return EXIT_OK",
+             "warning: {incomplete} event(s) lack a required role; `annotator stats` lists them\", file=sys.stderr)\n    return 1"),
 ]
 
 _RESULT = re.compile(r"^(FAILED|ERROR) (\S+?)(?: - |$)")
@@ -194,33 +207,33 @@ def main(argv: list[str] | None = None) -> int:
     chosen = [m for m in MUTATIONS if args.k.lower() in m.name.lower()]
     if args.list:
         for m in chosen:
-            print(f"{m.name}  ({m.path})")
+            print(f"{m.name}  ({m.path})", flush=True)
         return 0
     _, _, base_failed, tail = one(None, args.timeout, args.tests)
     if base_failed:
-        print(f"baseline: {len(base_failed)} test(s) fail without any mutation (not counted):")
+        print(f"baseline: {len(base_failed)} test(s) fail without any mutation (not counted):", flush=True)
         for t in sorted(base_failed):
-            print(f"    {t}")
+            print(f"    {t}", flush=True)
     else:
-        print(f"baseline: all tests pass ({tail.strip().splitlines()[-1] if tail.strip() else ''})")
+        print(f"baseline: all tests pass ({tail.strip().splitlines()[-1] if tail.strip() else ''})", flush=True)
     missed = 0
     with ThreadPoolExecutor(max_workers=max(args.j, 1)) as pool:
         for m, why, failed, _tail in pool.map(lambda x: one(x, args.timeout, args.tests), chosen):
             assert m is not None
             if why:
-                print(f"NOT APPLIED  {m.name}: {why}")
+                print(f"NOT APPLIED  {m.name}: {why}", flush=True)
                 missed += 1
                 continue
             caught = sorted(failed - base_failed)
             if caught:
-                print(f"caught       {m.name}: by {len(caught)} test(s)")
+                print(f"caught       {m.name}: by {len(caught)} test(s)", flush=True)
                 for t in caught:
-                    print(f"    {t}")
+                    print(f"    {t}", flush=True)
             else:
-                print(f"MISSED       {m.name}")
+                print(f"MISSED       {m.name}", flush=True)
                 missed += 1
             sys.stdout.flush()
-    print(f"{len(chosen) - missed} of {len(chosen)} mutations caught")
+    print(f"{len(chosen) - missed} of {len(chosen)} mutations caught", flush=True)
     return 1 if missed else 0
 
 
