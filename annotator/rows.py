@@ -60,6 +60,9 @@ class BulkWriter:
     BATCH = 5000
 
     def __init__(self, db: Database):
+        # The next pks are read here: the caller must already hold the write
+        # lock (BEGIN IMMEDIATE), so that no other connection takes them.
+        assert db.conn.in_transaction, "BulkWriter is made inside the write transaction"
         self.db = db
         self.next = {
             t: (db.execute(f"SELECT coalesce(max(pk), 0) FROM {t}").fetchone()[0] + 1)

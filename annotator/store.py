@@ -13,7 +13,9 @@ schema does not allow.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -32,22 +34,27 @@ from .model import (
     Span,
 )
 from .migrations import MIGRATIONS
+from .projectfile import (
+    backup_file, backup_path_for, check_not_newer, connect_read_only, copy_database, inspect, read_only_reason,
+    remove_project_files,
+)
 from .rows import BulkWriter, RowsByDocument, checksum, dumps as _dumps, now as _now
 from .schema import Schema
+from .storeerrors import NewerVersion, NotAProject, ReadOnlyError, StoreError, WriteError
 from .validate import Problem, errors, validate_document
 
 __all__ = [
     "Project",
     "StoreError",
+    "ReadOnlyError",
+    "WriteError",
+    "NotAProject",
+    "NewerVersion",
     "SchemaConflict",
     "Removal",
     "DocumentSummary",
     "MIGRATIONS",
 ]
-
-
-class StoreError(ValueError):
-    """A write the store refuses: the message says exactly why."""
 
 
 class SchemaConflict(StoreError):
@@ -148,7 +155,10 @@ class Project:
     Use :meth:`open`; close with :meth:`close` or a ``with`` block.
     """
 
-    def __init__(self, db: Database, path: Path | None):
+    def __init__(
+        self, db: Database, path: Path | None, *, read_only: bool = False, read_only_reason: str = "",
+        busy_timeout_ms: int = 5000,
+    ):
         self.db = db
         self.path = path
         self._schema: Schema | None = None
@@ -156,42 +166,113 @@ class Project:
         self._pk_cache: dict[str, int] = {}
         self._text_cache: dict[int, str] = {}
         self._id_counters: dict[tuple[int, str], int] = {}
+        self.read_only = read_only
+        self.read_only_reason = read_only_reason if read_only else ""
+        self.backup_path: Path | None = None
+        self.busy_timeout_ms = busy_timeout_ms
+        self._cache_version = self._reported_version = self._data_version()
 
     # ------------------------------------------------------------------ opening
 
     @classmethod
-    def open(cls, path: str | Path, *, create: bool = True, schema: Schema | None = None) -> "Project":
+    def open(
+        cls, path: str | Path, *, create: bool = True, schema: Schema | None = None, read_only: bool = False,
+        busy_timeout_ms: int = 5000,
+    ) -> "Project":
         """Open (and, if ``create``, create) the project file at ``path``.
 
-        A new project gets ``schema`` or the default news schema.
+        Nothing is written before the file is known to be a project (or a
+        missing or empty file): another program's SQLite file raises
+        :class:`NotAProject`, a newer project :class:`NewerVersion`, both
+        leaving it byte for byte as it was.  A file or folder that cannot be
+        written (or ``read_only=True``) opens read-only.  An older project is
+        copied beside itself (``backup_path``) and then migrated.  A new
+        project gets ``schema`` or the default news schema.
         """
         p = Path(path)
-        if not p.exists() and not create:
+        info = inspect(p)
+        if info.state == "missing" and not create:
             raise StoreError(f"{p}: no such project file")
-        if p.exists() and p.is_dir():
-            raise StoreError(f"{p}: is a folder, not a project file")
+        reason = "opened read-only on request" if read_only else read_only_reason(p)
+        if reason:
+            if info.state != "project":
+                raise ReadOnlyError(f"{p}: cannot create a project here: {reason}")
+            return cls._open_read_only(p, info.pending, reason, busy_timeout_ms)
+        created = info.state == "missing"
+        db: Database | None = None
         try:
-            if p.exists() and p.stat().st_size > 0:
-                with open(p, "rb") as fh:
-                    if fh.read(16) != b"SQLite format 3\x00":
-                        raise StoreError(f"{p}: not an annotator project (not an SQLite file)")
-            db = Database(p)
-            db.execute("PRAGMA busy_timeout = 5000")
-            db.execute("PRAGMA foreign_keys = ON")
-            db.enable_wal()
-            db.execute("PRAGMA synchronous = NORMAL")
-            MIGRATIONS.apply(db)
-        except StoreError:
+            conn = sqlite3.connect(str(p), timeout=busy_timeout_ms / 1000)
+            db = Database(conn)
+            cls._set_pragmas(db, busy_timeout_ms)
+            db.enable_wal()  # only now that the file is known to be ours, or empty
+            project = cls(db, p, busy_timeout_ms=busy_timeout_ms)
+            project._upgrade(schema, backup=info.state == "project")
+        except BaseException as exc:
+            if db is not None:
+                db.close()
+            if created:
+                remove_project_files(p)
+            if isinstance(exc, StoreError):
+                raise
+            if isinstance(exc, sqlite3.Error):
+                raise StoreError(f"{p}: cannot open project: {exc}") from exc
             raise
-        except Exception as exc:  # sqlite3.DatabaseError and the like
-            raise StoreError(f"{p}: cannot open project: {exc}") from exc
-        project = cls(db, p)
-        if project._get("schema") is None:
-            s = schema or Schema.default()
-            with db.atomic():
-                project._put("schema", s.source)
-                project._put("schema_name", s.name)
         return project
+
+    @staticmethod
+    def _set_pragmas(db: Database, busy_timeout_ms: int) -> None:
+        db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA synchronous = FULL")  # an acknowledged edit survives a power cut too
+
+    @classmethod
+    def _open_read_only(cls, p: Path, pending: list[str], reason: str, busy_timeout_ms: int) -> "Project":
+        try:
+            conn = connect_read_only(p, busy_timeout_ms)
+            if pending:  # an older project: upgraded in a copy in memory, the file stays as it is
+                mem = sqlite3.connect(":memory:")
+                conn.backup(mem)
+                conn.close()
+                conn = mem
+                reason += "; upgraded from an older version in memory only"
+            db = Database(conn)
+            cls._set_pragmas(db, busy_timeout_ms)
+            project = cls(db, p, busy_timeout_ms=busy_timeout_ms)
+            if pending:
+                project._upgrade(None, backup=False)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{p}: cannot open project read-only: {exc}") from exc
+        project.read_only = True
+        project.read_only_reason = reason
+        return project
+
+    def _upgrade(self, schema: Schema | None, *, backup: bool) -> None:
+        """Apply pending migrations (after a backup copy) and store a new project's schema, in one write."""
+        with self._writing():
+            applied = [m.name for m in MIGRATIONS.applied(self.db)]
+            check_not_newer(self.path, applied)  # another process may have upgraded it since we looked
+            pending = MIGRATIONS.pending(self.db)
+            if pending and applied and backup and self.path is not None:
+                target = backup_path_for(self.path, pending[0].name)
+                try:
+                    self.backup_path = backup_file(self.path, target, self.busy_timeout_ms)
+                except (OSError, sqlite3.Error) as exc:
+                    raise StoreError(
+                        f"{self.path}: not upgraded from an older version, because the backup copy {target} "
+                        f"could not be written ({exc}); the project is unchanged"
+                    ) from exc
+            try:
+                MIGRATIONS.apply(self.db)
+            except StoreError:
+                raise
+            except Exception as exc:
+                if isinstance(exc, sqlite3.Error):
+                    raise
+                raise StoreError(f"{self.path}: cannot upgrade the project ({exc}); it is unchanged") from exc
+            if self._get("schema") is None:
+                s = schema or Schema.default()
+                self._put("schema", s.source)
+                self._put("schema_name", s.name)
 
     def close(self) -> None:
         self.db.close()
@@ -201,6 +282,76 @@ class Project:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    # ------------------------------------------------------------------ transactions
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One write transaction: ``BEGIN IMMEDIATE`` (waits up to the busy timeout for the lock),
+        commit, or roll back on any error.  Nested, a savepoint.  sqlite3 errors become
+        :class:`WriteError`; a read-only project raises :class:`ReadOnlyError` before anything.
+        """
+        if self.read_only:
+            raise ReadOnlyError(f"{self.path}: project is read-only ({self.read_only_reason}); nothing was written")
+        conn = self.db.conn
+        if conn.in_transaction:
+            with self.db.atomic():  # a savepoint inside the outer write
+                yield
+            return
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise self._write_error(exc) from exc
+        try:
+            self._sync_caches()  # another connection may have committed since our last look
+            yield
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            try:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+            self._forget_documents()  # the caches may hold what was rolled back
+            self._schema = None
+            if isinstance(exc, sqlite3.Error):
+                raise self._write_error(exc) from exc
+            raise
+
+    def _write_error(self, exc: sqlite3.Error) -> WriteError:
+        return WriteError(f"{self.path}: could not write to the project ({exc}); nothing was written")
+
+    def _data_version(self) -> int:
+        return self.db.execute("PRAGMA data_version").fetchone()[0]
+
+    def _sync_caches(self, version: int | None = None) -> None:
+        v = self._data_version() if version is None else version
+        if v != self._cache_version:
+            self._forget_documents()
+            self._schema = None
+            self._cache_version = v
+
+    def changed_elsewhere(self) -> bool:
+        """True when another connection has committed since the last call; drops the caches then."""
+        v = self._data_version()
+        changed = v != self._reported_version
+        self._reported_version = v
+        self._sync_caches(v)
+        return changed
+
+    def save_as(self, path: str | Path) -> Path:
+        """Write a full copy of the project to ``path`` (also from a read-only project); returns it."""
+        target = Path(path)
+        if self.path is not None and target.resolve() == self.path.resolve():
+            raise StoreError(f"{target}: is this project's own file")
+        if target.is_dir():
+            raise StoreError(f"{target}: is a folder")
+        try:
+            copy_database(self.db.conn, target)
+        except (OSError, sqlite3.Error) as exc:
+            detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise StoreError(f"{target}: cannot save a copy of the project ({detail})") from exc
+        return target
 
     def _get(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM project WHERE key = ?", [key]).fetchone()
@@ -228,22 +379,26 @@ class Project:
         Refused with :class:`SchemaConflict`, listing every annotation that the
         new schema would make invalid, when there are any.
         """
-        problems: list[tuple[str, Problem]] = []
-        for adoc in self.iter_annotated():
-            for p in errors(validate_document(schema, adoc)):
-                problems.append((adoc.document.id, p))
-        if problems:
-            raise SchemaConflict(problems)
-        with self.db.atomic():
+        with self._writing():  # the check and the change under one lock
+            problems: list[tuple[str, Problem]] = []
+            for adoc in self.iter_annotated():
+                for p in errors(validate_document(schema, adoc)):
+                    problems.append((adoc.document.id, p))
+            if problems:
+                raise SchemaConflict(problems)
             self._put("schema", schema.source)
             self._put("schema_name", schema.name)
-        self._schema = schema
-        self.refresh_problem_counts()  # the new schema may require roles the old one did not
+            self._schema = schema
+            self.refresh_problem_counts()  # the new schema may require roles the old one did not
 
     # ------------------------------------------------------------------ documents
 
     def _doc_pk(self, doc_id: str) -> int:
         pk = self._pk_cache.get(doc_id)
+        if pk is not None:
+            if not self.db.conn.in_transaction:
+                self._sync_caches()  # another process may have replaced or deleted it
+                pk = self._pk_cache.get(doc_id)
         if pk is not None:
             return pk
         row = self.db.execute("SELECT pk FROM documents WHERE id = ?", [doc_id]).fetchone()
@@ -323,7 +478,7 @@ class Project:
         """
         if n_errors < 0 or n_incomplete < 0:
             raise StoreError(f"problem counts cannot be negative ({n_errors}, {n_incomplete})")
-        with self.db.atomic():
+        with self._writing():
             cur = self.db.execute(
                 "UPDATE documents SET n_errors = ?, n_incomplete = ? WHERE id = ?", [n_errors, n_incomplete, doc_id]
             )
@@ -336,18 +491,18 @@ class Project:
         For after a schema change; the migration that added the counts uses it
         too.  Returns the number of documents whose counts changed.
         """
-        schema = self.schema
-        stored = {r[0]: (r[1] or 0, r[2] or 0) for r in self.db.execute(
-            "SELECT id, n_errors, n_incomplete FROM documents WHERE n_errors != 0 OR n_incomplete != 0")}
-        updates: list[tuple[int, int, str]] = []
-        # Collected first and written after the stream ends: no writes to
-        # documents while its cursor is open.
-        for adoc in self.iter_annotated():
-            counts = problem_counts(validate_document(schema, adoc))
-            if counts != stored.get(adoc.document.id, (0, 0)):
-                updates.append((counts[0], counts[1], adoc.document.id))
-        if updates:
-            with self.db.atomic():
+        with self._writing():
+            schema = self.schema
+            stored = {r[0]: (r[1] or 0, r[2] or 0) for r in self.db.execute(
+                "SELECT id, n_errors, n_incomplete FROM documents WHERE n_errors != 0 OR n_incomplete != 0")}
+            updates: list[tuple[int, int, str]] = []
+            # Collected first and written after the stream ends: no writes to
+            # documents while its cursor is open.
+            for adoc in self.iter_annotated():
+                counts = problem_counts(validate_document(schema, adoc))
+                if counts != stored.get(adoc.document.id, (0, 0)):
+                    updates.append((counts[0], counts[1], adoc.document.id))
+            if updates:
                 self.db.conn.executemany(
                     "UPDATE documents SET n_errors = ?, n_incomplete = ? WHERE id = ?", updates
                 )
@@ -357,7 +512,7 @@ class Project:
         """Set a document's status; returns the previous one."""
         if status not in STATUSES:
             raise StoreError(f"unknown status {status!r} (expected one of {', '.join(STATUSES)})")
-        with self.db.atomic():
+        with self._writing():
             old = self.get_document(doc_id).status
             self.db.execute(
                 "UPDATE documents SET status = ?, updated = ? WHERE id = ?", [status, _now(), doc_id]
@@ -371,7 +526,7 @@ class Project:
         )
 
     def delete_document(self, doc_id: str) -> None:
-        with self.db.atomic():
+        with self._writing():
             pk = self._doc_pk(doc_id)
             self._delete_doc_rows(pk)
             self.db.execute("DELETE FROM documents WHERE pk = ?", [pk])
@@ -403,12 +558,14 @@ class Project:
         """
         schema = self.schema
         make_error = on_error or (lambda d, msg: StoreError(f"document {d.document.id}: {msg}"))
-        bulk = BulkWriter(self.db)
         n = 0
         seen: set[str] = set()
-        existing = set(self.document_ids())
         self._forget_documents()
-        with self.db.atomic():
+        with self._writing():
+            # Under the write lock: the ids present and the next pks are read
+            # in the transaction that uses them.
+            existing = set(self.document_ids())
+            bulk = BulkWriter(self.db)
             for adoc in docs:
                 doc = adoc.document
                 if doc.id in seen:
@@ -437,6 +594,7 @@ class Project:
                 if progress is not None:
                     progress(n)
             bulk.flush()
+        self._forget_documents()  # replaced documents have new pks
         return n
 
     # ------------------------------------------------------------------ reading annotations
@@ -788,7 +946,7 @@ class Project:
 
     def add_span(self, doc_id: str, span: Span) -> Span:
         """Store a new entity or trigger span.  An empty ``span.id`` gets a fresh one."""
-        with self.db.atomic():
+        with self._writing():
             pk = self._doc_pk(doc_id)
             span = replace(span, id=self._claim_id(pk, span.id, "T", "span", doc_id))
             if not span.annotator:
@@ -805,7 +963,7 @@ class Project:
         the span valid for every event and relation it takes part in.
         """
         _check_fields(changes, _SPAN_FIELDS, "a span")
-        with self.db.atomic():
+        with self._writing():
             pk = self._doc_pk(doc_id)
             row = self._ann_row("spans", pk, span_id)
             old = _span_from_row(row)
@@ -838,7 +996,7 @@ class Project:
 
         An empty ``event.id`` gets a fresh one.  Arguments given on the event are stored too.
         """
-        with self.db.atomic():
+        with self._writing():
             pk = self._doc_pk(doc_id)
             if trigger is not None:
                 trigger = replace(trigger, kind=TRIGGER, label=event.type)
@@ -899,7 +1057,7 @@ class Project:
         not allowed for it, or when the role is already filled as often as its
         cardinality allows.
         """
-        with self.db.atomic():
+        with self._writing():
             pk = self._doc_pk(doc_id)
             erow = self._ann_row("events", pk, event_id)
             if not argument.annotator:
@@ -923,7 +1081,7 @@ class Project:
 
     def remove_argument(self, doc_id: str, event_id: str, position: int) -> Argument:
         """Remove the argument at ``position`` of an event; returns it, for undo."""
-        with self.db.atomic():
+        with self._writing():
             pk = self._doc_pk(doc_id)
             erow = self._ann_row("events", pk, event_id)
             ev = self.fetch(doc_id, {event_id})[1][0]
@@ -943,7 +1101,7 @@ class Project:
         Refused, with the reason, when the new role or filler is not allowed.
         Returns the argument as it was, for undo.
         """
-        with self.db.atomic():
+        with self._writing():
             pk = self._doc_pk(doc_id)
             erow = self._ann_row("events", pk, event_id)
             ev = self.fetch(doc_id, {event_id})[1][0]
@@ -972,7 +1130,7 @@ class Project:
     def update_event(self, doc_id: str, event_id: str, **changes: Any) -> Event:
         """Change an event's type, attributes or note.  Returns the event as it was."""
         _check_fields(changes, _EVENT_FIELDS, "an event")
-        with self.db.atomic():
+        with self._writing():
             pk = self._doc_pk(doc_id)
             row = self._ann_row("events", pk, event_id)
             old = self.fetch(doc_id, {event_id})[1][0]
@@ -1001,7 +1159,7 @@ class Project:
 
     def add_relation(self, doc_id: str, relation: Relation) -> Relation:
         """Store a relation between two entity spans.  An empty id gets a fresh one."""
-        with self.db.atomic():
+        with self._writing():
             pk = self._doc_pk(doc_id)
             relation = replace(relation, id=self._claim_id(pk, relation.id, "R", "relation", doc_id))
             if not relation.annotator:
@@ -1029,7 +1187,7 @@ class Project:
     def update_relation(self, doc_id: str, relation_id: str, **changes: Any) -> Relation:
         """Change a relation's type, attributes or note.  Returns it as it was."""
         _check_fields(changes, _RELATION_FIELDS, "a relation")
-        with self.db.atomic():
+        with self._writing():
             pk = self._doc_pk(doc_id)
             row = self._ann_row("relations", pk, relation_id)
             old = self.fetch(doc_id, {relation_id})[2][0]
@@ -1057,7 +1215,7 @@ class Project:
         when no other event uses it.  All in one transaction; the returned
         :class:`Removal` lets :meth:`restore` put everything back.
         """
-        with self.db.atomic():
+        with self._writing():
             pk = self._doc_pk(doc_id)
             adoc = self._neighbourhood(pk, {ann_id})
             spans = adoc.span_by_id()
@@ -1123,7 +1281,7 @@ class Project:
 
     def restore(self, removal: Removal) -> None:
         """Put back everything a :meth:`remove` took out, in its places (undo)."""
-        with self.db.atomic():
+        with self._writing():
             pk = self._doc_pk(removal.doc_id)
             for s in removal.spans:
                 self._insert_span(pk, s, removal.span_seq.get(s.id))
