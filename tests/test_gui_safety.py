@@ -88,9 +88,6 @@ def shown_labels(w: MainWindow) -> list[tuple[str, int, int]]:
 
 DUJAIL = ("GPE", *word_span(TEXT, "Dujail"))
 
-# TODO(H3): remove once the store API (contract.md) is committed
-needs_store_api = pytest.mark.skipif(not hasattr(Project, "save_as"), reason="waits for the store API (H2)")
-
 
 # ---------------------------------------------------------------------- failed writes
 
@@ -189,7 +186,6 @@ def ro_window(qtbot, project_path, settings):
     w.close()
 
 
-@needs_store_api
 def test_read_only_banner_says_why_and_editing_is_off(qtbot, ro_window, project_path):
     w = ro_window
     before = project_path.read_bytes()
@@ -216,14 +212,12 @@ def test_read_only_banner_says_why_and_editing_is_off(qtbot, ro_window, project_
     assert file_spans(project_path) == [baghdad] and project_path.read_bytes() == before
 
 
-@needs_store_api
 def test_read_only_export_works(qtbot, ro_window, tmp_path):
     out = tmp_path / "out.jsonl"
     assert ro_window.export_file(str(out)) == 1
     assert '"id": "d0"' in out.read_text(encoding="utf-8") or '"id":"d0"' in out.read_text(encoding="utf-8")
 
 
-@needs_store_api
 def test_save_as_from_the_banner_makes_a_writable_copy(qtbot, ro_window, project_path, tmp_path, monkeypatch):
     w = ro_window
     copy = tmp_path / "copy.annotator.db"
@@ -256,7 +250,6 @@ def _message(w: MainWindow) -> QMessageBox:
     return box
 
 
-@needs_store_api
 def test_a_foreign_sqlite_file_is_refused_with_one_line_and_left_alone(qtbot, tmp_path, settings):
     foreign = tmp_path / "other.db"
     con = sqlite3.connect(foreign)
@@ -274,7 +267,6 @@ def test_a_foreign_sqlite_file_is_refused_with_one_line_and_left_alone(qtbot, tm
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("other")) == ["other.db"]
 
 
-@needs_store_api
 def test_a_newer_project_is_refused_and_left_alone(qtbot, project_path, settings):
     con = sqlite3.connect(project_path)
     con.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
@@ -289,7 +281,6 @@ def test_a_newer_project_is_refused_and_left_alone(qtbot, project_path, settings
     assert w.session is None and project_path.read_bytes() == before
 
 
-@needs_store_api
 def test_an_upgraded_project_names_its_backup(qtbot, tmp_path, settings):
     from sqlite_utils import Database
 
@@ -307,7 +298,6 @@ def test_an_upgraded_project_names_its_backup(qtbot, tmp_path, settings):
 # ---------------------------------------------------------------------- other writers
 
 
-@needs_store_api
 def test_a_cli_import_while_the_window_is_open_shows_up(qtbot, window, project_path, tmp_path):
     late = tmp_path / "late-news.txt"
     late.write_text("Rebels seized the airport.", encoding="utf-8")
@@ -318,7 +308,6 @@ def test_a_cli_import_while_the_window_is_open_shows_up(qtbot, window, project_p
     assert window.session.current.id == "d0"
 
 
-@needs_store_api
 def test_two_windows_on_one_file_both_write_and_see_each_other(qtbot, project_path, tmp_path):
     a = show_window(qtbot, MainWindow(project_path, settings=QSettings(str(tmp_path / "a.ini"), QSettings.IniFormat)))
     b = show_window(qtbot, MainWindow(project_path, settings=QSettings(str(tmp_path / "b.ini"), QSettings.IniFormat)))
@@ -339,7 +328,6 @@ def test_two_windows_on_one_file_both_write_and_see_each_other(qtbot, project_pa
     b.close()
 
 
-@needs_store_api
 def test_a_change_from_elsewhere_keeps_the_scroll_position_and_the_selection(qtbot, tmp_path, settings):
     long_text = "\n".join(f"Line {i}: police in Dujail arrested two men." for i in range(400))
     path = tmp_path / "long.annotator.db"

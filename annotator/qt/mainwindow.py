@@ -133,7 +133,7 @@ class MainWindow(QMainWindow):
     def open_project(self, path: str | Path, *, read_only: bool = False) -> bool:
         """Open a project file (created if missing) and show its first or last-seen document."""
         try:
-            project = Project.open(path, **({"read_only": True} if read_only else {}))
+            project = Project.open(path, read_only=read_only)
         except StoreError as exc:
             self.show_error("Cannot open project", str(exc))
             return False

@@ -78,7 +78,7 @@ class WindowSafety(QObject):
         self.info_banner.hide()
         self.act_save_as.setEnabled(True)
         self._apply_read_only(session)
-        backup = getattr(session.project, "backup_path", None)
+        backup = session.project.backup_path
         if backup:
             text = (f"This project was upgraded to the current format; a copy of the old file "
                     f"was kept as {Path(backup).name} (in {Path(backup).parent}).")
@@ -93,7 +93,7 @@ class WindowSafety(QObject):
         if not ro:
             self.read_only_banner.hide()
             return
-        reason = getattr(session.project, "read_only_reason", "") or "opened read-only"
+        reason = session.project.read_only_reason or "opened read-only"
         self.read_only_banner.show_message(
             f"Read-only: {reason}. You can read, search and export, but changes cannot be saved "
             "to this file. Save a copy to edit it.",
@@ -140,7 +140,7 @@ class WindowSafety(QObject):
         if s is None:
             sb.showMessage("No project is open", 5000)
         elif s.read_only:
-            reason = getattr(s.project, "read_only_reason", "") or "opened read-only"
+            reason = s.project.read_only_reason or "opened read-only"
             sb.showMessage(f"Nothing can be saved to this file: it is read-only ({reason}); "
                            "use File › Save As… to make an editable copy", 8000)
         elif self.last_failure:

@@ -128,7 +128,7 @@ class Session(QObject):
     @property
     def read_only(self) -> bool:
         """True when the project was opened read-only: every write is refused here, first."""
-        return bool(getattr(self.project, "read_only", False))
+        return self.project.read_only
 
     # ------------------------------------------------------------------ documents
 
@@ -208,11 +208,8 @@ class Session(QObject):
         document's annotations are compared with the file: what differs goes
         out as one :class:`Change`, so the view keeps its scroll and selection.
         """
-        check = getattr(self.project, "changed_elsewhere", None)  # TODO(H3): drop once H2's store lands
-        if check is None:
-            return False
         try:
-            if not check() and not self._resync:
+            if not self.project.changed_elsewhere() and not self._resync:
                 return False
         except (StoreError, sqlite3.Error):
             return False
@@ -269,7 +266,7 @@ class Session(QObject):
         """The one choke point for edits on a read-only project: True (and a message) if refused."""
         if not self.read_only:
             return False
-        reason = getattr(self.project, "read_only_reason", "") or "opened read-only"
+        reason = self.project.read_only_reason or "opened read-only"
         self.write_failed.emit(f"{what}: not saved, this project is read-only ({reason}); "
                                "use File › Save As… to make an editable copy")
         return True

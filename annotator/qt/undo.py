@@ -25,12 +25,7 @@ if TYPE_CHECKING:
 
 def is_write_failure(exc: BaseException) -> bool:
     """True for a write that did not reach the file (lock, read-only, disk), not a refused edit."""
-    kinds: tuple[type[BaseException], ...] = (sqlite3.Error,)
-    for name in ("WriteError", "ReadOnlyError"):
-        cls = getattr(store, name, None)
-        if isinstance(cls, type):
-            kinds += (cls,)
-    return isinstance(exc, kinds)
+    return isinstance(exc, (sqlite3.Error, store.WriteError, store.ReadOnlyError))
 
 
 def write_failure_text(what: str, exc: BaseException, project: store.Project,
