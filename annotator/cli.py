@@ -16,7 +16,8 @@ from .formats.errors import FormatError
 from .importer import EXPORT_FORMATS, IMPORT_FORMATS, export_jsonl, export_to_path, import_paths
 from .model import STATUSES
 from .schema import Schema, SchemaError
-from .store import Project, StoreError
+from .projectfile import remove_project_files
+from .store import Project, ReadOnlyError, StoreError
 
 COMMANDS = ("import", "export", "stats", "schema", "gui")
 
@@ -65,23 +66,47 @@ class _TtyProgress:
             self.stream.flush()
 
 
-def _open_existing(path: str) -> Project:
+def _opened(project: Project) -> Project:
+    """Say on stderr where the backup went when opening upgraded an older project."""
+    if project.backup_path is not None:
+        print(f"note: {project.path} was upgraded from an older version of annotator; "
+              f"a copy as it was is at {project.backup_path}", file=sys.stderr)
+    return project
+
+
+def _open_existing(path: str, *, read_only: bool = False) -> Project:
+    """Open an existing project; ``read_only`` for commands that only read (nothing is written then)."""
     if not Path(path).exists():
         raise CliError(f"{path}: no such project file")
-    return Project.open(path, create=False)
+    return _opened(Project.open(path, create=False, read_only=read_only))
 
 
 def cmd_import(args: argparse.Namespace) -> int:
     progress = _TtyProgress("importing")
-    with Project.open(args.project) as project:
-        try:
-            n = import_paths(
-                project, args.paths, fmt=args.format, annotator=args.annotator,
-                replace=args.replace, progress=progress if progress.enabled else None,
-            )
-        finally:
-            progress.finish()
-        incomplete = sum(1 for _ in _incomplete(project))
+    new = not any(Path(f"{args.project}{s}").exists() for s in ("", "-wal", "-shm", "-journal"))
+    try:
+        project = _opened(Project.open(args.project))
+    except StoreError:
+        if new:
+            remove_project_files(Path(args.project))
+        raise
+    try:
+        with project:
+            if project.read_only:
+                raise ReadOnlyError(
+                    f"{args.project}: project is read-only ({project.read_only_reason}); nothing was imported")
+            try:
+                n = import_paths(
+                    project, args.paths, fmt=args.format, annotator=args.annotator,
+                    replace=args.replace, progress=progress if progress.enabled else None,
+                )
+            finally:
+                progress.finish()
+            incomplete = sum(1 for _ in _incomplete(project))
+    except BaseException:
+        if new:  # a failed import into a new path leaves no empty project behind
+            remove_project_files(Path(args.project))
+        raise
     print(f"imported {n} document{'s' if n != 1 else ''} into {args.project}", file=sys.stderr)
     if incomplete:
         print(f"warning: {incomplete} event(s) lack a required role; `annotator stats` lists them", file=sys.stderr)
@@ -105,7 +130,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         bad = [s for s in statuses if s not in STATUSES]
         if bad:
             raise CliError(f"unknown status {bad[0]!r} (expected one of {', '.join(STATUSES)})")
-    with _open_existing(args.project) as project:
+    with _open_existing(args.project, read_only=True) as project:
         if args.output:
             progress = _TtyProgress("exporting")
             try:
@@ -122,7 +147,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    with _open_existing(args.project) as project:
+    with _open_existing(args.project, read_only=True) as project:
         by_status = project.counts_by_status()
         total = sum(by_status.values())
         print(f"documents: {total}")
@@ -153,7 +178,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    with _open_existing(args.project) as project:
+    with _open_existing(args.project, read_only=not args.set) as project:
         if args.set:
             new = Schema.load(args.set)
             project.set_schema(new)

@@ -17,7 +17,7 @@ from .formats.jsonl import doc_from_json, iter_jsonl_lines, write_jsonl
 from .formats.oneie import write_oneie
 from .formats.plaintext import read_text_paths, text_files
 from .model import AnnotatedDocument
-from .store import Project, StoreError
+from .store import Project, ReadOnlyError, StoreError, WriteError
 
 IMPORT_FORMATS = ("auto", "text", "jsonl")
 EXPORT_FORMATS = ("jsonl", "oneie")
@@ -119,6 +119,8 @@ def import_paths(
 
     try:
         return project.import_documents(source, replace=replace, annotator=annotator, on_error=on_error)
+    except (ReadOnlyError, WriteError):
+        raise  # about the project, not the input file
     except StoreError as exc:
         path, line = source.where
         raise FormatError(path, line, str(exc)) from exc
@@ -153,18 +155,47 @@ def export_jsonl(
 
 
 def export_to_path(project: Project, path: str | Path, fmt: str = "jsonl", **kwargs) -> int:
-    """Export to a file atomically: written to a temporary file, then renamed."""
+    """Export to a file atomically: a temporary file in the same folder, fsynced, then renamed.
+
+    Errors name ``path`` (never the temporary file), which is removed then;
+    an existing file at ``path`` stays as it was.
+    """
     target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=".export-", suffix=".tmp", dir=str(target.parent.resolve()))
+    if target.is_dir():
+        raise StoreError(f"{target}: is a folder; give a file name to export to")
+    folder = target.parent.resolve() if str(target.parent) else Path.cwd()
+    tmp: str | None = None
     try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=str(folder))
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             n = export_jsonl(project, fh, fmt=fmt, **kwargs)
+            fh.flush()
+            os.fsync(fh.fileno())
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; an export is an ordinary file
         os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
+        tmp = None
+        _fsync_folder(folder)
+    except InterruptedError:
+        raise  # cancelled: not a failure to report
+    except OSError as exc:
+        raise StoreError(f"{target}: cannot write the export ({exc.strerror or exc})") from exc
+    finally:
+        if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
-        raise
     return n
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (where the platform allows opening a folder)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

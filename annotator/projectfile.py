@@ -20,12 +20,9 @@ def known_migrations() -> list[str]:
 
 def tool_version() -> str:
     """The installed annotator version (from the package metadata)."""
-    try:
-        from importlib.metadata import version
+    from .bundled import version
 
-        return version("annotator")
-    except Exception:  # not installed as a package
-        return "unknown"
+    return version()
 
 
 @dataclass

@@ -193,6 +193,8 @@ class Project:
         info = inspect(p)
         if info.state == "missing" and not create:
             raise StoreError(f"{p}: no such project file")
+        if info.state == "empty" and not create:
+            raise StoreError(f"{p}: is an empty file, not a project yet")
         reason = "opened read-only on request" if read_only else read_only_reason(p)
         if reason:
             if info.state != "project":
