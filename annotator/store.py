@@ -208,7 +208,8 @@ class Project:
             cls._set_pragmas(db, busy_timeout_ms)
             db.enable_wal()  # only now that the file is known to be ours, or empty
             project = cls(db, p, busy_timeout_ms=busy_timeout_ms)
-            project._upgrade(schema, backup=info.state == "project")
+            if info.state != "project" or info.pending or project._get("schema") is None:
+                project._upgrade(schema, backup=info.state == "project")  # takes the write lock
         except BaseException as exc:
             if db is not None:
                 db.close()
