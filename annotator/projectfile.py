@@ -58,12 +58,19 @@ def _ro_uri(path: Path, immutable: bool = False) -> str:
     return path.resolve().as_uri() + ("?mode=ro&immutable=1" if immutable else "?mode=ro")
 
 
-def connect_read_only(path: Path, busy_timeout_ms: int = 5000) -> sqlite3.Connection:
+def connect_read_only(path: Path, busy_timeout_ms: int = 5000, *, can_write: bool = False) -> sqlite3.Connection:
     """A connection that cannot write to ``path``.
 
-    A WAL project in a folder where the ``-shm`` file cannot be created opens
-    only as ``immutable``, which is right there: nobody can write it either.
+    ``can_write`` (the file and folder are writable, read-only was asked
+    for): an ordinary connection with ``PRAGMA query_only``, so that closing
+    it tidies the -wal/-shm files as usual.  Otherwise ``mode=ro``; a WAL
+    project in a folder where the ``-shm`` file cannot be created opens only
+    as ``immutable``, which is right there: nobody can write it either.
     """
+    if can_write:
+        conn = sqlite3.connect(str(path), timeout=busy_timeout_ms / 1000)
+        conn.execute("PRAGMA query_only = ON")
+        return conn
     last: sqlite3.Error | None = None
     for immutable in (False, True):
         conn = sqlite3.connect(_ro_uri(path, immutable), uri=True, timeout=busy_timeout_ms / 1000)
@@ -77,6 +84,18 @@ def connect_read_only(path: Path, busy_timeout_ms: int = 5000) -> sqlite3.Connec
                 break
     assert last is not None
     raise last
+
+
+def _connect_to_inspect(path: Path) -> sqlite3.Connection:
+    """A read-only look that leaves no -wal/-shm behind: ``immutable`` when all the content is in the file."""
+    if not any(os.path.exists(f"{path}{s}") for s in SIDE_FILES):
+        conn = sqlite3.connect(_ro_uri(path, immutable=True), uri=True)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlite3.DatabaseError:
+            conn.close()  # let the ordinary read-only open below say what is wrong
+    return connect_read_only(path)
 
 
 def inspect(path: Path) -> FileInfo:
@@ -100,9 +119,9 @@ def inspect(path: Path) -> FileInfo:
     if head != SQLITE_MAGIC:
         raise NotAProject(f"{path}: not an annotator project (not an SQLite file); it was left unchanged")
     try:
-        conn = connect_read_only(path)
+        conn = _connect_to_inspect(path)
     except sqlite3.Error as exc:
-        if "locked" in str(exc):
+        if isinstance(exc, sqlite3.OperationalError):  # locked, cannot open...: not a verdict on the file
             raise StoreError(f"{path}: cannot open the project: {exc}") from exc
         raise NotAProject(f"{path}: not an annotator project ({exc}); it was left unchanged") from exc
     try:

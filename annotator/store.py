@@ -195,11 +195,12 @@ class Project:
             raise StoreError(f"{p}: no such project file")
         if info.state == "empty" and not create:
             raise StoreError(f"{p}: is an empty file, not a project yet")
-        reason = "opened read-only on request" if read_only else read_only_reason(p)
+        locked_reason = read_only_reason(p)
+        reason = "opened read-only on request" if read_only else locked_reason
         if reason:
             if info.state != "project":
                 raise ReadOnlyError(f"{p}: cannot create a project here: {reason}")
-            return cls._open_read_only(p, info.pending, reason, busy_timeout_ms)
+            return cls._open_read_only(p, info.pending, reason, busy_timeout_ms, can_write=not locked_reason)
         created = info.state == "missing"
         db: Database | None = None
         try:
@@ -229,9 +230,11 @@ class Project:
         db.execute("PRAGMA synchronous = FULL")  # an acknowledged edit survives a power cut too
 
     @classmethod
-    def _open_read_only(cls, p: Path, pending: list[str], reason: str, busy_timeout_ms: int) -> "Project":
+    def _open_read_only(
+        cls, p: Path, pending: list[str], reason: str, busy_timeout_ms: int, *, can_write: bool = False
+    ) -> "Project":
         try:
-            conn = connect_read_only(p, busy_timeout_ms)
+            conn = connect_read_only(p, busy_timeout_ms, can_write=can_write)
             if pending:  # an older project: upgraded in a copy in memory, the file stays as it is
                 mem = sqlite3.connect(":memory:")
                 conn.backup(mem)
