@@ -195,6 +195,8 @@ class Project:
             raise StoreError(f"{p}: no such project file")
         if info.state == "empty" and not create:
             raise StoreError(f"{p}: is an empty file, not a project yet")
+        if info.state == "missing" and not p.parent.is_dir():
+            raise StoreError(f"{p}: cannot create a project: the folder {p.parent} does not exist")
         locked_reason = read_only_reason(p)
         reason = "opened read-only on request" if read_only else locked_reason
         if reason:
