@@ -42,7 +42,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Callable, TextIO
+from typing import Any, BinaryIO, Callable, TextIO
 
 from annotator.formats import safety
 from annotator.formats.errors import FormatError
@@ -64,7 +64,9 @@ __all__ = [
     "doc_to_json",
     "dumps_doc",
     "iter_jsonl_lines",
+    "iter_jsonl_stream",
     "read_jsonl",
+    "read_jsonl_stream",
     "write_jsonl",
 ]
 
@@ -705,44 +707,48 @@ def iter_jsonl_lines(path: str | os.PathLike[str]) -> Iterator[tuple[int, dict[s
     decoded), nesting deeper than ``MAX_DEPTH``, numbers that are not finite
     and lone surrogates.
     """
-    where = str(path)
+    with open(path, "rb") as fh:
+        yield from iter_jsonl_stream(fh, str(path))
+
+
+def iter_jsonl_stream(fh: BinaryIO, where: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """:func:`iter_jsonl_lines` on an open binary stream; ``where`` names it in errors."""
     read_line = safety.read_line
     decode = safety.decode_json
-    with open(path, "rb") as fh:
-        lineno = 0
-        while True:
-            lineno += 1
-            try:
-                raw = read_line(fh)
-            except safety.Refused as exc:
-                raise FormatError(where, lineno, str(exc)) from None
-            if not raw:
-                break
-            if lineno == 1 and raw.startswith(_BOM):
-                raw = raw[len(_BOM) :]
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise FormatError(
-                    where, lineno, f"invalid UTF-8 at byte {exc.start + 1} of the line"
-                ) from None
-            try:
-                obj = decode(line)
-            except safety.Refused as exc:
-                raise FormatError(where, lineno, str(exc)) from None
-            except (json.JSONDecodeError, ValueError) as exc:
-                if not line.strip(" \t\r\n"):
-                    continue
-                if isinstance(exc, json.JSONDecodeError):
-                    message = f"malformed JSON: {exc.msg} (column {exc.colno})"
-                else:  # an integer too long to convert, say
-                    message = f"malformed JSON: {one_line(str(exc))}"
-                if lineno == 1 and line.lstrip().startswith("["):
-                    message += "; JSON Lines needs one object per line, not an array"
-                raise FormatError(where, lineno, message) from None
-            if type(obj) is not dict:
-                raise FormatError(where, lineno, f"expected a JSON object, got {_json_type(obj)}")
-            yield lineno, obj
+    lineno = 0
+    while True:
+        lineno += 1
+        try:
+            raw = read_line(fh)
+        except safety.Refused as exc:
+            raise FormatError(where, lineno, str(exc)) from None
+        if not raw:
+            break
+        if lineno == 1 and raw.startswith(_BOM):
+            raw = raw[len(_BOM) :]
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise FormatError(
+                where, lineno, f"invalid UTF-8 at byte {exc.start + 1} of the line"
+            ) from None
+        try:
+            obj = decode(line)
+        except safety.Refused as exc:
+            raise FormatError(where, lineno, str(exc)) from None
+        except (json.JSONDecodeError, ValueError) as exc:
+            if not line.strip(" \t\r\n"):
+                continue
+            if isinstance(exc, json.JSONDecodeError):
+                message = f"malformed JSON: {exc.msg} (column {exc.colno})"
+            else:  # an integer too long to convert, say
+                message = f"malformed JSON: {one_line(str(exc))}"
+            if lineno == 1 and line.lstrip().startswith("["):
+                message += "; JSON Lines needs one object per line, not an array"
+            raise FormatError(where, lineno, message) from None
+        if type(obj) is not dict:
+            raise FormatError(where, lineno, f"expected a JSON object, got {_json_type(obj)}")
+        yield lineno, obj
 
 
 def read_jsonl(path: str | os.PathLike[str]) -> Iterator[AnnotatedDocument]:
@@ -754,10 +760,14 @@ def read_jsonl(path: str | os.PathLike[str]) -> Iterator[AnnotatedDocument]:
     line have been yielded by then; callers that want all-or-nothing should
     import inside a transaction.
     """
-    where = str(path)
-    stem = Path(path).stem
+    with open(path, "rb") as fh:
+        yield from read_jsonl_stream(fh, str(path), Path(path).stem)
+
+
+def read_jsonl_stream(fh: BinaryIO, where: str, stem: str) -> Iterator[AnnotatedDocument]:
+    """:func:`read_jsonl` on an open binary stream (``io.BytesIO``, say); ``where`` names it in errors."""
     seen: dict[str, int] = {}
-    for lineno, obj in iter_jsonl_lines(path):
+    for lineno, obj in iter_jsonl_stream(fh, where):
         doc = doc_from_json(obj, path=where, line=lineno, default_id=f"{stem}-{lineno}")
         doc_id = doc.document.id
         first = seen.setdefault(doc_id, lineno)

@@ -9,7 +9,7 @@ from annotator.formats import safety
 from annotator.formats.errors import FormatError
 from annotator.model import AnnotatedDocument, Document
 
-__all__ = ["read_text_paths", "text_files"]
+__all__ = ["decode_text", "read_text_paths", "text_files"]
 
 _BOM = "\ufeff"
 
@@ -47,12 +47,17 @@ def _read_text(path: Path) -> str:
             str(path), None,
             f"file is larger than {safety.describe_size(limit)}, the limit for one document; refused without reading it",
         )
+    return decode_text(data, str(path))
+
+
+def decode_text(data: bytes, where: str) -> str:
+    """The text of a plain-text file's bytes; raises :class:`FormatError` naming ``where`` if not UTF-8."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise FormatError(
-            str(path), None, f"not valid UTF-8: byte {exc.start} (line {line}) cannot be decoded"
+            where, None, f"not valid UTF-8: byte {exc.start} (line {line}) cannot be decoded"
         ) from None
     # Decoding bytes keeps every "\r\n", "\r" and "\t" exactly as on disk (the
     # same as open(..., newline="")).  A byte order mark is not text.
