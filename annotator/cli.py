@@ -16,7 +16,7 @@ from .formats.errors import FormatError
 from .importer import EXPORT_FORMATS, IMPORT_FORMATS, export_jsonl, export_to_path, import_paths
 from .model import STATUSES
 from .schema import Schema, SchemaError
-from .projectfile import remove_project_files
+from .projectfile import holds_nothing, remove_project_files
 from .store import Project, ReadOnlyError, StoreError
 
 COMMANDS = ("import", "export", "stats", "schema", "gui")
@@ -87,7 +87,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         project = _opened(Project.open(args.project))
     except StoreError:
-        if new:
+        if new and holds_nothing(Path(args.project)):
             remove_project_files(Path(args.project))
         raise
     try:
@@ -104,7 +104,9 @@ def cmd_import(args: argparse.Namespace) -> int:
                 progress.finish()
             incomplete = sum(1 for _ in _incomplete(project))
     except BaseException:
-        if new:  # a failed import into a new path leaves no empty project behind
+        # a failed import into a new path leaves no empty project behind
+        # (unless another process has put documents into it meanwhile)
+        if new and holds_nothing(Path(args.project)):
             remove_project_files(Path(args.project))
         raise
     print(f"imported {n} document{'s' if n != 1 else ''} into {args.project}", file=sys.stderr)

@@ -163,6 +163,26 @@ def check_not_newer(path: Path | None, applied: list[str]) -> None:
         )
 
 
+def holds_nothing(path: Path) -> bool:
+    """True when ``path`` is missing, empty, or a project without documents (safe to remove after a failed create)."""
+    try:
+        info = inspect(path)
+    except StoreError:
+        return False
+    if info.state != "project":
+        return True
+    try:
+        conn = connect_read_only(path, can_write=not read_only_reason(path))
+    except sqlite3.Error:
+        return False
+    try:
+        return conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+
+
 def remove_project_files(path: Path) -> None:
     """Delete a project file and its -wal/-shm/-journal files (for a project this run created)."""
     for suffix in ("", *SIDE_FILES):

@@ -16,8 +16,8 @@ from sqlite_utils import Database
 
 from .migrations import MIGRATIONS
 from .projectfile import (
-    backup_file, backup_path_for, check_not_newer, connect_read_only, copy_database, inspect, read_only_reason,
-    remove_project_files,
+    backup_file, backup_path_for, check_not_newer, connect_read_only, copy_database, holds_nothing, inspect,
+    read_only_reason, remove_project_files,
 )
 from .schema import Schema
 from .storeerrors import ReadOnlyError, StoreError, WriteError
@@ -92,7 +92,7 @@ class ProjectFile:
         except BaseException as exc:
             if db is not None:
                 db.close()
-            if created:
+            if created and holds_nothing(p):  # another process may have made it meanwhile: keep theirs
                 remove_project_files(p)
             if isinstance(exc, StoreError):
                 raise
