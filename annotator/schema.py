@@ -9,6 +9,7 @@ No Qt here: the GUI reads colours and hotkeys as plain strings.
 from __future__ import annotations
 
 import colorsys
+import dataclasses
 import re
 import tomllib
 import zlib
@@ -17,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from .model import ENTITY, TRIGGER
+from .quoting import ident, one_line, show
+from .shortcuts import reserved_keys
 
 __all__ = [
     "CARDINALITIES",
@@ -63,7 +66,8 @@ class SchemaError(ValueError):
         self.source_name = source_name
         self.problems = list(problems)
         self.line = line
-        super().__init__("\n".join(f"{source_name}: {p}" for p in self.problems))
+        self.problems = [one_line(p) for p in self.problems]  # one line each, whatever the names hold
+        super().__init__("\n".join(f"{one_line(source_name)}: {p}" for p in self.problems))
 
 
 @dataclass(frozen=True)
@@ -208,12 +212,12 @@ class _Reader:
     def keys(self, table: dict[str, Any], where: str, allowed: tuple[str, ...]) -> None:
         for key in table:
             if key not in allowed:
-                self.add(f"{where}: unknown key '{key}' (allowed: {', '.join(allowed)})")
+                self.add(f"{where}: unknown key {show(key)} (allowed: {', '.join(allowed)})")
 
     def string(self, table: dict[str, Any], key: str, where: str, default: str | None = None) -> str | None:
         value = table.get(key, default)
         if value is not None and not isinstance(value, str):
-            self.add(f"{where}: {key} must be a string, got {value!r}")
+            self.add(f"{where}: {key} must be a string, got {show(value)}")
             return default
         return value
 
@@ -222,12 +226,12 @@ class _Reader:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.add(f"{where}: {key} must be a list of strings, got {value!r}")
+            self.add(f"{where}: {key} must be a list of strings, got {show(value)}")
             return ()
         seen: set[str] = set()
         for v in value:
             if v in seen:
-                self.add(f"{where}: {key} lists '{v}' twice")
+                self.add(f"{where}: {key} lists {show(v)} twice")
             seen.add(v)
         return tuple(dict.fromkeys(value))
 
@@ -236,7 +240,7 @@ class _Reader:
         if value is None:
             return fallback_color(name, lightness)
         if not isinstance(value, str) or not _COLOR_RE.match(value):
-            self.add(f"{where}: bad color {value!r} (expected #rrggbb)")
+            self.add(f"{where}: bad color {show(value)} (expected #rrggbb)")
             return fallback_color(name, lightness)
         return value.lower()
 
@@ -246,7 +250,7 @@ class _Reader:
             return None
         canon = normalize_hotkey(value) if isinstance(value, str) else None
         if canon is None:
-            self.add(f"{where}: bad hotkey {value!r} (expected a key such as \"G\" or \"Shift+A\")")
+            self.add(f"{where}: bad hotkey {show(value)} (expected a key such as \"G\" or \"Shift+A\")")
         return canon
 
 
@@ -281,6 +285,8 @@ class Schema:
         self.relation_types = relation_types
         self.attributes = attributes
         self.source = source
+        self.dropped_hotkeys: list[str] = []
+        """Hotkeys left out because the application uses them (see :meth:`from_toml`)."""
         self._hotkeys: dict[str, str] = {}
         for t in (*entity_types.values(), *event_types.values()):
             if t.hotkey:
@@ -306,15 +312,21 @@ class Schema:
 
     # ----------------------------------------------------------------- loading
     @classmethod
-    def from_toml(cls, text: str, source_name: str = "schema.toml") -> Schema:
-        """Parse and check a schema from TOML text; raise :class:`SchemaError` if it is bad."""
+    def from_toml(cls, text: str, source_name: str = "schema.toml", *, drop_reserved_hotkeys: bool = False) -> Schema:
+        """Parse and check a schema from TOML text; raise :class:`SchemaError` if it is bad.
+
+        A hotkey that the application uses itself (:mod:`annotator.shortcuts`)
+        is an error.  With ``drop_reserved_hotkeys`` (for a schema already
+        stored in a project by an older version) such a type keeps no hotkey
+        instead, and :attr:`dropped_hotkeys` lists the messages.
+        """
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             m = _LINE_RE.search(str(exc))
             line = int(m.group(1)) if m else None
             where = f"line {line}: " if line else ""
-            raise SchemaError(source_name, [f"{where}invalid TOML: {exc}"], line) from None
+            raise SchemaError(source_name, [f"{where}invalid TOML: {one_line(str(exc))}"], line) from None
         r = _Reader()
         r.keys(data, "top level", _TOP_KEYS)
         name = r.string(data, "name", "top level", Path(source_name).stem) or Path(source_name).stem
@@ -322,7 +334,7 @@ class Schema:
 
         entities: dict[str, EntityType] = {}
         for ename, raw in r.table(data.get("entities", {}), "entities").items():
-            where = f"entity type {ename}"
+            where = f"entity type {ident(ename)}"
             t = r.table(raw, where)
             r.keys(t, where, _ENTITY_KEYS)
             entities[ename] = EntityType(
@@ -335,14 +347,14 @@ class Schema:
         raw_events = r.table(data.get("events", {}), "events")
         events: dict[str, EventType] = {}
         for vname, raw in raw_events.items():
-            where = f"event type {vname}"
+            where = f"event type {ident(vname)}"
             t = r.table(raw, where)
             r.keys(t, where, _EVENT_KEYS)
             if vname in entities:
                 r.add(f"{where}: name is already defined as an entity type")
             roles: dict[str, Role] = {}
             for rname, rraw in r.table(t.get("roles", {}), f"{where}: roles").items():
-                rwhere = f"{where}: role {rname}"
+                rwhere = f"{where}: role {ident(rname)}"
                 if isinstance(rraw, list):  # shorthand: Place = ["GPE", "LOC"]
                     rraw = {"types": rraw}
                 if not isinstance(rraw, dict):
@@ -352,7 +364,7 @@ class Schema:
                 r.keys(rt, rwhere, _ROLE_KEYS)
                 card = rt.get("cardinality", "optional")
                 if card not in CARDINALITIES:
-                    r.add(f"{rwhere}: unknown cardinality {card!r} (allowed: {', '.join(CARDINALITIES)})")
+                    r.add(f"{rwhere}: unknown cardinality {show(card)} (allowed: {', '.join(CARDINALITIES)})")
                     card = "optional"
                 types = r.names(rt, "types", rwhere)
                 if not types and "types" in rt:
@@ -361,7 +373,7 @@ class Schema:
                     r.add(f"{rwhere}: missing 'types'")
                 for ft in types:
                     if ft not in entities and ft not in raw_events:
-                        r.add(f"{rwhere}: unknown filler type '{ft}'")
+                        r.add(f"{rwhere}: unknown filler type {show(ft)}")
                 roles[rname] = Role(name=rname, types=types, cardinality=card)
             events[vname] = EventType(
                 name=vname,
@@ -373,7 +385,7 @@ class Schema:
 
         relations: dict[str, RelationType] = {}
         for lname, raw in r.table(data.get("relations", {}), "relations").items():
-            where = f"relation type {lname}"
+            where = f"relation type {ident(lname)}"
             t = r.table(raw, where)
             r.keys(t, where, _RELATION_KEYS)
             if lname in entities:
@@ -389,12 +401,12 @@ class Schema:
                     if at in entities:
                         continue
                     if at in events:
-                        r.add(f"{where}: {end} type '{at}' is an event type, not an entity type")
+                        r.add(f"{where}: {end} type {show(at)} is an event type, not an entity type")
                     else:
-                        r.add(f"{where}: unknown {end} type '{at}'")
+                        r.add(f"{where}: unknown {end} type {show(at)}")
             symmetric = t.get("symmetric", False)
             if not isinstance(symmetric, bool):
-                r.add(f"{where}: symmetric must be true or false, got {symmetric!r}")
+                r.add(f"{where}: symmetric must be true or false, got {show(symmetric)}")
                 symmetric = False
             relations[lname] = RelationType(
                 name=lname,
@@ -407,11 +419,11 @@ class Schema:
 
         for tname in (*entities, *events, *relations):
             if tname in KIND_WORDS:
-                r.add(f"type name '{tname}' is reserved (it means every type of that kind)")
+                r.add(f"type name {show(tname)} is reserved (it means every type of that kind)")
 
         attributes: dict[str, AttributeDef] = {}
         for aname, raw in r.table(data.get("attributes", {}), "attributes").items():
-            where = f"attribute {aname}"
+            where = f"attribute {ident(aname)}"
             t = r.table(raw, where)
             r.keys(t, where, _ATTRIBUTE_KEYS)
             values = r.names(t, "values", where)
@@ -421,29 +433,46 @@ class Schema:
             for target in applies:
                 if target not in KIND_WORDS and target not in entities and target not in events \
                         and target not in relations:
-                    r.add(f"{where}: applies_to names unknown type '{target}'")
+                    r.add(f"{where}: applies_to names unknown type {show(target)}")
             default = t.get("default")
             if default is not None:
                 if not values:
                     r.add(f"{where}: a flag attribute (no values) takes no default")
                     default = None
                 elif not isinstance(default, str) or default not in values:
-                    r.add(f"{where}: default {default!r} is not one of its values ({', '.join(values)})")
+                    r.add(f"{where}: default {show(default)} is not one of its values ({', '.join(map(ident, values))})")
                     default = None
             attributes[aname] = AttributeDef(name=aname, values=values, applies_to=applies, default=default)
 
         seen_keys: dict[str, str] = {}
+        taken = reserved_keys()
+        dropped: list[str] = []
         for t in (*entities.values(), *events.values()):
             if t.hotkey is None:
                 continue
-            if t.hotkey in seen_keys:
-                r.add(f"hotkey {t.hotkey} is used by both {seen_keys[t.hotkey]} and {t.name}")
+            if t.hotkey in taken:
+                message = (
+                    f"hotkey {t.hotkey} of {ident(t.name)} is taken by the application"
+                    f" ({taken[t.hotkey]}); choose another key"
+                )
+                if not drop_reserved_hotkeys:
+                    r.add(message)
+                    continue
+                dropped.append(message)
+                if t.name in entities:
+                    entities[t.name] = dataclasses.replace(t, hotkey=None)
+                else:
+                    events[t.name] = dataclasses.replace(t, hotkey=None)
+            elif t.hotkey in seen_keys:
+                r.add(f"hotkey {t.hotkey} is used by both {ident(seen_keys[t.hotkey])} and {ident(t.name)}")
             else:
                 seen_keys[t.hotkey] = t.name
 
         if r.problems:
             raise SchemaError(source_name, r.problems)
-        return cls(name, entities, events, relations, attributes, source=text, description=description)
+        schema = cls(name, entities, events, relations, attributes, source=text, description=description)
+        schema.dropped_hotkeys = dropped
+        return schema
 
     @classmethod
     def load(cls, path: str | Path) -> Schema:

@@ -193,7 +193,7 @@ class Project(ProjectFile):
     @property
     def schema(self) -> Schema:
         if self._schema is None:
-            self._schema = Schema.from_toml(self._get("schema") or "", "project schema")
+            self._schema = Schema.from_toml(self._get("schema") or "", "project schema", drop_reserved_hotkeys=True)
         return self._schema
 
     def set_schema(self, schema: Schema) -> None:

@@ -16,6 +16,8 @@ from annotator.formats.errors import FormatError
 from annotator.formats.jsonl import read_jsonl, write_jsonl
 from annotator.formats.plaintext import read_text_paths
 from annotator.importer import export_jsonl, import_paths
+from annotator.schema import Schema, SchemaError, normalize_hotkey
+from annotator.shortcuts import reserved_keys
 from annotator.store import Project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -221,3 +223,64 @@ def test_export_of_what_was_imported_is_valid_json(project, tmp_path):
     write_jsonl(project.iter_annotated(), out)
     for line in out.getvalue().splitlines():
         json.loads(line, parse_constant=lambda c: pytest.fail(f"{c} in the export"))
+
+
+# ------------------------------------------------------------ schema hotkeys the application uses
+
+MINI_SCHEMA = '[entities.PER]\ncolor = "#aabbcc"\nhotkey = "{key}"\n'
+
+
+@pytest.mark.parametrize("key, canonical, job", [
+    ("Ctrl+Z", "Ctrl+Z", "Undo"),
+    ("ctrl+z", "Ctrl+Z", "Undo"),
+    ("Delete", "Del", "Delete Annotation"),
+    ("Ctrl+F", "Ctrl+F", "Find"),
+    ("F1", "F1", "Keyboard Shortcuts"),
+    ("Escape", "Esc", "Clear Selection and Label"),
+    ("Ctrl+Shift+Z", "Ctrl+Shift+Z", "Redo"),
+    ("Left", "Left", "moves the text cursor"),
+    ("Shift+Right", "Shift+Right", "selected span's end"),
+    ("Return", "Return", "confirms"),
+    ("Ctrl+Enter", "Ctrl+Enter", "Mark Done"),
+])
+def test_a_schema_hotkey_the_application_uses_is_refused(key, canonical, job):
+    with pytest.raises(SchemaError) as info:
+        Schema.from_toml(MINI_SCHEMA.format(key=key), "keys.toml")
+    text = str(info.value)
+    assert text.startswith(f"keys.toml: hotkey {canonical} of PER is taken by the application (")
+    assert job in text and len(text.splitlines()) == 1
+
+
+@pytest.mark.parametrize("key", ["P", "Shift+P", "1", "Ctrl+Shift+P", "Alt+P", "F2"])
+def test_free_hotkeys_are_accepted(key):
+    assert Schema.from_toml(MINI_SCHEMA.format(key=key)).hotkeys() == {normalize_hotkey(key): "PER"}
+
+
+def test_the_bundled_schema_takes_no_reserved_key():
+    taken = reserved_keys()
+    assert not [k for k in Schema.default().hotkeys() if k in taken]
+
+
+def test_a_project_stored_with_a_reserved_hotkey_still_opens(tmp_path):
+    path = tmp_path / "old.annotator.db"
+    with Project.open(path, schema=Schema.from_toml(MINI_SCHEMA.format(key="P"))):
+        pass
+    conn = sqlite3.connect(path)  # as an older version, which did not check, stored it
+    with conn:
+        conn.execute("UPDATE project SET value = ? WHERE key = 'schema'", (MINI_SCHEMA.format(key="Ctrl+Z"),))
+    conn.close()
+    with Project.open(path) as project:
+        assert project.schema.hotkeys() == {}
+        assert "PER" in project.schema.entity_types
+        assert project.schema.dropped_hotkeys == [
+            "hotkey Ctrl+Z of PER is taken by the application (Undo); choose another key"
+        ]
+
+
+def test_schema_messages_escape_names_with_line_breaks():
+    with pytest.raises(SchemaError) as info:
+        Schema.from_toml('[entities."A\\nB"]\ncolor = "blue"\n[entities."C\\u2028"]\nhotkey = "Ctrl+Z"\n', "n.toml")
+    err = info.value
+    assert len(err.problems) == 2
+    assert str(err).splitlines() == [f"n.toml: {p}" for p in err.problems]
+    assert "entity type 'A\\nB': bad color" in err.problems[0]
