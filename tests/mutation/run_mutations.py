@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,7 +107,6 @@ MUTATIONS: list[Mutation] = [
              "warning: {incomplete} event(s) lack a required role; `annotator stats` lists them\", file=sys.stderr)\n    return 1"),
 ]
 
-_RESULT = re.compile(r"^(FAILED|ERROR) (\S+?)(?: - |$)")
 
 
 _SITECUSTOMIZE = """\
@@ -158,6 +157,24 @@ def apply(dest: Path, m: Mutation) -> str | None:
     return None
 
 
+def _failures(report: Path, dest: Path) -> set[str]:
+    """Ids (``path::name``) of the tests that failed or errored, from pytest's JUnit XML report."""
+    out: set[str] = set()
+    for case in ET.parse(report).getroot().iter("testcase"):
+        if case.find("failure") is None and case.find("error") is None:
+            continue
+        parts = case.get("classname", "").split(".")
+        # "tests.test_x" or "tests.test_x.TestClass": the longest prefix that is a file
+        for k in range(len(parts), 0, -1):
+            path = "/".join(parts[:k]) + ".py"
+            if (dest / path).exists():
+                out.add("::".join([path, *parts[k:], case.get("name", "")]))
+                break
+        else:
+            out.add(f"{case.get('classname')}::{case.get('name')}")
+    return out
+
+
 def run_suite(dest: Path, timeout: float, tests: list[str] | None = None) -> tuple[set[str], str]:
     """Run pytest in the copy; (failed or erroring test ids, tail of output)."""
     env = dict(os.environ, PYTHONPATH=str(dest), PYTHONDONTWRITEBYTECODE="1", QT_QPA_PLATFORM="offscreen")
@@ -165,17 +182,15 @@ def run_suite(dest: Path, timeout: float, tests: list[str] | None = None) -> tup
     check = subprocess.run([sys.executable, "-c", probe], cwd=dest, env=env, capture_output=True, text=True)
     if not all(x.startswith(str(dest)) for x in check.stdout.split()) or not check.stdout.strip():
         raise SystemExit(f"error: the copy is not what gets imported: {check.stdout.strip() or check.stderr}")
+    report = dest / "junit.xml"
     try:
         r = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--tb=no", "-rfE", *(tests or ["tests"])],
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--tb=no", f"--junitxml={report}",
+             *(tests or ["tests"])],
             cwd=dest, env=env, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         return {"<timeout>"}, "timed out"
-    failed = set()
-    for line in r.stdout.splitlines():
-        mt = _RESULT.match(line)
-        if mt:
-            failed.add(mt.group(2))
+    failed = _failures(report, dest) if report.exists() else set()
     if r.returncode not in (0, 1) and not failed:
         failed.add(f"<pytest exit {r.returncode}>")
     return failed, "\n".join(r.stdout.splitlines()[-3:])
