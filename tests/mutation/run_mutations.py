@@ -5,6 +5,7 @@ Usage (from the repository root)::
     .venv/bin/python tests/mutation/run_mutations.py            # every mutation, 2 at a time
     .venv/bin/python tests/mutation/run_mutations.py -k text -j 1
     .venv/bin/python tests/mutation/run_mutations.py --list
+    .venv/bin/python tests/mutation/run_mutations.py --rev d4d509b   # the suite as it was at a commit
 
 Each mutation is applied to a fresh copy of the repository (``annotator/``,
 ``tests/``, ``seeds/``, ``resources/``, ``pyproject.toml``) in a temporary
@@ -111,7 +112,8 @@ MUTATIONS: list[Mutation] = [
 
 _SITECUSTOMIZE = """\
 # Written by run_mutations.py: map annotator.resources / annotator.seeds to this copy's folders,
-# as pyproject's package-dir does (the editable install maps them to the real tree).
+# as pyproject's package-dir does (the editable install maps them to the real tree), and never
+# import anything of the annotator package from the real tree.
 import importlib.util, sys
 from importlib.machinery import PathFinder
 _MAP = {MAP!r}
@@ -125,18 +127,27 @@ class _CopyFinder:
         if parent in _MAP:
             return PathFinder.find_spec(fullname, [_MAP[parent]])
         return None
+# the editable install's finder would serve modules missing from the copy from the real tree: drop it
+sys.meta_path[:] = [f for f in sys.meta_path if not getattr(f, "__module__", "").startswith("__editable__")]
 sys.meta_path.insert(0, _CopyFinder)
 """
 
 
-def make_copy(dest: Path) -> None:
+def make_copy(dest: Path, rev: str | None = None) -> None:
     """Copy the parts of the repository the suite needs into ``dest``.
 
     A ``sitecustomize.py`` in ``dest`` maps ``annotator.resources`` and
     ``annotator.seeds`` to the copy's ``resources/`` and ``seeds/``, as pyproject's
-    package-dir does, so nothing is read from the real tree.
+    package-dir does, and removes the editable install's finder, so nothing is
+    read from the real tree.
     """
-    for name in COPY:
+    if rev is not None:  # a committed revision instead of the working tree (to compare with an earlier suite)
+        tar = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", rev, "--",
+                              *[n for n in COPY if subprocess.run(["git", "-C", str(ROOT), "cat-file", "-e",
+                                                                   f"{rev}:{n}"], capture_output=True).returncode == 0]],
+                             capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(dest)], input=tar, check=True)
+    for name in COPY if rev is None else ():
         src = ROOT / name
         if src.is_dir():
             shutil.copytree(src, dest / name, ignore=IGNORE)
@@ -178,7 +189,9 @@ def _failures(report: Path, dest: Path) -> set[str]:
 def run_suite(dest: Path, timeout: float, tests: list[str] | None = None) -> tuple[set[str], str]:
     """Run pytest in the copy; (failed or erroring test ids, tail of output)."""
     env = dict(os.environ, PYTHONPATH=str(dest), PYTHONDONTWRITEBYTECODE="1", QT_QPA_PLATFORM="offscreen")
-    probe = "import annotator, annotator.bundled as b; print(annotator.__file__); print(b.default_schema_path())"
+    probe = ("import annotator; print(annotator.__file__)\n"
+             "try:\n    import annotator.bundled as b\nexcept ImportError:\n    pass\n"
+             "else:\n    print(b.default_schema_path())\n")
     check = subprocess.run([sys.executable, "-c", probe], cwd=dest, env=env, capture_output=True, text=True)
     if not all(x.startswith(str(dest)) for x in check.stdout.split()) or not check.stdout.strip():
         raise SystemExit(f"error: the copy is not what gets imported: {check.stdout.strip() or check.stderr}")
@@ -196,12 +209,12 @@ def run_suite(dest: Path, timeout: float, tests: list[str] | None = None) -> tup
     return failed, "\n".join(r.stdout.splitlines()[-3:])
 
 
-def one(m: Mutation | None, timeout: float, tests: list[str] | None = None,
+def one(m: Mutation | None, timeout: float, tests: list[str] | None = None, rev: str | None = None,
         ) -> tuple[Mutation | None, str | None, set[str], str]:
     """Copy, mutate (None: baseline) and run; (mutation, not-applied reason, failures, tail)."""
     with tempfile.TemporaryDirectory(prefix="annotator-mut-") as tmp:
         dest = Path(tmp)
-        make_copy(dest)
+        make_copy(dest, rev)
         if m is not None:
             why = apply(dest, m)
             if why:
@@ -217,6 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-j", type=int, default=2, help="copies run at once (default 2)")
     ap.add_argument("--timeout", type=float, default=600.0, help="seconds per suite run")
     ap.add_argument("--list", action="store_true", help="list the mutations and exit")
+    ap.add_argument("--rev", help="mutate this git revision (git archive) instead of the working tree")
     ap.add_argument("tests", nargs="*", help="test files or ids to run (default: the whole suite)")
     args = ap.parse_args(argv)
     chosen = [m for m in MUTATIONS if args.k.lower() in m.name.lower()]
@@ -224,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
         for m in chosen:
             print(f"{m.name}  ({m.path})", flush=True)
         return 0
-    _, _, base_failed, tail = one(None, args.timeout, args.tests)
+    _, _, base_failed, tail = one(None, args.timeout, args.tests, args.rev)
     if base_failed:
         print(f"baseline: {len(base_failed)} test(s) fail without any mutation (not counted):", flush=True)
         for t in sorted(base_failed):
@@ -233,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"baseline: all tests pass ({tail.strip().splitlines()[-1] if tail.strip() else ''})", flush=True)
     missed = 0
     with ThreadPoolExecutor(max_workers=max(args.j, 1)) as pool:
-        for m, why, failed, _tail in pool.map(lambda x: one(x, args.timeout, args.tests), chosen):
+        for m, why, failed, _tail in pool.map(lambda x: one(x, args.timeout, args.tests, args.rev), chosen):
             assert m is not None
             if why:
                 print(f"NOT APPLIED  {m.name}: {why}", flush=True)
