@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from annotator.migrations import MIGRATIONS
 from annotator.model import AnnotatedDocument, Document, Span
@@ -193,6 +193,8 @@ def test_read_only_banner_says_why_and_editing_is_off(qtbot, ro_window, project_
     assert banner.isVisible() and banner.text().startswith("Read-only:")
     assert w.session.project.read_only_reason and w.session.project.read_only_reason in banner.text()
     assert banner.button("Save As…") is not None
+    file_menu = next(m for m in w.act_save.associatedObjects() if isinstance(m, QMenu))
+    assert w.safety.act_save_as in file_menu.actions() and w.safety.act_save_as.isEnabled()
     assert not w.act_delete.isEnabled() and not w.act_done.isEnabled() and not w.palette_widget.isEnabled()
     assert w.saved_label.text() == "Read-only"
     w.grab().save(str(SHOTS / "h3-read-only.png"))
@@ -350,4 +352,19 @@ def test_a_change_from_elsewhere_keeps_the_scroll_position_and_the_selection(qtb
     assert sorted(x[0] for x in shown_labels(w)) == ["GPE", "ORG", "PER"]
     assert bar.value() == scrolled and w.view.selected_span() == mine
     assert not w.safety.watcher.poll()  # nothing new since
+    w.close()
+
+
+def test_undo_in_a_document_deleted_elsewhere_is_dropped_without_a_traceback(qtbot, tmp_path, settings):
+    path = make_project(tmp_path / "two.annotator.db", docs=2)
+    w = show_window(qtbot, MainWindow(path, settings=settings))
+    assert w.session.current.id == "d0"
+    tag(qtbot, w, "Dujail")
+    w.open_document("d1")
+    with Project.open(path) as other:
+        other.delete_document("d0")
+    qtbot.keyClick(w.view, Qt.Key_Z, Qt.ControlModifier)
+    assert "no longer possible" in w.safety.failure_banner.text()
+    assert w.session.undo_stack.count() == 0 and w.session.current.id == "d1"
+    assert file_spans(path) == []
     w.close()

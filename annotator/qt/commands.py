@@ -50,8 +50,12 @@ class _StoreCommand(QUndoCommand):
 
     def refresh_screen(self, wrote: bool = True) -> None:
         """Show this command's document and re-read the annotations it touches from the file."""
-        self._show_document()
-        self.session.refresh(self.doc_id, self.touched(), status=self.changes_status, wrote=wrote)
+        try:
+            self._show_document()
+            self.session.refresh(self.doc_id, self.touched(), status=self.changes_status, wrote=wrote)
+        except (StoreError, sqlite3.Error):  # its document was deleted elsewhere: nothing to show
+            if wrote:
+                self.session.saved.emit()
 
     def _write_here(self, write, verb: str) -> bool:  # noqa: ANN001
         """Reached only when Qt moves the index itself (not through SafeUndoStack): report a failure."""
