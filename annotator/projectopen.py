@@ -105,7 +105,7 @@ class ProjectFile:
     def _set_pragmas(db: Database, busy_timeout_ms: int) -> None:
         db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         db.execute("PRAGMA foreign_keys = ON")
-        db.execute("PRAGMA synchronous = FULL")  # an acknowledged edit survives a power cut too
+        db.execute("PRAGMA synchronous = NORMAL")  # WAL: a committed edit survives any crash of the process
 
     @classmethod
     def _open_read_only(
