@@ -225,3 +225,28 @@ def test_opening_does_not_wait_for_a_writer(path):
             assert p.document_ids() == ["d1"]
     finally:
         _release(holder)
+
+
+def test_an_upgrade_waits_for_the_lock_and_past_the_timeout_changes_nothing(tmp_path):
+    from sqlite_utils import Database
+
+    from annotator.migrations import MIGRATIONS
+    from annotator.store import Schema
+
+    path = tmp_path / "old.db"
+    db = Database(path)
+    MIGRATIONS.apply(db, stop_before="m002_problem_counts")  # as the version before m002 left it
+    db["project"].insert({"key": "schema", "value": Schema.default().source})
+    db.execute("PRAGMA journal_mode=wal")
+    db.close()
+    holder = _hold_lock(path)
+    try:
+        with pytest.raises(WriteError, match="database is locked"):
+            Project.open(path, busy_timeout_ms=100)
+    finally:
+        _release(holder)
+    assert [r[0] for r in _rows(path, "SELECT name FROM _sqlite_migrations")] == ["m001_initial"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.db"]  # no backup either: nothing was done
+    with Project.open(path) as p:
+        assert p.schema_version == ["m001_initial", "m002_problem_counts"]
+        assert p.backup_path == tmp_path / "old.before-m002.db"
