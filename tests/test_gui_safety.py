@@ -22,6 +22,7 @@ from annotator.migrations import MIGRATIONS
 from annotator.model import AnnotatedDocument, Document, Span
 from annotator.qt.mainwindow import MainWindow
 from annotator.store import Project
+from conftest import drag
 from test_mainwindow import drag_over, show_window, word_span
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -188,7 +189,6 @@ def ro_window(qtbot, project_path, settings):
 
 def test_read_only_banner_says_why_and_editing_is_off(qtbot, ro_window, project_path):
     w = ro_window
-    before = project_path.read_bytes()
     banner = w.safety.read_only_banner
     assert banner.isVisible() and banner.text().startswith("Read-only:")
     assert w.session.project.read_only_reason and w.session.project.read_only_reason in banner.text()
@@ -209,9 +209,18 @@ def test_read_only_banner_says_why_and_editing_is_off(qtbot, ro_window, project_
     qtbot.keyClick(w.view, Qt.Key_Delete)
     qtbot.keyClick(w.view, Qt.Key_O)  # a hotkey on the selected span: change its type
     assert shown_labels(w) == [baghdad] and w.session.undo_stack.count() == 0
+    ctrl_l = w.act_link.shortcut()
+    assert not w.act_link.isEnabled() and not ctrl_l.isEmpty()
+    with Project.open(project_path) as p:  # Reuters, written by someone else; the window takes it in
+        p.add_span("d0", Span("", "ORG", *word_span(TEXT, "Reuters")))
+    assert w.safety.watcher.poll()
+    reuters = next(i for i, x in w.view.spans().items() if x.label == "ORG")
+    drag(qtbot, w.view.viewport(), w.view.label_rect(reuters).center(), w.view.label_rect(span_id).center())
+    assert w.statusBar().currentMessage().startswith("Linking: not saved, this project is read-only")
+    assert w.linker.pick is None and w.session.current.relations == {}
     qtbot.keyClick(w.view, Qt.Key_S, Qt.ControlModifier)
     assert w.statusBar().currentMessage().startswith("Nothing can be saved")
-    assert file_spans(project_path) == [baghdad] and project_path.read_bytes() == before
+    assert file_spans(project_path) == sorted([baghdad, ("ORG", *word_span(TEXT, "Reuters"))])
 
 
 def test_read_only_export_works(qtbot, ro_window, tmp_path):

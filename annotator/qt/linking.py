@@ -122,6 +122,8 @@ class Linker(QObject):
 
     def link(self, source_span: str, target_span: str, pos: QPoint | None = None) -> None:
         """A drag from ``source_span`` to ``target_span``: an argument, or a relation."""
+        if self.w.session.refuse_if_read_only("Linking"):
+            return
         cur = self.w.session.current
         src = cur.spans.get(source_span)
         if src is None or source_span == target_span:
@@ -206,6 +208,8 @@ class Linker(QObject):
 
     def start_pick(self, source: str, role: str | None = None, position: int | None = None) -> None:
         """Wait for the user to pick a filler (event source) or a tail (entity source)."""
+        if self.w.session.refuse_if_read_only("Linking"):
+            return
         self.pick = Pick(source, role, position)
         cur = self.w.session.current
         if source in cur.events:
