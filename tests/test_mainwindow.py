@@ -184,8 +184,9 @@ def test_sticky_label_tags_each_following_selection(qtbot, window):
 def test_palette_click_applies_label(qtbot, window):
     text = window.session.current.text
     drag_over(qtbot, window, *word_span(text, "Reuters"))
-    button = window.palette_widget.button("ORG")
-    qtbot.mouseClick(button, Qt.LeftButton)
+    palette = window.palette_widget  # a list view over the schema's types
+    rect = palette.list.visualRect(palette.index_of("ORG"))
+    qtbot.mouseClick(palette.list.viewport(), Qt.LeftButton, pos=rect.center())
     (span,) = stored(window).spans
     assert (span.label, text[span.start:span.end]) == ("ORG", "Reuters")
 

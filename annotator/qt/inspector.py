@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from ..model import TRIGGER
 from ..schema import AttributeDef
 from .argslots import ArgumentSlots
-from .palette import swatch
+from .typelist import TypeListModel
 from .session import Change, Session
 
 UNSET = "(unset)"
@@ -111,6 +111,8 @@ class Inspector(QWidget):
         self.type_combo = QComboBox()
         self.type_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.type_combo.setMinimumContentsLength(12)
+        self.type_combo.setMaxVisibleItems(20)
+        self._type_models: dict[str, TypeListModel] = {}
         form.addRow("Type", self.type_combo)
 
         self.text_label = QLabel()
@@ -249,15 +251,12 @@ class Inspector(QWidget):
             kind = self._kind
             type_name = ann.label if kind == "entity" else ann.type
             self.title.setText(f"{_KIND_WORD[kind]} {ann.id}")
-            names = list({"entity": schema.entity_types, "event": schema.event_types,
-                          "relation": schema.relation_types}[kind])
-            if type_name not in names:
-                names.append(type_name)
-            if [self.type_combo.itemText(i) for i in range(self.type_combo.count())] != names:
-                self.type_combo.clear()
-                for n in names:
-                    self.type_combo.addItem(swatch(schema.color(n), 12), n)
-            self.type_combo.setCurrentIndex(names.index(type_name))
+            model = self._type_model(schema, kind, type_name)
+            if self.type_combo.model() is not model:
+                enabled = self.type_combo.isEnabled()  # setModel enables the box again (read-only windows)
+                self.type_combo.setModel(model)
+                self.type_combo.setEnabled(enabled)
+            self.type_combo.setCurrentIndex(model.row_of(type_name))
 
             # text and offsets
             if kind == "relation":
@@ -366,6 +365,23 @@ class Inspector(QWidget):
         return " … ".join(cur.text[a:b] for a, b in s.pieces())
 
     # ------------------------------------------------------------------ commits
+
+    def _type_model(self, schema, kind: str, type_name: str) -> TypeListModel:  # noqa: ANN001
+        """The type box's list for ``kind``: made once per schema, not per annotation shown.
+
+        A model, not 10,000 combo items: showing an annotation stays instant
+        whatever the schema size.  A type the schema lacks gets a model of its own.
+        """
+        types = {"entity": schema.entity_types, "event": schema.event_types, "relation": schema.relation_types}[kind]
+        extra = None if type_name in types else type_name
+        cache = self._type_models
+        model = cache.get(kind)
+        if model is None or model.schema is not schema or getattr(model, "extra", None) != extra:
+            names = list(types) + ([extra] if extra is not None else [])
+            model = TypeListModel(schema, [("", names)], sections=False, icon_size=12, hotkeys=False, parent=self)
+            model.extra = extra
+            cache[kind] = model
+        return model
 
     def _reset(self) -> None:
         """Put every widget back to the stored values (after a refused change)."""

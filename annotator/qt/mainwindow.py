@@ -36,6 +36,7 @@ from .palette import LabelPalette
 from .safety import WindowSafety
 from .session import Change, Session
 from .textview import AnnotationView
+from .typelist import fill_type_menu
 from .validation import ValidationPanel
 
 MAX_RECENT = 8
@@ -387,17 +388,19 @@ class MainWindow(QMainWindow):
         self.labels_menu.clear()
         self.label_actions = []
         schema = self.session.project.schema
-        key_of = {name: key for key, name in schema.hotkeys().items()}
+        # A window action only for each hotkey; the menus list at most MENU_CAP types and
+        # offer "More…" for the rest, so a schema of 10,000 types builds no 10,000 actions.
+        by_name: dict[str, QAction] = {}
+        for key, name in schema.hotkeys().items():
+            a = QAction(name, self)
+            a.setShortcut(QKeySequence(key))
+            a.triggered.connect(lambda _c=False, n=name: self.apply_label(n))
+            self.addAction(a)
+            self.label_actions.append(a)
+            by_name[name] = a
         for title, types in (("Entities", schema.entity_types), ("Events", schema.event_types)):
             sub = self.labels_menu.addMenu(title)
-            for name in types:
-                a = QAction(name, self)
-                if name in key_of:
-                    a.setShortcut(QKeySequence(key_of[name]))
-                a.triggered.connect(lambda _c=False, n=name: self.apply_label(n))
-                self.addAction(a)
-                sub.addAction(a)
-                self.label_actions.append(a)
+            fill_type_menu(sub, schema, list(types), self.apply_label, title=f"Label: {title}", actions=by_name)
 
     def all_actions(self) -> list[QAction]:
         return [a for a in self.actions() if not a.shortcut().isEmpty() or a.text()]
@@ -621,11 +624,9 @@ class MainWindow(QMainWindow):
             text = self.session.current.text[sel[0]:sel[1]]
             short = text if len(text) <= 24 else text[:23] + "…"
             ent = menu.addMenu(f"Tag “{short}” as entity")
-            for name in schema.entity_types:
-                ent.addAction(name, lambda n=name: self.apply_label(n))
+            fill_type_menu(ent, schema, list(schema.entity_types), self.apply_label, title="Tag as entity")
             ev = menu.addMenu(f"Tag “{short}” as event trigger")
-            for name in schema.event_types:
-                ev.addAction(name, lambda n=name: self.apply_label(n))
+            fill_type_menu(ev, schema, list(schema.event_types), self.apply_label, title="Tag as event trigger")
         if span_id:
             self.view.select_span(span_id, scroll=False)
             self._on_span_clicked(span_id)
@@ -633,9 +634,8 @@ class MainWindow(QMainWindow):
             if span is not None:
                 types = schema.entity_types if span.kind == ENTITY else schema.event_types
                 change = menu.addMenu("Change type to")
-                for name in types:
-                    a = change.addAction(name, lambda n=name, s=span_id: self._relabel(s, n))
-                    a.setEnabled(name != span.label)
+                fill_type_menu(change, schema, list(types), lambda n, s=span_id: self._relabel(s, n),
+                               title="Change type to", disabled=span.label)
                 menu.addAction(self.act_link)
                 menu.addAction(self.act_delete)
         if menu.isEmpty():

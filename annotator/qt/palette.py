@@ -1,100 +1,68 @@
-"""The label palette: every entity and event type of the schema, with colour and hotkey."""
+"""The label palette: every entity and event type of the schema, with colour and hotkey.
+
+One list view over a model (:mod:`annotator.qt.typelist`), with a filter box:
+it opens as fast with 10,000 types as with 40, since a view draws only the
+rows on screen.
+"""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import (
-    QLabel,
-    QLineEdit,
-    QScrollArea,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Signal
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ..schema import Schema
+from .typelist import TypeListModel, TypeListView, cached_swatch
 
 
 def swatch(color: str, size: int = 14) -> QIcon:
-    """A small rounded square of ``color``, for buttons and lists."""
-    pm = QPixmap(size, size)
-    pm.fill(Qt.transparent)
-    p = QPainter(pm)
-    p.setRenderHint(QPainter.Antialiasing)
-    p.setPen(QColor(color).darker(150))
-    p.setBrush(QColor(color))
-    p.drawRoundedRect(1, 1, size - 2, size - 2, 3, 3)
-    p.end()
-    return QIcon(pm)
+    """A small rounded square of ``color``, for buttons and lists (cached per colour)."""
+    return cached_swatch(color, size)
 
 
 class LabelPalette(QWidget):
-    """Buttons for the schema's types; a click emits :attr:`label_chosen`.
+    """The schema's entity and event types in a filterable list; a click emits :attr:`label_chosen`.
 
-    The current (sticky) label is shown checked.
+    The current (sticky) label is shown in bold and selected.
     """
 
     label_chosen = Signal(str)
 
     def __init__(self, schema: Schema, parent: QWidget | None = None):
         super().__init__(parent)
-        self._buttons: dict[str, QToolButton] = {}
         outer = QVBoxLayout(self)
         outer.setContentsMargins(4, 4, 4, 4)
-        self.filter = QLineEdit(placeholderText="Filter types")
-        self.filter.setClearButtonEnabled(True)
-        self.filter.textChanged.connect(self._apply_filter)
-        outer.addWidget(self.filter)
-        scroll = QScrollArea(widgetResizable=True)
-        scroll.setFrameShape(QScrollArea.NoFrame)
-        inner = QWidget()
-        self._layout = QVBoxLayout(inner)
-        self._layout.setContentsMargins(0, 0, 0, 0)
-        self._layout.setSpacing(1)
-        scroll.setWidget(inner)
-        outer.addWidget(scroll)
-        self._headers: list[QLabel] = []
+        self.types: TypeListView | None = None
+        self._outer = outer
         self.set_schema(schema)
 
-    def set_schema(self, schema: Schema) -> None:
-        while self._layout.count():
-            item = self._layout.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
-        self._buttons.clear()
-        self._headers.clear()
-        hotkey_of = {name: key for key, name in schema.hotkeys().items()}
-        for title, types in (("Entities", schema.entity_types), ("Events", schema.event_types)):
-            header = QLabel(f"<b>{title}</b>")
-            header.setContentsMargins(2, 6, 0, 2)
-            self._headers.append(header)
-            self._layout.addWidget(header)
-            for name, t in types.items():
-                b = QToolButton()
-                b.setObjectName(f"label:{name}")
-                key = hotkey_of.get(name)
-                b.setText(f"{name}    {key}" if key else name)
-                b.setIcon(swatch(schema.color(name)))
-                b.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
-                b.setCheckable(True)
-                b.setAutoRaise(True)
-                b.setSizePolicy(b.sizePolicy().horizontalPolicy().Expanding, b.sizePolicy().verticalPolicy())
-                tip = f"{name}: {t.description}" if getattr(t, "description", "") else name
-                b.setToolTip(tip + (f"\nHotkey: {key}" if key else ""))
-                b.clicked.connect(lambda _checked=False, n=name: self.label_chosen.emit(n))
-                self._buttons[name] = b
-                self._layout.addWidget(b)
-        self._layout.addStretch(1)
+    @property
+    def filter(self):  # noqa: ANN201 - the QLineEdit of the list
+        return self.types.filter
 
-    def button(self, label: str) -> QToolButton | None:
-        return self._buttons.get(label)
+    @property
+    def list(self):  # noqa: ANN201 - the QListView
+        return self.types.list
+
+    def set_schema(self, schema: Schema) -> None:
+        if self.types is not None:
+            self._outer.removeWidget(self.types)
+            self.types.deleteLater()
+        model = TypeListModel(schema, [("Entities", list(schema.entity_types)), ("Events", list(schema.event_types))])
+        self.types = TypeListView(model, parent=self)
+        model.setParent(self.types)
+        self.types.type_chosen.connect(self.label_chosen)
+        self._outer.addWidget(self.types)
+
+    def index_of(self, label: str) -> QModelIndex:
+        """Where ``label`` is in the list as shown (invalid when filtered out or unknown)."""
+        return self.types.index_of(label)
 
     def set_current(self, label: str | None) -> None:
         """Show ``label`` as the sticky current label (None: no current label)."""
-        for name, b in self._buttons.items():
-            b.setChecked(name == label)
-
-    def _apply_filter(self, text: str) -> None:
-        needle = text.strip().lower()
-        for name, b in self._buttons.items():
-            b.setVisible(not needle or needle in name.lower())
+        self.types.model.set_current(label)
+        sel = self.types.list.selectionModel()
+        idx = self.index_of(label) if label else QModelIndex()
+        if idx.isValid():
+            sel.setCurrentIndex(idx, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        else:
+            sel.clearSelection()
