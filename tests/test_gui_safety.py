@@ -377,3 +377,18 @@ def test_undo_in_a_document_deleted_elsewhere_is_dropped_without_a_traceback(qtb
     assert w.session.undo_stack.count() == 0 and w.session.current.id == "d1"
     assert file_spans(path) == []
     w.close()
+
+
+def test_an_inspector_edit_whose_write_fails_puts_the_field_back(qtbot, window, project_path):
+    w = window
+    tag(qtbot, w, "Dujail")
+    (span_id,) = w.view.spans()
+    qtbot.mouseClick(w.view.viewport(), Qt.LeftButton, pos=w.view.label_rect(span_id).center())
+    combo = w.inspector.type_combo
+    assert combo.currentText() == "GPE"
+    with write_lock(project_path):
+        combo.setFocus()
+        qtbot.keyClick(combo, Qt.Key_Down)  # the next type in the list
+        assert combo.currentText() == "GPE" and "not saved" in w.safety.failure_banner.text()
+        assert shown_labels(w) == [DUJAIL] and w.session.undo_stack.count() == 1
+    assert file_spans(project_path) == [DUJAIL]
