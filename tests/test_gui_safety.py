@@ -392,3 +392,15 @@ def test_an_inspector_edit_whose_write_fails_puts_the_field_back(qtbot, window, 
         assert combo.currentText() == "GPE" and "not saved" in w.safety.failure_banner.text()
         assert shown_labels(w) == [DUJAIL] and w.session.undo_stack.count() == 1
     assert file_spans(project_path) == [DUJAIL]
+
+
+def test_no_change_from_elsewhere_is_taken_in_under_a_modal_dialog(qtbot, window, project_path):
+    w = window
+    box = QMessageBox(QMessageBox.Question, "Mark done?", "Mark it done anyway?", QMessageBox.Yes | QMessageBox.No, w)
+    box.open()
+    qtbot.waitUntil(lambda: box.isVisible())
+    with Project.open(project_path) as other:
+        other.add_span("d0", Span("", "GPE", *word_span(TEXT, "Dujail")))
+    assert not w.safety.watcher.poll() and shown_labels(w) == []
+    box.done(QMessageBox.No)
+    assert w.safety.watcher.poll() and shown_labels(w) == [DUJAIL]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
 
 from .session import Session
 
@@ -31,7 +32,8 @@ class ExternalChangeWatcher(QObject):
     def poll(self) -> bool:
         """Check now; True when something written elsewhere was taken in."""
         session = self._session_of()
-        if session is None:
+        if session is None or QApplication.activeModalWidget() is not None:
+            # not under a modal dialog (an import in progress, a question): the next poll takes it in
             return False
         return session.sync_external()
 
