@@ -9,6 +9,9 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from .problemcounts import refresh_problem_counts
+from .projectmeta import stored_schema
+
 MIGRATIONS = Migrations("annotator")
 
 
@@ -123,14 +126,12 @@ def m002_problem_counts(db: Database) -> None:
     """Per document, the number of validation errors and of incomplete events.
 
     Filled here by validating every existing document (streamed); kept
-    current by :meth:`Project.import_documents` and
-    :meth:`Project.set_problem_counts`.
+    current by :meth:`annotator.store.Project.import_documents` and
+    :meth:`annotator.store.Project.set_problem_counts`.
     """
     documents = db["documents"]
     documents.add_column("n_errors", int, not_null_default=0)
     documents.add_column("n_incomplete", int, not_null_default=0)
     if db.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is None:
         return  # a new project: nothing to count (and no schema stored yet)
-    from .store import Project  # the store imports this module
-
-    Project(db, None).refresh_problem_counts()
+    refresh_problem_counts(db, stored_schema(db))

@@ -1,22 +1,23 @@
-"""Row-level helpers of the store: serialising values, bulk inserts, merged reads.
+"""Row-level helpers of the store: serialising values, bulk inserts, merged streaming reads.
 
 Kept apart from :mod:`annotator.store` so that the hot paths of import and
-export are in one small module.
+export are in one small module, which works on a bare ``Database``.
 """
 from __future__ import annotations
 
 import datetime as _dt
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from sqlite_utils import Database
 
-from .model import AnnotatedDocument
+from .model import AnnotatedDocument, Argument, Document, Event, Relation, Span
 
 
 def now() -> str:
+    """The current UTC time, ISO 8601 to the second."""
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
 
 
@@ -26,8 +27,23 @@ def checksum(text: str) -> str:
 
 
 def dumps(value: Any) -> str:
+    """Compact JSON, non-ASCII kept as is."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
+
+def span_from_row(r: Mapping[str, Any]) -> Span:
+    """A :class:`Span` from a ``SELECT *`` row of the spans table (as a dict)."""
+    return Span(
+        id=r["id"],
+        label=r["label"],
+        start=r["start"],
+        end=r["end"],
+        kind=r["kind"],
+        fragments=[tuple(f) for f in json.loads(r["fragments"])] if r["fragments"] else None,
+        attributes=json.loads(r["attributes"]) if r["attributes"] else {},
+        note=r["note"] or "",
+        annotator=r["annotator"] or "",
+    )
 
 
 class RowsByDocument:
@@ -152,3 +168,77 @@ class BulkWriter:
             )
             self.db.conn.executemany(sql, rows)
             rows.clear()
+
+
+def iter_annotated_rows(db: Database, where: str, params: list[Any]) -> Iterator[AnnotatedDocument]:
+    """Stream the documents selected by ``where`` (over ``documents d``) with their annotations, in import order.
+
+    Runs five queries in all, each ordered by document, and merges them as it
+    goes, so memory holds one document at a time whatever the project size.
+    """
+    run = db.execute
+    dsel = ("SELECT d.pk, d.id, d.name, d.text, d.meta, d.status, d.checksum, d.created, d.updated "
+            f"FROM documents d {where} ORDER BY d.pk")
+    join = f"JOIN documents d ON d.pk = x.doc {where}" if where else ""
+    spans_c = run(
+        f"SELECT x.doc, x.pk, x.id, x.kind, x.label, x.start, x.end, x.fragments, x.attributes, x.note, x.annotator "
+        f"FROM spans x {join} ORDER BY x.doc, x.seq, x.pk", params
+    )
+    events_c = run(
+        f"SELECT x.doc, x.pk, x.id, x.type, x.trigger, x.attributes, x.note, x.annotator "
+        f"FROM events x {join} ORDER BY x.doc, x.seq, x.pk", params
+    )
+    args_c = run(
+        f"SELECT x.doc, x.event, x.role, x.filler_span, x.filler_event, x.annotator "
+        f"FROM arguments x {join} ORDER BY x.doc, x.event, x.position, x.pk", params
+    )
+    rels_c = run(
+        f"SELECT x.doc, x.id, x.type, x.head, x.tail, x.attributes, x.note, x.annotator "
+        f"FROM relations x {join} ORDER BY x.doc, x.seq, x.pk", params
+    )
+    spans_it = RowsByDocument(spans_c)
+    events_it = RowsByDocument(events_c)
+    args_it = RowsByDocument(args_c)
+    rels_it = RowsByDocument(rels_c)
+    loads = json.loads
+    for d in run(dsel, params):
+        dpk = d[0]
+        doc = Document(
+            id=d[1], name=d[2] or d[1], text=d[3], meta=loads(d[4]) if d[4] and d[4] != "{}" else {}, status=d[5],
+            checksum=d[6] or "", created=d[7] or "", updated=d[8] or "",
+        )
+        span_ids: dict[int, str] = {}
+        spans: list[Span] = []
+        for r in spans_it.take(dpk):
+            span_ids[r[1]] = r[2]
+            # Positional, in field order: id, label, start, end, kind, fragments, attributes, note, annotator.
+            spans.append(Span(
+                r[2], r[4], r[5], r[6], r[3],
+                [tuple(f) for f in loads(r[7])] if r[7] else None,
+                loads(r[8]) if r[8] and r[8] != "{}" else {},
+                r[9] or "", r[10] or "",
+            ))
+        event_rows = events_it.take(dpk)
+        event_ids = {r[1]: r[2] for r in event_rows}
+        args_by_event: dict[int, list[Argument]] = {}
+        for r in args_it.take(dpk):
+            ref = span_ids[r[3]] if r[3] is not None else event_ids[r[4]]
+            args_by_event.setdefault(r[1], []).append(Argument(r[2], ref, r[5] or ""))
+        events = [
+            Event(
+                id=r[2], type=r[3], trigger=span_ids[r[4]],
+                arguments=args_by_event.get(r[1], []),
+                attributes=loads(r[5]) if r[5] and r[5] != "{}" else {},
+                note=r[6] or "", annotator=r[7] or "",
+            )
+            for r in event_rows
+        ]
+        relations = [
+            Relation(
+                id=r[1], type=r[2], head=span_ids[r[3]], tail=span_ids[r[4]],
+                attributes=loads(r[5]) if r[5] and r[5] != "{}" else {},
+                note=r[6] or "", annotator=r[7] or "",
+            )
+            for r in rels_it.take(dpk)
+        ]
+        yield AnnotatedDocument(doc, spans, events, relations)

@@ -33,7 +33,8 @@ from .model import (
 )
 from .migrations import MIGRATIONS
 from .projectopen import ProjectFile
-from .rows import BulkWriter, RowsByDocument, checksum, dumps as _dumps, now as _now
+from .problemcounts import problem_counts, refresh_problem_counts
+from .rows import BulkWriter, dumps as _dumps, iter_annotated_rows, now as _now, span_from_row as _span_from_row
 from .schema import Schema
 from .storeerrors import NewerVersion, NotAProject, ReadOnlyError, StoreError, WriteError
 from .validate import Problem, errors, validate_document
@@ -97,41 +98,6 @@ class Removal:
 
 
 # --------------------------------------------------------------------------- helpers
-
-def problem_counts(problems: Iterable[Problem]) -> tuple[int, int]:
-    """``(n_errors, n_incomplete)`` of a document's problems.
-
-    ``n_errors`` counts the problems of severity ``"error"``; ``n_incomplete``
-    counts the events with at least one required role unfilled (an event
-    missing two roles counts once), so it reads as "N incomplete events".
-    """
-    n_errors = 0
-    incomplete: set[str | None] = set()
-    for p in problems:
-        if p.severity == "error":
-            n_errors += 1
-        elif p.severity == "incomplete":
-            incomplete.add(p.ref)
-    return n_errors, len(incomplete)
-
-
-
-
-
-
-def _span_from_row(r: dict[str, Any] | tuple) -> Span:
-    return Span(
-        id=r["id"],
-        label=r["label"],
-        start=r["start"],
-        end=r["end"],
-        kind=r["kind"],
-        fragments=[tuple(f) for f in json.loads(r["fragments"])] if r["fragments"] else None,
-        attributes=json.loads(r["attributes"]) if r["attributes"] else {},
-        note=r["note"] or "",
-        annotator=r["annotator"] or "",
-    )
-
 
 _SPAN_FIELDS = frozenset({"label", "start", "end", "fragments", "attributes", "note", "annotator"})
 _EVENT_FIELDS = frozenset({"type", "attributes", "note", "annotator"})
@@ -315,21 +281,7 @@ class Project(ProjectFile):
         too.  Returns the number of documents whose counts changed.
         """
         with self._writing():
-            schema = self.schema
-            stored = {r[0]: (r[1] or 0, r[2] or 0) for r in self.db.execute(
-                "SELECT id, n_errors, n_incomplete FROM documents WHERE n_errors != 0 OR n_incomplete != 0")}
-            updates: list[tuple[int, int, str]] = []
-            # Collected first and written after the stream ends: no writes to
-            # documents while its cursor is open.
-            for adoc in self.iter_annotated():
-                counts = problem_counts(validate_document(schema, adoc))
-                if counts != stored.get(adoc.document.id, (0, 0)):
-                    updates.append((counts[0], counts[1], adoc.document.id))
-            if updates:
-                self.db.conn.executemany(
-                    "UPDATE documents SET n_errors = ?, n_incomplete = ? WHERE id = ?", updates
-                )
-        return len(updates)
+            return refresh_problem_counts(self.db, self.schema)
 
     def set_status(self, doc_id: str, status: str) -> str:
         """Set a document's status; returns the previous one."""
@@ -445,74 +397,8 @@ class Project(ProjectFile):
         else:
             yield from self._iter_annotated_sql("", [])
 
-    def _iter_annotated_sql(
-        self, where: str, params: list[Any]
-    ) -> Iterator[AnnotatedDocument]:
-        run = self.db.execute
-        dsel = f"SELECT d.pk, d.id, d.name, d.text, d.meta, d.status, d.checksum, d.created, d.updated FROM documents d {where} ORDER BY d.pk"
-        join = f"JOIN documents d ON d.pk = x.doc {where}" if where else ""
-        spans_c = run(
-            f"SELECT x.doc, x.pk, x.id, x.kind, x.label, x.start, x.end, x.fragments, x.attributes, x.note, x.annotator "
-            f"FROM spans x {join} ORDER BY x.doc, x.seq, x.pk", params
-        )
-        events_c = run(
-            f"SELECT x.doc, x.pk, x.id, x.type, x.trigger, x.attributes, x.note, x.annotator "
-            f"FROM events x {join} ORDER BY x.doc, x.seq, x.pk", params
-        )
-        args_c = run(
-            f"SELECT x.doc, x.event, x.role, x.filler_span, x.filler_event, x.annotator "
-            f"FROM arguments x {join} ORDER BY x.doc, x.event, x.position, x.pk", params
-        )
-        rels_c = run(
-            f"SELECT x.doc, x.id, x.type, x.head, x.tail, x.attributes, x.note, x.annotator "
-            f"FROM relations x {join} ORDER BY x.doc, x.seq, x.pk", params
-        )
-        spans_it = RowsByDocument(spans_c)
-        events_it = RowsByDocument(events_c)
-        args_it = RowsByDocument(args_c)
-        rels_it = RowsByDocument(rels_c)
-        loads = json.loads
-        for d in run(dsel, params):
-            dpk = d[0]
-            doc = Document(
-                id=d[1], name=d[2] or d[1], text=d[3], meta=loads(d[4]) if d[4] and d[4] != "{}" else {}, status=d[5],
-                checksum=d[6] or "", created=d[7] or "", updated=d[8] or "",
-            )
-            span_ids: dict[int, str] = {}
-            spans: list[Span] = []
-            for r in spans_it.take(dpk):
-                span_ids[r[1]] = r[2]
-                # Positional, in field order: id, label, start, end, kind, fragments, attributes, note, annotator.
-                spans.append(Span(
-                    r[2], r[4], r[5], r[6], r[3],
-                    [tuple(f) for f in loads(r[7])] if r[7] else None,
-                    loads(r[8]) if r[8] and r[8] != "{}" else {},
-                    r[9] or "", r[10] or "",
-                ))
-            event_rows = events_it.take(dpk)
-            event_ids = {r[1]: r[2] for r in event_rows}
-            args_by_event: dict[int, list[Argument]] = {}
-            for r in args_it.take(dpk):
-                ref = span_ids[r[3]] if r[3] is not None else event_ids[r[4]]
-                args_by_event.setdefault(r[1], []).append(Argument(r[2], ref, r[5] or ""))
-            events = [
-                Event(
-                    id=r[2], type=r[3], trigger=span_ids[r[4]],
-                    arguments=args_by_event.get(r[1], []),
-                    attributes=loads(r[5]) if r[5] and r[5] != "{}" else {},
-                    note=r[6] or "", annotator=r[7] or "",
-                )
-                for r in event_rows
-            ]
-            relations = [
-                Relation(
-                    id=r[1], type=r[2], head=span_ids[r[3]], tail=span_ids[r[4]],
-                    attributes=loads(r[5]) if r[5] and r[5] != "{}" else {},
-                    note=r[6] or "", annotator=r[7] or "",
-                )
-                for r in rels_it.take(dpk)
-            ]
-            yield AnnotatedDocument(doc, spans, events, relations)
+    def _iter_annotated_sql(self, where: str, params: list[Any]) -> Iterator[AnnotatedDocument]:
+        return iter_annotated_rows(self.db, where, params)
 
     def spans_in_range(self, doc_id: str, start: int, end: int) -> list[Span]:
         """Spans (entities and triggers) of a document that overlap ``[start, end)``."""

@@ -374,7 +374,7 @@ def test_a_failed_upgrade_leaves_the_project_as_it_was(tmp_path, monkeypatch):
     def broken(self, *a, **kw):  # m002 validates every document; make that fail half-way
         raise RuntimeError("validator exploded")
 
-    monkeypatch.setattr("annotator.store.validate_document", broken)
+    monkeypatch.setattr("annotator.problemcounts.validate_document", broken)
     with pytest.raises(StoreError, match=r"p\.db: cannot upgrade the project \(validator exploded\); it is unchanged"):
         Project.open(path)
     monkeypatch.undo()
