@@ -733,7 +733,7 @@ def iter_jsonl_stream(fh: BinaryIO, where: str) -> Iterator[tuple[int, dict[str,
                 where, lineno, f"invalid UTF-8 at byte {exc.start + 1} of the line"
             ) from None
         try:
-            obj = decode(line)
+            obj = decode(line, raw)
         except safety.Refused as exc:
             raise FormatError(where, lineno, str(exc)) from None
         except (json.JSONDecodeError, ValueError) as exc:

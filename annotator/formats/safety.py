@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any, BinaryIO
 
 from annotator.quoting import show
@@ -80,28 +81,40 @@ def _parse_float(text: str) -> float:
 _DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_parse_float)
 
 
-def _openers(line: str) -> int:
-    return line.count("{") + line.count("[")
+# A \uD800-\uDFFF escape (or a backslash and "ud8..." text, which only costs a needless walk).
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
-def decode_json(line: str) -> Any:
+def decode_json(line: str, raw: bytes | None = None) -> Any:
     """Parse one line of JSON with every check of this module.
 
-    Raises :class:`json.JSONDecodeError` for malformed JSON and :class:`Refused`
-    for a non-finite number, nesting deeper than :data:`MAX_DEPTH` or a lone
+    ``raw`` is the line's UTF-8 bytes when the caller has them: the cheap
+    pre-checks then scan bytes, which is faster than scanning text.  Raises
+    :class:`json.JSONDecodeError` for malformed JSON and :class:`Refused` for
+    a non-finite number, nesting deeper than :data:`MAX_DEPTH` or a lone
     surrogate.
     """
+    data = line.encode("utf-8", "surrogatepass") if raw is None else raw
     try:
         obj = _DECODER.decode(line)
     except RecursionError:
         raise Refused(f"JSON nested deeper than {MAX_DEPTH} levels") from None
     # Brackets inside strings count too: a line with few of them cannot nest deep.
-    if _openers(line) > MAX_DEPTH:
+    if data.count(b"{") + data.count(b"[") > MAX_DEPTH:
         check_depth(obj)
-    # A lone surrogate can only come from a \uD800-\uDFFF escape (the line itself is valid UTF-8).
-    if "\\ud" in line or "\\uD" in line:
+    # A lone surrogate comes from a \uD800-\uDFFF escape (valid UTF-8 holds none), or from ``line``
+    # itself when the caller built it from something else than bytes.
+    if _SURROGATE_ESCAPE.search(data) is not None or (raw is None and not line.isascii() and _has_surrogate(line)):
         check_surrogates(obj)
     return obj
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def check_depth(obj: Any) -> None:

@@ -259,7 +259,7 @@ def fill_type_menu(menu: QMenu, schema: Schema, names: Sequence[str], act: Calla
             parent = menu.parentWidget()
             while isinstance(parent, QMenu):
                 parent = parent.parentWidget()
-            dlg = TypeChooser(schema, choices, title, parent)
+            dlg = TypeChooser(schema, choices, title, parent.window() if parent is not None else None)
             dlg.chosen.connect(act)
             dlg.open()
             last_chooser = dlg
