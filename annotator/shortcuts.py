@@ -61,6 +61,7 @@ VIEW_KEYS: dict[str, str] = {
     "Shift+PgUp": "scrolls the text",
     "Shift+PgDown": "scrolls the text",
     "Ctrl+C": "copies the selected text",
+    "Ctrl+Ins": "copies the selected text",
     "Ctrl+A": "selects all the text",
     "Tab": "moves the keyboard focus",
     "Shift+Tab": "moves the keyboard focus",
