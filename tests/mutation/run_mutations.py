@@ -66,7 +66,7 @@ MUTATIONS: list[Mutation] = [
              '"offset_start": trig.start, "offset_end": trig.end}',
              '"offset_start": trig.start, "offset_end": trig.end + 1}'),
     # --- offset bounds
-    Mutation("store: span end may pass the text end", "annotator/store.py",
+    Mutation("store: span end may pass the text end", "annotator/store*.py",
              "0 <= span.start < span.end <= n)",
              "0 <= span.start < span.end <= n + 1)"),
     Mutation("validate: offset bound check removed", "annotator/validate.py",
@@ -76,7 +76,7 @@ MUTATIONS: list[Mutation] = [
              "if not 0 <= start < end <= length:",
              "if not 0 <= start < end <= length + 1:"),
     # --- unknown labels
-    Mutation("store: unknown entity label accepted", "annotator/store.py",
+    Mutation("store: unknown entity label accepted", "annotator/store*.py",
              'if span.kind == ENTITY and kind != "entity":',
              'if span.kind == ENTITY and kind not in ("entity", None):'),
     Mutation("validate: unknown entity label accepted", "annotator/validate.py",
@@ -87,12 +87,12 @@ MUTATIONS: list[Mutation] = [
              'if not line.strip(" \\t\\r\\n"):',
              'if not line.strip(" \\t\\n"):'),
     # --- undo of a cascade (Project.restore)
-    Mutation("restore: cascaded arguments not put back", "annotator/store.py",
+    Mutation("restore: cascaded arguments not put back", "annotator/store*.py",
              "for ev_id, pos, a in sorted(removal.arguments, key=lambda t: (t[0], t[1])):",
              "for ev_id, pos, a in sorted(removal.arguments[:0], key=lambda t: (t[0], t[1])):"),
-    Mutation("restore: cascaded relations not put back", "annotator/store.py",
-             "for r in removal.relations:\n                self._insert_relation(",
-             "for r in removal.relations[:0]:\n                self._insert_relation("),
+    Mutation("restore: cascaded relations not put back", "annotator/store*.py",
+             "insert_relation(pk, r, removal.relation_seq.get(r.id))",
+             "insert_relation(pk, r, removal.relation_seq.get(r.id)) if False else None"),
     # --- behaviour behind the strengthened asserts
     Mutation("annlist: an edited row announces every row", "annotator/qt/annlist.py",
              "self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.HEADERS) - 1))",
@@ -133,38 +133,54 @@ sys.meta_path.insert(0, _CopyFinder)
 """
 
 
-def make_copy(dest: Path, rev: str | None = None) -> None:
-    """Copy the parts of the repository the suite needs into ``dest``.
+def snapshot(dest: Path, rev: str | None = None) -> None:
+    """Copy the parts of the repository the suite needs into ``dest``, once for the whole run.
 
-    A ``sitecustomize.py`` in ``dest`` maps ``annotator.resources`` and
-    ``annotator.seeds`` to the copy's ``resources/`` and ``seeds/``, as pyproject's
-    package-dir does, and removes the editable install's finder, so nothing is
-    read from the real tree.
+    Every mutation starts from this one snapshot, so all runs see the same code
+    even while others edit the working tree.  ``rev`` takes a committed revision
+    (``git archive``) instead of the working tree.
     """
-    if rev is not None:  # a committed revision instead of the working tree (to compare with an earlier suite)
-        tar = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", rev, "--",
-                              *[n for n in COPY if subprocess.run(["git", "-C", str(ROOT), "cat-file", "-e",
-                                                                   f"{rev}:{n}"], capture_output=True).returncode == 0]],
+    if rev is not None:
+        present = [n for n in COPY if subprocess.run(["git", "-C", str(ROOT), "cat-file", "-e", f"{rev}:{n}"],
+                                                     capture_output=True).returncode == 0]
+        tar = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", rev, "--", *present],
                              capture_output=True, check=True).stdout
         subprocess.run(["tar", "-x", "-C", str(dest)], input=tar, check=True)
-    for name in COPY if rev is None else ():
+        return
+    for name in COPY:
         src = ROOT / name
         if src.is_dir():
             shutil.copytree(src, dest / name, ignore=IGNORE)
         elif src.exists():
             shutil.copy2(src, dest / name)
+
+
+def place(snap: Path, dest: Path) -> None:
+    """A fresh copy of the snapshot in ``dest``, with its ``sitecustomize.py``.
+
+    The ``sitecustomize.py`` maps ``annotator.resources`` and ``annotator.seeds``
+    to the copy's ``resources/`` and ``seeds/``, as pyproject's package-dir does,
+    and removes the editable install's finder, so nothing is read from the real tree.
+    """
+    shutil.copytree(snap, dest, dirs_exist_ok=True)
     mapping = {f"annotator.{n}": str(dest / n) for n in MAPPED if (dest / n / "__init__.py").exists()}
     (dest / "sitecustomize.py").write_text(_SITECUSTOMIZE.replace("{MAP!r}", repr(mapping)), encoding="utf-8")
 
 
 def apply(dest: Path, m: Mutation) -> str | None:
-    """Apply ``m`` in the copy at ``dest``; the reason it cannot be applied, or None."""
-    path = dest / m.path
-    src = path.read_text(encoding="utf-8")
-    n = src.count(m.old)
+    """Apply ``m`` in the copy at ``dest``; the reason it cannot be applied, or None.
+
+    ``m.path`` may be a glob (``annotator/store*.py``): the pattern must then
+    occur exactly once in all the matching files together.
+    """
+    files = sorted(dest.glob(m.path))
+    hits = [(f, f.read_text(encoding="utf-8")) for f in files]
+    n = sum(src.count(m.old) for _, src in hits)
     if n != 1:
         return f"pattern found {n} times in {m.path} (the code changed?)"
-    path.write_text(src.replace(m.old, m.new), encoding="utf-8")
+    for f, src in hits:
+        if m.old in src:
+            f.write_text(src.replace(m.old, m.new), encoding="utf-8")
     return None
 
 
@@ -174,12 +190,16 @@ def _failures(report: Path, dest: Path) -> set[str]:
     for case in ET.parse(report).getroot().iter("testcase"):
         if case.find("failure") is None and case.find("error") is None:
             continue
-        parts = case.get("classname", "").split(".")
+        classname, name = case.get("classname", ""), case.get("name", "")
+        if not classname:  # the module itself failed to import: pytest names it "tests.test_x"
+            out.add(name.replace(".", "/") + ".py (collection error)")
+            continue
+        parts = classname.split(".")
         # "tests.test_x" or "tests.test_x.TestClass": the longest prefix that is a file
         for k in range(len(parts), 0, -1):
             path = "/".join(parts[:k]) + ".py"
             if (dest / path).exists():
-                out.add("::".join([path, *parts[k:], case.get("name", "")]))
+                out.add("::".join([path, *parts[k:], name]))
                 break
         else:
             out.add(f"{case.get('classname')}::{case.get('name')}")
@@ -209,12 +229,12 @@ def run_suite(dest: Path, timeout: float, tests: list[str] | None = None) -> tup
     return failed, "\n".join(r.stdout.splitlines()[-3:])
 
 
-def one(m: Mutation | None, timeout: float, tests: list[str] | None = None, rev: str | None = None,
+def one(m: Mutation | None, snap: Path, timeout: float, tests: list[str] | None = None,
         ) -> tuple[Mutation | None, str | None, set[str], str]:
-    """Copy, mutate (None: baseline) and run; (mutation, not-applied reason, failures, tail)."""
+    """Copy the snapshot, mutate (None: baseline) and run; (mutation, not-applied reason, failures, tail)."""
     with tempfile.TemporaryDirectory(prefix="annotator-mut-") as tmp:
         dest = Path(tmp)
-        make_copy(dest, rev)
+        place(snap, dest)
         if m is not None:
             why = apply(dest, m)
             if why:
@@ -238,7 +258,10 @@ def main(argv: list[str] | None = None) -> int:
         for m in chosen:
             print(f"{m.name}  ({m.path})", flush=True)
         return 0
-    _, _, base_failed, tail = one(None, args.timeout, args.tests, args.rev)
+    snap_dir = tempfile.TemporaryDirectory(prefix="annotator-snap-")
+    snap = Path(snap_dir.name)
+    snapshot(snap, args.rev)
+    _, _, base_failed, tail = one(None, snap, args.timeout, args.tests)
     if base_failed:
         print(f"baseline: {len(base_failed)} test(s) fail without any mutation (not counted):", flush=True)
         for t in sorted(base_failed):
@@ -247,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"baseline: all tests pass ({tail.strip().splitlines()[-1] if tail.strip() else ''})", flush=True)
     missed = 0
     with ThreadPoolExecutor(max_workers=max(args.j, 1)) as pool:
-        for m, why, failed, _tail in pool.map(lambda x: one(x, args.timeout, args.tests, args.rev), chosen):
+        for m, why, failed, _tail in pool.map(lambda x: one(x, snap, args.timeout, args.tests), chosen):
             assert m is not None
             if why:
                 print(f"NOT APPLIED  {m.name}: {why}", flush=True)
@@ -263,6 +286,7 @@ def main(argv: list[str] | None = None) -> int:
                 missed += 1
             sys.stdout.flush()
     print(f"{len(chosen) - missed} of {len(chosen)} mutations caught", flush=True)
+    snap_dir.cleanup()
     return 1 if missed else 0
 
 
