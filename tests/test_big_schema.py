@@ -159,3 +159,13 @@ def test_the_view_keys_are_reserved(window):
     for key in ("Del", "Esc", "Left", "Shift+Right", "Ctrl+Shift+Left", "Return", "Backspace", "PgDown", "Ctrl+C"):
         assert key in taken, key
     assert not [k for k in taken if k.isdigit() or (len(k) == 1 and k.isalpha())]  # digits and letters stay free
+
+
+def test_the_palette_takes_the_keyboard_too(qtbot, window):
+    select_word(qtbot, window, "Monday")
+    palette = window.palette_widget
+    qtbot.keyClicks(palette.filter, "V00004")
+    palette.list.setFocus()
+    palette.list.setCurrentIndex(palette.index_of("V00004"))
+    qtbot.keyClick(palette.list, Qt.Key.Key_Return)
+    assert stored_labels(window) == [("V00004", "Monday")]

@@ -17,7 +17,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
@@ -178,8 +187,17 @@ class TypeListView(QWidget):
         lay.addWidget(self.list, 1)
         self.filter.textChanged.connect(self.proxy.set_text)
         self.filter.returnPressed.connect(self._choose_first)
+        # clicked, not activated: a style that activates on single click would fire both.
         self.list.clicked.connect(self._on_clicked)
-        self.list.activated.connect(self._on_clicked)
+        self.list.installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        """Enter on the list chooses its current row."""
+        if obj is self.list and event.type() == QEvent.Type.KeyPress \
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._on_clicked(self.list.currentIndex())
+            return True
+        return super().eventFilter(obj, event)
 
     def index_of(self, name: str) -> QModelIndex:
         """The view's index of type ``name`` (invalid when it is filtered out or not listed)."""
@@ -187,7 +205,7 @@ class TypeListView(QWidget):
         return self.proxy.mapFromSource(self.model.index(row)) if row >= 0 else QModelIndex()
 
     def _on_clicked(self, index: QModelIndex) -> None:
-        name = index.data(NAME_ROLE)
+        name = index.data(NAME_ROLE) if index.isValid() else None
         if name:
             self.type_chosen.emit(name)
 
