@@ -6,6 +6,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .bundled import version
 from .migrations import MIGRATIONS
 from .storeerrors import NewerVersion, NotAProject, StoreError
 
@@ -20,8 +21,6 @@ def known_migrations() -> list[str]:
 
 def tool_version() -> str:
     """The installed annotator version (from the package metadata)."""
-    from .bundled import version
-
     return version()
 
 

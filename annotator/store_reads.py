@@ -1,0 +1,179 @@
+"""Reading annotations: whole documents (one or streamed), a range of text, a neighbourhood of ids, counts by label."""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+
+from .model import STATUSES, AnnotatedDocument, Argument, Document, Event, Relation, Span
+from .rows import iter_annotated_rows, span_from_row
+from .store_documents import ProjectDocuments
+from .store_state import StoreState
+from .storeerrors import StoreError
+from .validate import Problem, validate_document
+
+
+class AnnotationReads:
+    """Queries over the spans, events, arguments and relations of a project; nothing here writes."""
+
+    def __init__(self, state: StoreState, documents: ProjectDocuments) -> None:
+        self.state = state
+        self.documents = documents
+
+    # ------------------------------------------------------------------ whole documents
+
+    def get_annotated(self, doc_id: str) -> AnnotatedDocument:
+        """One document with all its annotations."""
+        pk = self.state.doc_pk(doc_id)
+        for adoc in iter_annotated_rows(self.state.db, "WHERE d.pk = ?", [pk]):
+            return adoc
+        raise StoreError(f"no document with id {doc_id!r}")  # pragma: no cover
+
+    def iter_annotated(self, statuses: Iterable[str] | None = None) -> Iterator[AnnotatedDocument]:
+        """Stream every document (of ``statuses``, when given) with its annotations, in import order."""
+        if statuses:
+            sts = list(statuses)
+            for s in sts:
+                if s not in STATUSES:
+                    raise StoreError(f"unknown status {s!r} (expected one of {', '.join(STATUSES)})")
+            where = f"WHERE d.status IN ({','.join('?' * len(sts))})"
+            yield from iter_annotated_rows(self.state.db, where, sts)
+        else:
+            yield from iter_annotated_rows(self.state.db, "", [])
+
+    def problems(self, doc_id: str) -> list[Problem]:
+        """Validation problems of one document (errors and incomplete events)."""
+        return validate_document(self.state.schema, self.get_annotated(doc_id))
+
+    # ------------------------------------------------------------------ part of a document
+
+    def spans_in_range(self, doc_id: str, start: int, end: int) -> list[Span]:
+        """Spans (entities and triggers) of a document that overlap ``[start, end)``."""
+        pk = self.state.doc_pk(doc_id)
+        rows = self.state.db.query(
+            'SELECT * FROM spans WHERE doc = ? AND start < ? AND "end" > ? ORDER BY start, "end" DESC',
+            [pk, end, start],
+        )
+        return [span_from_row(r) for r in rows]
+
+    def annotations_in_range(self, doc_id: str, start: int, end: int) -> AnnotatedDocument:
+        """The spans overlapping ``[start, end)`` and the events and relations that touch them."""
+        pk = self.state.doc_pk(doc_id)
+        inside = {s.id for s in self.spans_in_range(doc_id, start, end)}
+        adoc = self.neighbourhood(pk, inside)  # those spans and every event or relation touching them
+        adoc.document = self.documents.get_document(doc_id)
+        spans = [s for s in adoc.spans if s.overlaps(start, end)]
+        ids = {s.id for s in spans}
+        events = [e for e in adoc.events if e.trigger in ids or any(a.ref in ids for a in e.arguments)]
+        rels = [r for r in adoc.relations if r.head in ids or r.tail in ids]
+        return AnnotatedDocument(adoc.document, spans, events, rels)
+
+    def fetch(self, doc_id: str, ids: Iterable[str]) -> tuple[list[Span], list[Event], list[Relation]]:
+        """The spans, events and relations of a document whose ids are in ``ids``."""
+        return self.fetch_pk(self.state.doc_pk(doc_id), set(ids))
+
+    def fetch_pk(self, doc_pk: int, ids: set[str]) -> tuple[list[Span], list[Event], list[Relation]]:
+        """:meth:`fetch` for the document of row ``doc_pk``."""
+        wanted = [i for i in ids if i]
+        if not wanted:
+            return [], [], []
+        db = self.state.db
+        marks = ",".join("?" * len(wanted))
+        p = [doc_pk, *wanted]
+        loads = json.loads
+        spans = [span_from_row(r) for r in db.query(
+            f"SELECT * FROM spans WHERE doc = ? AND id IN ({marks}) ORDER BY seq", p)]
+        events: list[Event] = []
+        by_pk: dict[int, Event] = {}
+        for r in db.execute(
+            f"SELECT e.pk, e.id, e.type, t.id, e.attributes, e.note, e.annotator FROM events e "
+            f"JOIN spans t ON t.pk = e.trigger WHERE e.doc = ? AND e.id IN ({marks}) ORDER BY e.seq", p
+        ):
+            ev = Event(id=r[1], type=r[2], trigger=r[3], attributes=loads(r[4]) if r[4] else {},
+                       note=r[5] or "", annotator=r[6] or "")
+            by_pk[r[0]] = ev
+            events.append(ev)
+        if by_pk:
+            for r in db.execute(
+                f"SELECT a.event, a.role, coalesce(s.id, f.id), a.annotator FROM arguments a "
+                f"LEFT JOIN spans s ON s.pk = a.filler_span LEFT JOIN events f ON f.pk = a.filler_event "
+                f"WHERE a.event IN ({','.join('?' * len(by_pk))}) ORDER BY a.event, a.position",
+                list(by_pk),
+            ):
+                by_pk[r[0]].arguments.append(Argument(role=r[1], ref=r[2], annotator=r[3] or ""))
+        relations = [
+            Relation(id=r[0], type=r[1], head=r[2], tail=r[3], attributes=loads(r[4]) if r[4] else {},
+                     note=r[5] or "", annotator=r[6] or "")
+            for r in db.execute(
+                f"SELECT r.id, r.type, h.id, t.id, r.attributes, r.note, r.annotator FROM relations r "
+                f"JOIN spans h ON h.pk = r.head JOIN spans t ON t.pk = r.tail "
+                f"WHERE r.doc = ? AND r.id IN ({marks}) ORDER BY r.seq", p)
+        ]
+        return spans, events, relations
+
+    def neighbourhood(self, doc_pk: int, ids: set[str]) -> AnnotatedDocument:
+        """The annotations ``ids`` with all that a change to them can touch.
+
+        That is: the events they trigger and the triggers of events among them;
+        then every event or relation that refers to any of those; then the
+        triggers and fillers of all those events, so the validator sees their
+        types.  Returned as a partial document over the real text.
+        """
+        ids = {i for i in ids if i}
+        q = lambda n: ",".join("?" * n)  # noqa: E731
+        run = self.state.db.execute
+        if ids:
+            p = [doc_pk, *ids]
+            ids |= {r[0] for r in run(
+                f"SELECT e.id FROM events e JOIN spans t ON t.pk = e.trigger WHERE e.doc = ? AND t.id IN ({q(len(ids))})", p)}
+            ids |= {r[0] for r in run(
+                f"SELECT t.id FROM events e JOIN spans t ON t.pk = e.trigger WHERE e.doc = ? AND e.id IN ({q(len(ids))})",
+                [doc_pk, *ids])}
+            ids |= {r[0] for r in run(
+                f"SELECT e.id FROM events e JOIN spans t ON t.pk = e.trigger WHERE e.doc = ? AND t.id IN ({q(len(ids))})",
+                [doc_pk, *ids])}
+            p = [doc_pk, *ids, *ids]
+            ids |= {r[0] for r in run(
+                f"SELECT e.id FROM arguments a JOIN events e ON e.pk = a.event "
+                f"LEFT JOIN spans s ON s.pk = a.filler_span LEFT JOIN events f ON f.pk = a.filler_event "
+                f"WHERE a.doc = ? AND (s.id IN ({q(len(ids))}) OR f.id IN ({q(len(ids))}))", p)}
+            p = [doc_pk, *ids, *ids]
+            ids |= {r[0] for r in run(
+                f"SELECT r.id FROM relations r JOIN spans h ON h.pk = r.head JOIN spans t ON t.pk = r.tail "
+                f"WHERE r.doc = ? AND (h.id IN ({q(len(ids))}) OR t.id IN ({q(len(ids))}))", p)}
+        spans, events, relations = self.fetch_pk(doc_pk, ids)
+        have = {s.id for s in spans} | {e.id for e in events}
+        for _ in range(2):  # triggers and fillers, then the triggers of filler events
+            need = set()
+            for e in events:
+                need.add(e.trigger)
+                need.update(a.ref for a in e.arguments)
+            for r in relations:
+                need.update((r.head, r.tail))
+            need -= have
+            if not need:
+                break
+            s2, e2, _r = self.fetch_pk(doc_pk, need)
+            spans += s2
+            events += e2
+            have |= {s.id for s in s2} | {e.id for e in e2}
+        row = run("SELECT id FROM documents WHERE pk = ?", [doc_pk]).fetchone()
+        return AnnotatedDocument(Document(id=row[0], text=self.state.text(doc_pk)), spans, events, relations)
+
+    # ------------------------------------------------------------------ statistics
+
+    def counts_by_label(self, doc_id: str | None = None) -> dict[str, int]:
+        """Entities by label, events by type and relations by type (of one document, or all)."""
+        where, params = ("WHERE doc = ?", [self.state.doc_pk(doc_id)]) if doc_id else ("", [])
+        counts: dict[str, int] = {}
+        conj = "AND" if where else "WHERE"
+        db = self.state.db
+        for label, n in db.execute(
+            f"SELECT label, count(*) FROM spans {where} {conj} kind = 'entity' GROUP BY label ORDER BY label", params
+        ):
+            counts[label] = n
+        for table, col in (("events", "type"), ("relations", "type")):
+            for label, n in db.execute(
+                f"SELECT {col}, count(*) FROM {table} {where} GROUP BY {col} ORDER BY {col}", params
+            ):
+                counts[label] = counts.get(label, 0) + n
+        return counts

@@ -1,0 +1,159 @@
+"""What the store's collaborators share about one open project: the connection, the caches and the write transaction."""
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from .projectmeta import get_setting, put_setting, stored_schema
+from .rows import now
+from .schema import Schema
+from .storeerrors import ReadOnlyError, StoreError, WriteError
+
+
+class StoreState:
+    """One open project file as the store's collaborators see it.
+
+    Holds the connection (``db``), the file-level flags, the name written as
+    ``annotator`` on new annotations, and the caches that every collaborator
+    shares: document pks, a few document texts, id counters and the parsed
+    schema.  The caches are dropped whenever another connection commits
+    (``PRAGMA data_version``) or a write rolls back.
+    """
+
+    def __init__(
+        self, db: Database, path: Path | None, *, read_only: bool = False, read_only_reason: str = "",
+        busy_timeout_ms: int = 5000,
+    ) -> None:
+        self.db = db
+        self.path = path
+        self.read_only = read_only
+        self.read_only_reason = read_only_reason if read_only else ""
+        self.backup_path: Path | None = None
+        self.busy_timeout_ms = busy_timeout_ms
+        self.annotator = ""
+        self.schema_cache: Schema | None = None
+        self.pk_cache: dict[str, int] = {}
+        self.text_cache: dict[int, str] = {}
+        self.id_counters: dict[tuple[int, str], int] = {}
+        self.cache_version = self.reported_version = self.data_version()
+
+    # ------------------------------------------------------------------ settings and schema
+
+    def get(self, key: str) -> str | None:
+        """A value of the ``project`` table."""
+        return get_setting(self.db, key)
+
+    def put(self, key: str, value: str) -> None:
+        """Store a value in the ``project`` table (inside a write)."""
+        put_setting(self.db, key, value)
+
+    @property
+    def schema(self) -> Schema:
+        """The project's annotation schema, parsed once and cached."""
+        if self.schema_cache is None:
+            self.schema_cache = stored_schema(self.db)
+        return self.schema_cache
+
+    # ------------------------------------------------------------------ documents
+
+    def doc_pk(self, doc_id: str) -> int:
+        """The row pk of a document; :class:`StoreError` when there is none."""
+        pk = self.pk_cache.get(doc_id)
+        if pk is not None:
+            if not self.db.conn.in_transaction:
+                self.sync_caches()  # another process may have replaced or deleted it
+                pk = self.pk_cache.get(doc_id)
+        if pk is not None:
+            return pk
+        row = self.db.execute("SELECT pk FROM documents WHERE id = ?", [doc_id]).fetchone()
+        if row is None:
+            raise StoreError(f"no document with id {doc_id!r}")
+        self.pk_cache[doc_id] = row[0]
+        return row[0]
+
+    def text(self, doc_pk: int) -> str:
+        """A document's text; cached, since it never changes after import."""
+        text = self.text_cache.get(doc_pk)
+        if text is None:
+            text = self.db.execute("SELECT text FROM documents WHERE pk = ?", [doc_pk]).fetchone()[0]
+            if len(self.text_cache) >= 8:
+                self.text_cache.pop(next(iter(self.text_cache)))
+            self.text_cache[doc_pk] = text
+        return text
+
+    def touch(self, doc_pk: int) -> None:
+        """Mark a document as edited now (a new document becomes in progress)."""
+        self.db.execute(
+            "UPDATE documents SET updated = ?, status = CASE status WHEN 'new' THEN 'in_progress' ELSE status END "
+            "WHERE pk = ?",
+            [now(), doc_pk],
+        )
+
+    def forget_documents(self) -> None:
+        """Drop the caches that hold document pks, texts and id counters."""
+        self.pk_cache.clear()
+        self.text_cache.clear()
+        self.id_counters.clear()
+
+    # ------------------------------------------------------------------ transactions
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """One write transaction: ``BEGIN IMMEDIATE`` (waits up to the busy timeout for the lock),
+        commit, or roll back on any error.  Nested, a savepoint.  sqlite3 errors become
+        :class:`WriteError`; a read-only project raises :class:`ReadOnlyError` before anything.
+        """
+        if self.read_only:
+            raise ReadOnlyError(f"{self.path}: project is read-only ({self.read_only_reason}); nothing was written")
+        conn = self.db.conn
+        if conn.in_transaction:
+            with self.db.atomic():  # a savepoint inside the outer write
+                yield
+            return
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise self.write_error(exc) from exc
+        try:
+            self.sync_caches()  # another connection may have committed since our last look
+            yield
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            try:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+            self.forget_documents()  # the caches may hold what was rolled back
+            self.schema_cache = None
+            if isinstance(exc, sqlite3.Error):
+                raise self.write_error(exc) from exc
+            raise
+
+    def write_error(self, exc: sqlite3.Error) -> WriteError:
+        """The one-line error for a failed write, naming the file."""
+        return WriteError(f"{self.path}: could not write to the project ({exc}); nothing was written")
+
+    def data_version(self) -> int:
+        """SQLite's ``PRAGMA data_version``: changes when another connection commits."""
+        return self.db.execute("PRAGMA data_version").fetchone()[0]
+
+    def sync_caches(self, version: int | None = None) -> None:
+        """Drop the caches when another connection has committed since they were filled."""
+        v = self.data_version() if version is None else version
+        if v != self.cache_version:
+            self.forget_documents()
+            self.schema_cache = None
+            self.cache_version = v
+
+    def changed_elsewhere(self) -> bool:
+        """True when another connection has committed since the last call; drops the caches then."""
+        v = self.data_version()
+        changed = v != self.reported_version
+        self.reported_version = v
+        self.sync_caches(v)
+        return changed
