@@ -14,7 +14,7 @@ def get_setting(db: Database, key: str) -> str | None:
 
 def put_setting(db: Database, key: str, value: str) -> None:
     """Store ``value`` under ``key`` (the caller holds the write transaction)."""
-    db["project"].upsert({"key": key, "value": value}, pk="key")
+    db.table("project").upsert({"key": key, "value": value}, pk="key")
 
 
 def stored_schema(db: Database) -> Schema:

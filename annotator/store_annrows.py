@@ -1,7 +1,7 @@
 """Single annotation rows: finding one by id, and inserting spans, events, arguments and relations in export order."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from .model import Argument, Event, Relation, Span
 from .rows import dumps
@@ -40,7 +40,7 @@ class AnnotationRows:
         """Insert a span (at the end of the export order unless ``seq``); returns its row pk."""
         if seq is None:
             seq = self.next_seq("spans", doc_pk)
-        return self.state.db["spans"].insert(
+        return cast(int, self.state.db.table("spans").insert(
             {
                 "doc": doc_pk, "id": span.id, "seq": seq, "kind": span.kind, "label": span.label,
                 "start": span.start, "end": span.end,
@@ -48,18 +48,18 @@ class AnnotationRows:
                 "attributes": dumps(span.attributes), "note": span.note,
                 "annotator": span.annotator or self.state.annotator,
             }
-        ).last_pk
+        ).last_pk)
 
     def insert_event(self, doc_pk: int, event: Event, seq: int | None = None) -> int:
         """Insert an event and its arguments; returns its row pk."""
         if seq is None:
             seq = self.next_seq("events", doc_pk)
         tpk = self.row("spans", doc_pk, event.trigger)["pk"]
-        epk = self.state.db["events"].insert({
+        epk = cast(int, self.state.db.table("events").insert({
             "doc": doc_pk, "id": event.id, "seq": seq, "type": event.type, "trigger": tpk,
             "attributes": dumps(event.attributes), "note": event.note,
             "annotator": event.annotator or self.state.annotator,
-        }).last_pk
+        }).last_pk)
         for i, a in enumerate(event.arguments):
             self.insert_argument(doc_pk, epk, i, a)
         return epk
@@ -78,7 +78,7 @@ class AnnotationRows:
     def insert_argument(self, doc_pk: int, event_pk: int, position: int, a: Argument) -> None:
         """Insert one argument row at ``position`` (the caller has made room)."""
         fs, fe = self.filler_pks(doc_pk, a.ref)
-        self.state.db["arguments"].insert({
+        self.state.db.table("arguments").insert({
             "doc": doc_pk, "event": event_pk, "position": position, "role": a.role,
             "filler_span": fs, "filler_event": fe, "annotator": a.annotator or self.state.annotator,
         })
@@ -89,7 +89,7 @@ class AnnotationRows:
             seq = self.next_seq("relations", doc_pk)
         head = self.row("spans", doc_pk, r.head)["pk"]
         tail = self.row("spans", doc_pk, r.tail)["pk"]
-        self.state.db["relations"].insert({
+        self.state.db.table("relations").insert({
             "doc": doc_pk, "id": r.id, "seq": seq, "type": r.type, "head": head, "tail": tail,
             "attributes": dumps(r.attributes), "note": r.note, "annotator": r.annotator or self.state.annotator,
         })

@@ -82,7 +82,7 @@ class AnnotationWrites:
                         e.type = new.label
 
             self.checks.check_local(pk, {span_id}, mutate)
-            st.db["spans"].update(row["pk"], {
+            st.db.table("spans").update(row["pk"], {
                 "label": new.label, "start": new.start, "end": new.end,
                 "fragments": dumps([list(f) for f in new.fragments]) if new.fragments else None,
                 "attributes": dumps(new.attributes), "note": new.note, "annotator": new.annotator,
@@ -143,7 +143,7 @@ class AnnotationWrites:
                         s.label = new.type
 
             self.checks.check_local(pk, {event_id}, mutate)
-            st.db["events"].update(row["pk"], {
+            st.db.table("events").update(row["pk"], {
                 "type": new.type, "attributes": dumps(new.attributes), "note": new.note,
                 "annotator": new.annotator,
             })
@@ -257,7 +257,7 @@ class AnnotationWrites:
                 a.relations[:] = [new if r.id == relation_id else r for r in a.relations]
 
             self.checks.check_local(pk, {relation_id}, mutate)
-            st.db["relations"].update(row["pk"], {
+            st.db.table("relations").update(row["pk"], {
                 "type": new.type, "attributes": dumps(new.attributes), "note": new.note,
                 "annotator": new.annotator,
             })
