@@ -195,7 +195,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def cmd_gui(args: argparse.Namespace) -> int:
     """Open the window on PROJECT; with none, on the last project opened, or else the demo."""
     try:
-        from .qt.app import last_project, run_gui
+        from .qt.app import NoDisplay, last_project, run_gui
     except ImportError as exc:  # Qt is missing
         raise CliError(f"the GUI cannot start ({exc}); use the import, export, stats and schema commands")
     project = args.project or last_project()
@@ -203,7 +203,10 @@ def cmd_gui(args: argparse.Namespace) -> int:
         from .demo import ensure_demo
 
         project = str(ensure_demo())
-    return run_gui(project)
+    try:
+        return run_gui(project)
+    except NoDisplay as exc:
+        raise CliError(str(exc)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:

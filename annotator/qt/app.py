@@ -9,6 +9,10 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
 
+class NoDisplay(Exception):
+    """There is no screen to open the window on; the CLI prints it as one line."""
+
+
 def last_project() -> str | None:
     """The project the window had open last, if that file still exists."""
     from pathlib import Path
@@ -33,10 +37,8 @@ def run_gui(project: str) -> int:
     """Open the main window on ``project`` and run the event loop."""
     if (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
             and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")):
-        from ..cli import CliError
-
-        raise CliError("no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset); "
-                       "run it in a desktop session, or use the import, export, stats and schema commands")
+        raise NoDisplay("no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset); "
+                        "run it in a desktop session, or use the import, export, stats and schema commands")
     from PySide6.QtWidgets import QApplication
 
     from .mainwindow import MainWindow
