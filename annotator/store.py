@@ -76,6 +76,7 @@ class Project:
         self, db: Database, path: Path | None, *, read_only: bool = False, read_only_reason: str = "",
         busy_timeout_ms: int = 5000, state: StoreState | None = None,
     ) -> None:
+        """Wrap an open connection (``state``, when given, is used as is: :meth:`open` passes the one it made)."""
         if state is None:
             state = StoreState(db, path, read_only=read_only, read_only_reason=read_only_reason,
                                busy_timeout_ms=busy_timeout_ms)
