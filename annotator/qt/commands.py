@@ -22,11 +22,11 @@ from ..model import Argument, Event, Relation, Span
 from ..store import Removal, StoreError
 
 if TYPE_CHECKING:
-    from .session import Session
+    from .sessionapi import SessionApi
 
 
 class _StoreCommand(QUndoCommand):
-    def __init__(self, session: "Session", doc_id: str, text: str):
+    def __init__(self, session: SessionApi, doc_id: str, text: str):
         super().__init__(text)
         self.session = session
         self.doc_id = doc_id
@@ -87,7 +87,7 @@ class _StoreCommand(QUndoCommand):
 class AddSpanCommand(_StoreCommand):
     """Tag a text range as an entity."""
 
-    def __init__(self, session: "Session", doc_id: str, span: Span):
+    def __init__(self, session: SessionApi, doc_id: str, span: Span):
         super().__init__(session, doc_id, f"Add {span.label} “{_short(session, span)}”")
         self.span = span
 
@@ -104,7 +104,7 @@ class AddSpanCommand(_StoreCommand):
 class AddEventCommand(_StoreCommand):
     """Create an event together with its trigger span."""
 
-    def __init__(self, session: "Session", doc_id: str, event: Event):
+    def __init__(self, session: SessionApi, doc_id: str, event: Event):
         super().__init__(session, doc_id, f"Add event {event.type}")
         self.event = event
         spans, _e, _r = session.project.fetch(doc_id, {event.trigger})
@@ -123,7 +123,7 @@ class AddEventCommand(_StoreCommand):
 class RemoveCommand(_StoreCommand):
     """Delete an annotation with everything that depends on it."""
 
-    def __init__(self, session: "Session", doc_id: str, ann_id: str, removal: Removal):
+    def __init__(self, session: SessionApi, doc_id: str, ann_id: str, removal: Removal):
         n = len(removal.spans) + len(removal.events) + len(removal.relations)
         extra = f" (and {len(removal.arguments)} argument(s))" if removal.arguments else ""
         super().__init__(session, doc_id, f"Delete {ann_id}{extra}" if n <= 1 else f"Delete {n} annotations{extra}")
@@ -146,7 +146,7 @@ class RemoveCommand(_StoreCommand):
 class UpdateCommand(_StoreCommand):
     """Change fields of a span, event or relation (type, offsets, attributes, note, annotator)."""
 
-    def __init__(self, session: "Session", doc_id: str, kind: str, ann_id: str,
+    def __init__(self, session: SessionApi, doc_id: str, kind: str, ann_id: str,
                  after: dict[str, Any], before: dict[str, Any], text: str):
         super().__init__(session, doc_id, text)
         self.kind = kind
@@ -183,7 +183,7 @@ class UpdateCommand(_StoreCommand):
 class ArgumentCommand(_StoreCommand):
     """Add (old None), remove (new None) or change the argument at ``position`` of an event."""
 
-    def __init__(self, session: "Session", doc_id: str, event_id: str, position: int,
+    def __init__(self, session: SessionApi, doc_id: str, event_id: str, position: int,
                  old: Argument | None, new: Argument | None, text: str):
         super().__init__(session, doc_id, text)
         self.event_id = event_id
@@ -213,7 +213,7 @@ class ArgumentCommand(_StoreCommand):
 class AddRelationCommand(_StoreCommand):
     """Relate two entities."""
 
-    def __init__(self, session: "Session", doc_id: str, relation: Relation):
+    def __init__(self, session: SessionApi, doc_id: str, relation: Relation):
         super().__init__(session, doc_id, f"Add relation {relation.type}")
         self.relation = relation
 
@@ -232,7 +232,7 @@ class SetStatusCommand(_StoreCommand):
 
     changes_status = True
 
-    def __init__(self, session: "Session", doc_id: str, old: str, new: str):
+    def __init__(self, session: SessionApi, doc_id: str, old: str, new: str):
         super().__init__(session, doc_id, f"Mark document {new.replace('_', ' ')}")
         self.old = old
         self.new = new
@@ -247,7 +247,7 @@ class SetStatusCommand(_StoreCommand):
         return set()
 
 
-def _short(session: "Session", span: Span) -> str:
+def _short(session: SessionApi, span: Span) -> str:
     cur = session.current
     text = cur.text[span.start:span.end] if cur is not None else ""
     return text if len(text) <= 30 else text[:29] + "…"

@@ -9,101 +9,16 @@ that what to redraw (the Anki pattern: one "operation did execute" signal).
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from ..model import ENTITY, TRIGGER, AnnotatedDocument, Argument, Event, Relation, Span
 from ..store import Project, StoreError
+from .commands import (AddEventCommand, AddRelationCommand, AddSpanCommand, ArgumentCommand, RemoveCommand,
+                       SetStatusCommand, UpdateCommand)
+from .docstate import Change, DocState  # the panels import these two from here too
 from .undo import SafeUndoStack, is_write_failure, write_failure_text
-
-
-@dataclass
-class Change:
-    """What one operation changed in the current document.
-
-    ``ids`` are the annotation ids touched (added, removed or edited);
-    ``start``/``end`` bound the text range they cover (code points), so the
-    view repaints only that; ``status`` says the document's status changed.
-    """
-
-    doc_id: str
-    ids: set[str] = field(default_factory=set)
-    start: int = 0
-    end: int = 0
-    status: bool = False
-
-
-class DocState:
-    """The current document and its annotations, kept in step with the store by deltas."""
-
-    def __init__(self, adoc: AnnotatedDocument):
-        self.document = adoc.document
-        self.spans: dict[str, Span] = {s.id: s for s in adoc.spans}
-        self.events: dict[str, Event] = {e.id: e for e in adoc.events}
-        self.relations: dict[str, Relation] = {r.id: r for r in adoc.relations}
-        self.n_entities = sum(1 for s in adoc.spans if s.kind == ENTITY)
-        self.partial = False  # True while only the first part is loaded (Session.open_document)
-
-    @property
-    def id(self) -> str:
-        return self.document.id
-
-    @property
-    def text(self) -> str:
-        return self.document.text
-
-    def annotated(self) -> AnnotatedDocument:
-        return AnnotatedDocument(
-            self.document, list(self.spans.values()), list(self.events.values()), list(self.relations.values())
-        )
-
-    def kind_of(self, ann_id: str) -> str | None:
-        if ann_id in self.spans:
-            return "span"
-        if ann_id in self.events:
-            return "event"
-        if ann_id in self.relations:
-            return "relation"
-        return None
-
-    def events_of_trigger(self, span_id: str) -> list[Event]:
-        return [e for e in self.events.values() if e.trigger == span_id]
-
-    def event_of_trigger(self, span_id: str) -> str | None:
-        """The id of the (first) event ``span_id`` triggers; None for an entity or unknown span."""
-        span = self.spans.get(span_id)
-        if span is not None and span.kind == TRIGGER:
-            evs = self.events_of_trigger(span_id)
-            return evs[0].id if evs else None
-        return None
-
-    def span_of_ref(self, ref: str) -> str | None:
-        """The span an argument's ref is drawn at: the entity, or a nested event's trigger."""
-        if ref in self.spans:
-            return ref
-        ev = self.events.get(ref)
-        return ev.trigger if ev is not None else None
-
-    def counts(self) -> tuple[int, int, int]:
-        """(entities, events, relations)."""
-        return self.n_entities, len(self.events), len(self.relations)
-
-    def extent(self, ann_id: str) -> tuple[int, int] | None:
-        """Code-point range an annotation covers on screen (trigger for an event)."""
-        if ann_id in self.spans:
-            s = self.spans[ann_id]
-            return s.start, s.end
-        if ann_id in self.events:
-            ev = self.events[ann_id]
-            return self.extent(ev.trigger)
-        if ann_id in self.relations:
-            r = self.relations[ann_id]
-            a, b = self.extent(r.head), self.extent(r.tail)
-            if a and b:
-                return min(a[0], b[0]), max(a[1], b[1])
-        return None
 
 
 class Session(QObject):
@@ -121,7 +36,7 @@ class Session(QObject):
     def __init__(self, project: Project, parent: QObject | None = None):
         super().__init__(parent)
         self.project = project
-        self.undo_stack = SafeUndoStack(self)
+        self.undo_stack = SafeUndoStack(self, parent=self)
         self.current: DocState | None = None
         self._resync = False  # a change from elsewhere is still to be read (a read failed)
 
@@ -290,8 +205,6 @@ class Session(QObject):
         Returns the new annotation's id (the event id for an event type), or
         None when the store refused it (the reason goes to ``error``).
         """
-        from .commands import AddEventCommand, AddSpanCommand
-
         cur = self._doc()
         kind = self.project.schema.label_kind(label)
         if kind == "entity":
@@ -314,8 +227,6 @@ class Session(QObject):
 
     def remove_annotation(self, ann_id: str) -> bool:
         """Delete an annotation and what depends on it (arguments, relations)."""
-        from .commands import RemoveCommand
-
         cur = self._doc()
         removal = self._guard(self.project.remove, cur.id, ann_id, what=f"Deleting {ann_id}")
         if removal is None:
@@ -324,8 +235,6 @@ class Session(QObject):
         return True
 
     def _update(self, ann_id: str, text: str, **changes) -> bool:
-        from .commands import UpdateCommand
-
         cur = self._doc()
         kind = cur.kind_of(ann_id)
         if kind is None:
@@ -368,8 +277,6 @@ class Session(QObject):
         return self._update(ann_id, "Change annotator", annotator=name)
 
     def set_status(self, status: str) -> bool:
-        from .commands import SetStatusCommand
-
         cur = self._doc()
         old = self._guard(self.project.set_status, cur.id, status,
                           what=f"Marking {cur.document.name} {status.replace('_', ' ')}")
@@ -382,8 +289,6 @@ class Session(QObject):
 
     def add_argument(self, event_id: str, role: str, ref: str) -> bool:
         """Attach ``ref`` (an entity span id, or an event id) to an event under ``role``."""
-        from .commands import ArgumentCommand
-
         cur = self._doc()
         pos = self._guard(self.project.add_argument, cur.id, event_id, Argument(role, ref),
                           what=f"Adding {role} to {event_id}")
@@ -395,8 +300,6 @@ class Session(QObject):
         return True
 
     def remove_argument(self, event_id: str, position: int) -> bool:
-        from .commands import ArgumentCommand
-
         cur = self._doc()
         old = self._guard(self.project.remove_argument, cur.id, event_id, position,
                           what=f"Removing an argument of {event_id}")
@@ -407,8 +310,6 @@ class Session(QObject):
 
     def change_argument(self, event_id: str, position: int, role: str | None = None, ref: str | None = None) -> bool:
         """Give an argument another role and/or another filler."""
-        from .commands import ArgumentCommand
-
         cur = self._doc()
         ev = cur.events.get(event_id)
         if ev is None or not 0 <= position < len(ev.arguments):
@@ -428,8 +329,6 @@ class Session(QObject):
 
     def add_relation(self, type_name: str, head: str, tail: str) -> str | None:
         """Relate two entity spans; returns the relation id, or None if refused."""
-        from .commands import AddRelationCommand
-
         cur = self._doc()
         rel = self._guard(self.project.add_relation, cur.id, Relation("", type_name, head, tail),
                           what=f"Adding relation {type_name}")

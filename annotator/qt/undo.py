@@ -6,7 +6,7 @@ is still in the file.  :class:`SafeUndoStack` turns the order round: it asks
 the command to write first (``undo_write`` / ``do``), and only when that
 succeeded lets Qt move the index (the command then just refreshes the screen).
 A failed undo or redo leaves the stack, the screen and the file as they were,
-and tells the user why through ``Session.write_failed``.  A step the store
+and tells the user why through the session (``Session.write_failed``).  A step the store
 refuses outright (its annotation was changed in another window) is dropped
 from the history instead, so it cannot block the older steps.
 """
@@ -15,12 +15,13 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QUndoStack
 
 from .. import store
 
 if TYPE_CHECKING:
-    from .session import Session
+    from .sessionapi import SessionApi
 
 
 def is_write_failure(exc: BaseException) -> bool:
@@ -40,8 +41,8 @@ def write_failure_text(what: str, exc: BaseException, project: store.Project,
 class SafeUndoStack(QUndoStack):
     """QUndoStack whose undo/redo write first and move the index only on success."""
 
-    def __init__(self, session: "Session"):
-        super().__init__(session)
+    def __init__(self, session: SessionApi, parent: QObject | None = None):
+        super().__init__(parent)
         self._session = session
 
     def undo(self) -> bool:  # noqa: D102 (Qt API; returns whether it happened)
