@@ -35,7 +35,7 @@ from ..model import STATUSES
 from ..store import DocumentSummary
 from ..store import StoreError
 from .session import Session
-from .validation import problem_badge, problem_summary
+from .problemicons import problem_badge, problem_summary
 
 DONE_STATUSES = ("done", "reviewed")
 
