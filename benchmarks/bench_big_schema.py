@@ -90,13 +90,13 @@ def measure(app: QApplication, folder: Path, name: str, schema: Schema) -> dict[
         p.import_documents(read_text_paths([next((ROOT / "seeds").glob("*.txt"))]))
     first, w = open_window(app, path, folder / f"{name}.ini")
     out = {"first frame": first}
-    menu = w.labels_menu
+    menu = w.menus.labels_menu
     out["Labels menu"] = timed(lambda: (menu.aboutToShow.emit(), [m.aboutToShow.emit() for m in
                                                                    (a.menu() for a in menu.actions()) if m]))
     w.view.set_selection(0, 4) if hasattr(w.view, "set_selection") else None
-    out["context menu"] = timed(lambda: w.build_context_menu(""))
+    out["context menu"] = timed(lambda: w.context_menu.build(""))
     span_id = w.session.add_annotation(0, 4, next(iter(schema.entity_types)))
-    out["inspector on a span"] = timed(lambda: w.inspector.show_annotation(span_id))
+    out["inspector on a span"] = timed(lambda: w.panels.inspector.show_annotation(span_id))
     w.close()
     w.deleteLater()
     app.processEvents()

@@ -155,7 +155,7 @@ def main() -> None:
             w.view.set_selection(s, e)
             app.processEvents()
             t0 = time.perf_counter()
-            w.apply_label("PER")  # the hotkey's path
+            w.tagger.apply_label("PER")  # the hotkey's path
             w.view.viewport().repaint()
             times.append(ms(t0))
         return statistics.median(times)
@@ -205,7 +205,7 @@ def main() -> None:
         flips.append(ms(t0))
     med = statistics.median(flips)
     report("relabel undo/redo, median", med, None, "<= 16 ms", med <= 16)
-    model = w.ann_list.model
+    model = w.panels.ann_list.model
     applies = []
     for k in range(50):
         t0 = time.perf_counter()

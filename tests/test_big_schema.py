@@ -78,14 +78,14 @@ def test_the_window_builds_no_widget_or_action_per_type(window):
     assert len(window.findChildren(QToolButton)) < 200
     assert len(window.findChildren(QAction)) < 500
     # The palette lists every type, in a view that draws only what is on screen.
-    assert window.palette_widget.types.model.rowCount() == N_ENTITIES + N_EVENTS + 2
-    menus = [a.menu() for a in window.labels_menu.actions() if a.menu()]
+    assert window.panels.palette.types.model.rowCount() == N_ENTITIES + N_EVENTS + 2
+    menus = [a.menu() for a in window.menus.labels_menu.actions() if a.menu()]
     assert [len(m.actions()) for m in menus] == [typelist.MENU_CAP + 2] * 2  # the cap, a separator, "More…"
 
 
 def test_a_deep_label_is_chosen_in_the_palette_by_filter_and_click(qtbot, window):
     select_word(qtbot, window, "Dujail")
-    palette = window.palette_widget
+    palette = window.panels.palette
     qtbot.keyClicks(palette.filter, DEEP_ENTITY[-4:])  # "5990": only that type and headers are left
     index = palette.index_of(DEEP_ENTITY)
     assert index.isValid() and palette.types.proxy.rowCount() == 3
@@ -96,7 +96,7 @@ def test_a_deep_label_is_chosen_in_the_palette_by_filter_and_click(qtbot, window
 
 def test_a_deep_event_type_is_chosen_through_more_in_the_labels_menu(qtbot, window):
     select_word(qtbot, window, "attack")
-    events_menu = next(a.menu() for a in window.labels_menu.actions() if a.text() == "Events")
+    events_menu = next(a.menu() for a in window.menus.labels_menu.actions() if a.text() == "Events")
     more = events_menu.findChild(QAction, "more_types") or next(
         a for a in events_menu.actions() if a.objectName() == "more_types")
     assert more.text() == f"More… ({N_EVENTS - typelist.MENU_CAP:,} more types)"
@@ -114,7 +114,7 @@ def test_change_type_in_the_context_menu_reaches_every_type(qtbot, window):
     qtbot.keyClick(window.view, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)  # hotkey of E00000
     assert stored_labels(window) == [("E00000", "Police")]
     span_id = window.view.selected_span()
-    menu = window.build_context_menu(span_id)
+    menu = window.context_menu.build(span_id)
     change = next(a.menu() for a in menu.actions() if a.text() == "Change type to")
     more = next(a for a in change.actions() if a.objectName() == "more_types")
     more.trigger()
@@ -130,7 +130,7 @@ def test_change_type_in_the_context_menu_reaches_every_type(qtbot, window):
 def test_the_inspector_type_box_lists_every_type_and_changes_it(qtbot, window):
     select_word(qtbot, window, "men")
     qtbot.keyClick(window.view, Qt.Key.Key_B, Qt.KeyboardModifier.AltModifier)  # E00001
-    combo = window.inspector.type_combo
+    combo = window.panels.inspector.type_combo
     assert combo.count() == N_ENTITIES and combo.currentText() == "E00001"
     combo.setFocus()
     qtbot.keyClick(combo, Qt.Key.Key_End)  # the last type, by keyboard
@@ -140,7 +140,7 @@ def test_the_inspector_type_box_lists_every_type_and_changes_it(qtbot, window):
 def test_every_window_shortcut_is_reserved_for_the_application(window):
     """The list schemas are checked against (annotator/shortcuts.py) holds every key the window binds."""
     taken = reserved_keys()
-    label_actions = set(window.label_actions)
+    label_actions = set(window.menus.label_actions)
     missing = {}
     for action in window.findChildren(QAction):
         if action in label_actions:
@@ -150,7 +150,7 @@ def test_every_window_shortcut_is_reserved_for_the_application(window):
             if key not in taken:
                 missing[key] = action.text()
     assert missing == {}
-    for action in window.label_actions:  # and no label hotkey is one of them
+    for action in window.menus.label_actions:  # and no label hotkey is one of them
         assert action.shortcut().toString(QKeySequence.SequenceFormat.PortableText) not in taken
 
 
@@ -163,7 +163,7 @@ def test_the_view_keys_are_reserved(window):
 
 def test_the_palette_takes_the_keyboard_too(qtbot, window):
     select_word(qtbot, window, "Monday")
-    palette = window.palette_widget
+    palette = window.panels.palette
     qtbot.keyClicks(palette.filter, "V00004")
     palette.list.setFocus()
     palette.list.setCurrentIndex(palette.index_of("V00004"))

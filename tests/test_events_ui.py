@@ -106,8 +106,8 @@ def test_a_filler_type_no_role_takes_is_refused_with_a_message(qtbot, window):
     die = tag(w, "killed", "Life.Die", 1)
     drag_link(qtbot, w, trigger_of(w, die), num)
     assert args_of(w, die) == []
-    assert w.last_message is not None
-    assert "Life.Die has no role that takes NUM" in w.last_message.text()
+    assert w.messages.last is not None
+    assert "Life.Die has no role that takes NUM" in w.messages.last.text()
 
 
 def test_cardinality_is_enforced_with_a_message(qtbot, window):
@@ -119,7 +119,7 @@ def test_cardinality_is_enforced_with_a_message(qtbot, window):
     drag_link(qtbot, w, trigger_of(w, die), baghdad)
     choose(w, "Place")  # Place takes one filler
     assert args_of(w, die) == [("Place", "Dujail")]
-    assert "Place" in w.last_message.text()
+    assert "Place" in w.messages.last.text()
 
 
 def test_keyboard_flow_creates_the_entity_and_attaches_it(qtbot, window):
@@ -128,7 +128,7 @@ def test_keyboard_flow_creates_the_entity_and_attaches_it(qtbot, window):
     die = tag(w, "killed", "Life.Die", 1)
     w.view.select_span(trigger_of(w, die), scroll=True)
     qtbot.keyClick(w.view, Qt.Key_L, Qt.ControlModifier)
-    assert w.linker.pick is not None and "Linking" in w.label_label.text()
+    assert w.linker.pick is not None and "Linking" in w.status.label_label.text()
     qtbot.keyClick(w.view, Qt.Key_F, Qt.ControlModifier)  # find the filler's text
     qtbot.keyClicks(w.find_bar.edit, "three military security personnel")
     qtbot.keyClick(w.find_bar.edit, Qt.Key_Return)
@@ -162,7 +162,7 @@ def test_nested_event_report_takes_the_attack(qtbot, window, tmp_path):
     assert [(a.role, a.ref) for a in ev.arguments] == [("Content", attack)]
     assert any(lk.owner == report and lk.target == trigger_of(w, attack) for lk in w.view.links().values())
     out = tmp_path / "out.jsonl"
-    w.export_file(str(out))
+    w.transfer.export_file(str(out))
     line = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
     (rep,) = [e for e in line["events"] if e["type"] == "Report"]
     assert rep["arguments"] == [{"role": "Content", "ref": attack}]
@@ -176,11 +176,11 @@ def test_selection_highlights_and_arcs_only_mode(qtbot, window):
     w.session.add_argument(die, "Agent", isis)
     rect = w.view.label_rect(trigger_of(w, die))
     qtbot.mouseClick(w.view.viewport(), Qt.LeftButton, pos=rect.center())
-    assert w.inspector.annotation_id == die
+    assert w.panels.inspector.annotation_id == die
     # the event's trigger and filler are drawn strong, the rest fades
-    assert w.view._hl_owner == die and {trigger_of(w, die), isis} <= w.view._hl_spans
+    assert w.view.arcs.hl_owner == die and {trigger_of(w, die), isis} <= w.view.arcs.hl_spans
     qtbot.keyClick(w.view, Qt.Key_Escape)
-    assert w.view._hl_owner is None
+    assert w.view.arcs.hl_owner is None
     qtbot.mouseClick(w.view.viewport(), Qt.LeftButton, pos=rect.center())
     qtbot.keyClick(w.view, Qt.Key_A, Qt.ControlModifier | Qt.ShiftModifier)
     assert w.view.arcs_mode() == "selected"
@@ -193,17 +193,17 @@ def test_inspector_add_and_move_argument_by_picking(qtbot, window):
     w = window
     die = tag(w, "killed", "Life.Die", 1)
     pers, cops = tag(w, "three military security personnel", "PER"), tag(w, "two policemen", "PER")
-    w.inspector.add_argument_requested.emit(die, "Victim")  # what the slot's Add button emits
+    w.panels.inspector.add_argument_requested.emit(die, "Victim")  # what the slot's Add button emits
     assert w.linker.pick is not None
     rect = w.view.span_rects(pers)[0]
     qtbot.mouseClick(w.view.viewport(), Qt.LeftButton, pos=rect.center())
     assert args_of(w, die) == [("Victim", "three military security personnel")]
-    w.inspector.pick_filler_requested.emit(die, 0)  # "Move to another filler…"
+    w.panels.inspector.pick_filler_requested.emit(die, 0)  # "Move to another filler…"
     rect = w.view.span_rects(cops)[0]
     qtbot.mouseClick(w.view.viewport(), Qt.LeftButton, pos=rect.center())
     assert args_of(w, die) == [("Victim", "two policemen")]
-    w.inspector.jump_requested.emit(pers)
-    assert w.view.selected_span() == pers and w.inspector.annotation_id == pers
+    w.panels.inspector.jump_requested.emit(pers)
+    assert w.view.selected_span() == pers and w.panels.inspector.annotation_id == pers
 
 
 def test_problems_panel_jumps_and_marks_the_document(qtbot, tmp_path, settings):
@@ -212,11 +212,11 @@ def test_problems_panel_jumps_and_marks_the_document(qtbot, tmp_path, settings):
         p.import_documents([AnnotatedDocument(Document(id="d", text="Two men died in Mosul."))])
     w = show_window(qtbot, MainWindow(path, settings=settings))
     ev = w.session.add_annotation(*word_span("Two men died in Mosul.", "died"), "Die")
-    w.problems_panel.validate_now()
-    assert [p.ref for p in w.problems_panel.problems()] == [ev]
-    assert w.doc_list.problem_counts("d") == (0, 1)
-    w.problems_panel.problem_activated.emit(ev)
-    assert w.inspector.annotation_id == ev and w.view.selected_span() == trigger_of(w, ev)
+    w.panels.problems.validate_now()
+    assert [p.ref for p in w.panels.problems.problems()] == [ev]
+    assert w.panels.doc_list.problem_counts("d") == (0, 1)
+    w.panels.problems.problem_activated.emit(ev)
+    assert w.panels.inspector.annotation_id == ev and w.view.selected_span() == trigger_of(w, ev)
     w.close()
 
 
@@ -238,13 +238,13 @@ def test_marking_done_with_problems_asks_and_names_them(qtbot, tmp_path, setting
     w = show_window(qtbot, MainWindow(path, settings=settings))
     ev = w.session.add_annotation(*word_span("Two men died in Mosul.", "died"), "Die")
     qtbot.keyClick(w.view, Qt.Key_Return, Qt.ControlModifier)
-    box = w.last_message
+    box = w.messages.last
     assert box is not None and box.isVisible()
     assert "Victim" in box.text() and ev in box.text()
     box.button(QMessageBox.No).click()
     assert w.session.project.get_document("d").status != "done"
     qtbot.keyClick(w.view, Qt.Key_Return, Qt.ControlModifier)
-    w.last_message.button(QMessageBox.Yes).click()
+    w.messages.last.button(QMessageBox.Yes).click()
     assert w.session.project.get_document("d").status == "done"
     w.close()
 
@@ -317,7 +317,7 @@ def test_screenshot_of_the_seed_with_its_events(qtbot, window, tmp_path):
     assert sum(len(e.arguments) for e in adoc.events) == 30
     # the export carries them: Dujail's killing with its four arguments, the nested report
     out = tmp_path / "seed.jsonl"
-    w.export_file(str(out))
+    w.transfer.export_file(str(out))
     (doc,) = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     ents = {e["id"]: e["text"] for e in doc["entities"]}
     (die3,) = [e for e in doc["events"] if e["id"] == ids["die3"]]

@@ -72,7 +72,7 @@ def project_path(tmp_path):
 @pytest.fixture
 def window(qtbot, project_path, settings):
     w = show_window(qtbot, MainWindow(project_path, settings=settings))
-    w.problems_panel.validate_now()  # its cache write is done before a test takes the lock
+    w.panels.problems.validate_now()  # its cache write is done before a test takes the lock
     w.session.project.db.execute("PRAGMA busy_timeout = 50")  # fail fast while another holds the lock
     yield w
     w.close()
@@ -103,14 +103,14 @@ def test_a_tag_whose_write_fails_is_reported_and_not_pushed(qtbot, window, proje
         assert str(project_path) in banner.text() and "\n" not in banner.text()
         assert w.session.undo_stack.count() == 0
         assert shown_labels(w) == [] and w.session.current.spans == {}
-        assert not w.saved_label.text().startswith("✔")
+        assert not w.status.saved_label.text().startswith("✔")
         w.grab().save(str(SHOTS / "h3-write-failed.png"))
         qtbot.keyClick(w.view, Qt.Key_S, Qt.ControlModifier)  # Ctrl+S must not claim it was saved
         assert w.statusBar().currentMessage().startswith("Not saved")
     assert file_spans(project_path) == []
     tag(qtbot, w, "Dujail")  # the lock is gone: the same action now works
     assert file_spans(project_path) == [DUJAIL] and w.session.undo_stack.count() == 1
-    assert w.saved_label.text().startswith("✔ Saved")
+    assert w.status.saved_label.text().startswith("✔ Saved")
 
 
 def test_an_undo_whose_write_fails_leaves_the_stack_and_the_annotation(qtbot, window, project_path):
@@ -166,7 +166,7 @@ def test_an_undo_the_store_refuses_is_dropped_so_older_steps_still_undo(qtbot, w
     stack = w.session.undo_stack
     qtbot.keyClick(w.view, Qt.Key_Z, Qt.ControlModifier)  # undo "Add GPE Dujail": nothing left to remove
     assert "no longer possible" in w.safety.failure_banner.text()
-    assert not w.saved_label.text().startswith("✔")  # nothing was written
+    assert not w.status.saved_label.text().startswith("✔")  # nothing was written
     assert stack.count() == 1 and stack.index() == 1
     assert shown_labels(w) == [("GPE", *word_span(TEXT, "Baghdad"))]
     qtbot.keyClick(w.view, Qt.Key_Z, Qt.ControlModifier)  # the older step is not blocked
@@ -193,10 +193,10 @@ def test_read_only_banner_says_why_and_editing_is_off(qtbot, ro_window, project_
     assert banner.isVisible() and banner.text().startswith("Read-only:")
     assert w.session.project.read_only_reason and w.session.project.read_only_reason in banner.text()
     assert banner.button("Save As…") is not None
-    file_menu = next(m for m in w.act_save.associatedObjects() if isinstance(m, QMenu))
+    file_menu = next(m for m in w.menus["save"].associatedObjects() if isinstance(m, QMenu))
     assert w.safety.act_save_as in file_menu.actions() and w.safety.act_save_as.isEnabled()
-    assert not w.act_delete.isEnabled() and not w.act_done.isEnabled() and not w.palette_widget.isEnabled()
-    assert w.saved_label.text() == "Read-only"
+    assert not w.menus["delete"].isEnabled() and not w.menus["done"].isEnabled() and not w.panels.palette.isEnabled()
+    assert w.status.saved_label.text() == "Read-only"
     w.grab().save(str(SHOTS / "h3-read-only.png"))
     baghdad = ("GPE", *word_span(TEXT, "Baghdad"))
     tag(qtbot, w, "Dujail")  # a hotkey on a selection
@@ -204,13 +204,13 @@ def test_read_only_banner_says_why_and_editing_is_off(qtbot, ro_window, project_
     assert shown_labels(w) == [baghdad] and w.session.undo_stack.count() == 0
     (span_id,) = w.view.spans()
     qtbot.mouseClick(w.view.viewport(), Qt.LeftButton, pos=w.view.label_rect(span_id).center())
-    assert w.inspector.annotation_id == span_id  # inspecting works; editing does not
-    assert not w.inspector.type_combo.isEnabled() and w.inspector.note_edit.isReadOnly()
+    assert w.panels.inspector.annotation_id == span_id  # inspecting works; editing does not
+    assert not w.panels.inspector.type_combo.isEnabled() and w.panels.inspector.note_edit.isReadOnly()
     qtbot.keyClick(w.view, Qt.Key_Delete)
     qtbot.keyClick(w.view, Qt.Key_O)  # a hotkey on the selected span: change its type
     assert shown_labels(w) == [baghdad] and w.session.undo_stack.count() == 0
-    ctrl_l = w.act_link.shortcut()
-    assert not w.act_link.isEnabled() and not ctrl_l.isEmpty()
+    ctrl_l = w.menus["link"].shortcut()
+    assert not w.menus["link"].isEnabled() and not ctrl_l.isEmpty()
     with Project.open(project_path) as p:  # Reuters, written by someone else; the window takes it in
         p.add_span("d0", Span("", "ORG", *word_span(TEXT, "Reuters")))
     assert w.safety.watcher.poll()
@@ -225,7 +225,7 @@ def test_read_only_banner_says_why_and_editing_is_off(qtbot, ro_window, project_
 
 def test_read_only_export_works(qtbot, ro_window, tmp_path):
     out = tmp_path / "out.jsonl"
-    assert ro_window.export_file(str(out)) == 1
+    assert ro_window.transfer.export_file(str(out)) == 1
     assert '"id": "d0"' in out.read_text(encoding="utf-8") or '"id":"d0"' in out.read_text(encoding="utf-8")
 
 
@@ -236,7 +236,7 @@ def test_save_as_from_the_banner_makes_a_writable_copy(qtbot, ro_window, project
     qtbot.mouseClick(w.safety.read_only_banner.button("Save As…"), Qt.LeftButton)
     assert w.session.project.path.resolve() == copy.resolve()
     assert not w.session.read_only and not w.safety.read_only_banner.isVisible()
-    assert w.act_delete.isEnabled() and w.palette_widget.isEnabled()
+    assert w.menus["delete"].isEnabled() and w.panels.palette.isEnabled()
     w.activateWindow()
     w.view.setFocus()
     tag(qtbot, w, "Dujail")
@@ -256,7 +256,7 @@ def test_a_file_without_write_permission_opens_read_only(qtbot, project_path, se
 
 
 def _message(w: MainWindow) -> QMessageBox:
-    box = w.last_message
+    box = w.messages.last
     assert isinstance(box, QMessageBox)
     return box
 
@@ -315,7 +315,7 @@ def test_a_cli_import_while_the_window_is_open_shows_up(qtbot, window, project_p
     r = subprocess.run([sys.executable, "-m", "annotator", "import", str(project_path), str(late)],
                        capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert r.returncode == 0, r.stderr
-    qtbot.waitUntil(lambda: "late-news" in window.doc_list.visible_ids(), timeout=10_000)
+    qtbot.waitUntil(lambda: "late-news" in window.panels.doc_list.visible_ids(), timeout=10_000)
     assert window.session.current.id == "d0"
 
 
@@ -384,7 +384,7 @@ def test_an_inspector_edit_whose_write_fails_puts_the_field_back(qtbot, window, 
     tag(qtbot, w, "Dujail")
     (span_id,) = w.view.spans()
     qtbot.mouseClick(w.view.viewport(), Qt.LeftButton, pos=w.view.label_rect(span_id).center())
-    combo = w.inspector.type_combo
+    combo = w.panels.inspector.type_combo
     assert combo.currentText() == "GPE"
     with write_lock(project_path):
         combo.setFocus()

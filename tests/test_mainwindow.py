@@ -89,8 +89,8 @@ def test_drag_and_hotkey_tags_dujail_as_gpe(qtbot, window):
     press(qtbot, window, Qt.Key_G)
     spans = stored(window).spans
     assert [(x.label, text[x.start:x.end]) for x in spans] == [("GPE", "Dujail")]
-    assert window.counts_label.text().startswith("1 entity · 0 events · 0 relations · in progress")
-    assert window.saved_label.text().startswith("✔ Saved")
+    assert window.status.counts_label.text().startswith("1 entity · 0 events · 0 relations · in progress")
+    assert window.status.saved_label.text().startswith("✔ Saved")
 
 
 @pytest.mark.parametrize("text,word", [(EMOJI_TEXT, "Dujail"), (ARABIC_TEXT, "بغداد")])
@@ -112,7 +112,7 @@ def qt_line_for(view, para: str):
     """Lay out ``para`` ourselves with QTextLayout in the view's font, on one unwrapped line."""
     from PySide6.QtGui import QTextLayout, QTextOption
 
-    layout = QTextLayout(para, view._font)  # noqa: SLF001 - the font the view paints with
+    layout = QTextLayout(para, view.vstyle.font)  # noqa: SLF001 - the font the view paints with
     opt = QTextOption()
     opt.setWrapMode(QTextOption.WrapMode.NoWrap)
     layout.setTextOption(opt)
@@ -147,8 +147,8 @@ def test_drag_at_points_from_qt_layout_stores_exact_offsets(qtbot, tmp_path, set
         r = line.cursorToX(len(para[: cp - a].encode("utf-16-le")) // 2)
         return MARGIN + float(r[0] if isinstance(r, tuple) else r)
 
-    pl = view._layout(p)  # noqa: SLF001 - the paragraph's vertical place (no offsets involved)
-    y = round(view._para_y(p) + pl.text_tops[0] + pl.line_heights[0] / 2)  # noqa: SLF001
+    pl = view.stack.layout(p)  # noqa: SLF001 - the paragraph's vertical place (no offsets involved)
+    y = round(view.stack.para_y(p) + pl.text_tops[0] + pl.line_heights[0] / 2)  # noqa: SLF001
 
     # exact (Alt) drag from the left edge of the first 🎉 to the right edge of "target"
     s = text.index("🎉")
@@ -171,20 +171,20 @@ def test_drag_at_points_from_qt_layout_stores_exact_offsets(qtbot, tmp_path, set
 def test_sticky_label_tags_each_following_selection(qtbot, window):
     text = window.session.current.text
     press(qtbot, window, Qt.Key_G)  # no selection: G becomes the current label
-    assert window.sticky_label == "GPE"
-    assert "GPE" in window.label_label.text()
+    assert window.tagger.sticky_label == "GPE"
+    assert "GPE" in window.status.label_label.text()
     for word in ("Najaf", "Tikrit", "Baghdad"):
         drag_over(qtbot, window, *word_span(text, word))
     got = sorted(text[x.start:x.end] for x in stored(window).spans)
     assert got == ["Baghdad", "Najaf", "Tikrit"]
     press(qtbot, window, Qt.Key_Escape)
-    assert window.sticky_label is None
+    assert window.tagger.sticky_label is None
 
 
 def test_palette_click_applies_label(qtbot, window):
     text = window.session.current.text
     drag_over(qtbot, window, *word_span(text, "Reuters"))
-    palette = window.palette_widget  # a list view over the schema's types
+    palette = window.panels.palette  # a list view over the schema's types
     rect = palette.list.visualRect(palette.index_of("ORG"))
     qtbot.mouseClick(palette.list.viewport(), Qt.LeftButton, pos=rect.center())
     (span,) = stored(window).spans
@@ -341,7 +341,7 @@ def test_entity_hotkey_on_a_trigger_is_refused_with_a_message(qtbot, window):
     window.view.select_span(trig, scroll=True)
     press(qtbot, window, Qt.Key_P)
     assert stored(window).events[0].type == "Conflict.Attack"
-    assert window.last_message is not None and "event trigger" in window.last_message.text()
+    assert window.messages.last is not None and "event trigger" in window.messages.last.text()
 
 
 def test_mark_done_next_and_document_list(qtbot, tmp_path, settings):
@@ -351,7 +351,7 @@ def test_mark_done_next_and_document_list(qtbot, tmp_path, settings):
     assert w.session.current.id == "d0"
     qtbot.keyClick(w.view, Qt.Key_Return, Qt.ControlModifier)
     assert w.session.project.get_document("d0").status == "done"
-    assert w.doc_list.done_counts() == (1, 3)
+    assert w.panels.doc_list.done_counts() == (1, 3)
     qtbot.keyClick(w.view, Qt.Key_PageDown, Qt.ControlModifier)
     assert w.session.current.id == "d1"
     qtbot.keyClick(w.view, Qt.Key_Z, Qt.ControlModifier)  # undo goes back to d0 and un-marks it
@@ -377,13 +377,13 @@ def test_restart_shows_the_same_annotations(qtbot, tmp_path, settings):
 def test_window_state_and_last_project_remembered(qtbot, tmp_path, settings):
     path = make_project(tmp_path / "p.db")
     w = show_window(qtbot, MainWindow(path, settings=settings))
-    w.docks["annotations"].hide()
+    w.panels.docks["annotations"].hide()
     w.view.zoom_in()
     w.close()
     assert settings.value("last_project") == str(path.resolve())
-    assert str(path.resolve()) in MainWindow.recent_projects(w)
+    assert str(path.resolve()) in w.recent.projects()
     w2 = show_window(qtbot, MainWindow(path, settings=settings))
-    assert not w2.docks["annotations"].isVisible()
+    assert not w2.panels.docks["annotations"].isVisible()
     assert w2.view.zoom() == 1
     w2.close()
 
@@ -393,21 +393,21 @@ def test_import_error_shows_dialog_and_writes_nothing(qtbot, window, tmp_path):
     bad.write_text('{"id": "x1", "text": "fine"}\n{"id": "x2", "text": "Dujail", '
                    '"entities": [{"id": "T1", "start": 0, "end": 6, "label": "CITY"}]}\n', encoding="utf-8")
     n_before = window.session.project.document_count()
-    assert window.import_files([str(bad)]) is None
-    assert window.last_message is not None
-    assert f"{bad}:2:" in window.last_message.text() and "CITY" in window.last_message.text()
+    assert window.transfer.import_files([str(bad)]) is None
+    assert window.messages.last is not None
+    assert f"{bad}:2:" in window.messages.last.text() and "CITY" in window.messages.last.text()
     assert window.session.project.document_count() == n_before
 
 
 def test_import_then_export_from_the_gui(qtbot, window, tmp_path):
     good = tmp_path / "more.jsonl"
     good.write_text(json.dumps({"id": "extra", "text": "Police in Mosul."}) + "\n", encoding="utf-8")
-    assert window.import_files([str(good)]) == 1
+    assert window.transfer.import_files([str(good)]) == 1
     text = window.session.current.text
     drag_over(qtbot, window, *word_span(text, "Dujail"))
     press(qtbot, window, Qt.Key_G)
     out = tmp_path / "out.jsonl"
-    assert window.export_file(str(out)) == 2
+    assert window.transfer.export_file(str(out)) == 2
     docs = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert docs[1]["id"] == "extra"
     assert [(e["label"], e["text"]) for e in docs[0]["entities"]] == [("GPE", "Dujail")]
@@ -416,7 +416,7 @@ def test_import_then_export_from_the_gui(qtbot, window, tmp_path):
 def test_context_menu_offers_types_for_a_selection(qtbot, window):
     text = window.session.current.text
     drag_over(qtbot, window, *word_span(text, "Dujail"))
-    menu = window.build_context_menu("")
+    menu = window.context_menu.build("")
     titles = [a.text() for a in menu.actions()]
     assert any("as entity" in t for t in titles) and any("as event trigger" in t for t in titles)
     ent_menu = next(a.menu() for a in menu.actions() if "as entity" in a.text())
@@ -556,6 +556,6 @@ def test_import_can_be_cancelled_and_writes_nothing(qtbot, window, tmp_path):
         dlg.cancel()
 
     QTimer.singleShot(0, press_cancel)
-    assert window.import_files([str(many)]) is None
+    assert window.transfer.import_files([str(many)]) is None
     assert window.session.project.document_count() == n_before
     assert "cancelled" in window.statusBar().currentMessage()

@@ -13,18 +13,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Callable
 
 from PySide6.QtCore import QObject, QPoint
-from PySide6.QtGui import QCursor
-from PySide6.QtWidgets import QMenu
+from PySide6.QtGui import QColor, QCursor
+from PySide6.QtWidgets import QMenu, QStatusBar, QWidget
 
 from ..model import ENTITY, TRIGGER
 from .arcs import Link
-
-if TYPE_CHECKING:
-    from .mainwindow import MainWindow
-    from .session import DocState
+from .session import DocState, Session
+from .textview import AnnotationView
 
 
 @dataclass
@@ -39,17 +37,31 @@ class Pick:
 class Linker(QObject):
     """Keeps the view's arcs in step with the session and turns gestures into arguments."""
 
-    def __init__(self, window: "MainWindow"):
-        super().__init__(window)
-        self.w = window
+    def __init__(self, parent: QWidget, view: AnnotationView, session_of: Callable[[], Session | None],
+                 bar: QStatusBar, show_error: Callable[[str, str], None], on_pick_changed: Callable[[], None]):
+        """``parent`` owns the role menus; ``session_of`` gives the open project's session;
+        ``on_pick_changed`` runs when pick mode starts or ends (the status bar says so)."""
+        super().__init__(parent)
+        self.parent_widget = parent
+        self.view = view
+        self._session_of = session_of
+        self.bar = bar
+        self.show_error = show_error
+        self.on_pick_changed = on_pick_changed
         self.pick: Pick | None = None
         self.last_menu: QMenu | None = None
         self._owned: dict[str, list[str]] = {}  # owner annotation id -> its link ids in the view
 
+    @property
+    def session(self) -> Session:
+        session = self._session_of()
+        assert session is not None, "no project is open"
+        return session
+
     # ------------------------------------------------------------------ arcs
 
-    def links_of(self, cur: "DocState", ann_id: str) -> list[Link]:
-        schema = self.w.session.project.schema
+    def links_of(self, cur: DocState, ann_id: str) -> list[Link]:
+        schema = self.session.project.schema
         ev = cur.events.get(ann_id)
         if ev is not None:
             out = []
@@ -64,7 +76,7 @@ class Linker(QObject):
             return [Link(rel.id, rel.head, rel.tail, rel.type, schema.color(rel.type), "relation", rel.id)]
         return []
 
-    def all_links(self, cur: "DocState") -> list[Link]:
+    def all_links(self, cur: DocState) -> list[Link]:
         """Every link of the document (and the owner index used by :meth:`update`)."""
         out: list[Link] = []
         self._owned = {}
@@ -77,8 +89,8 @@ class Linker(QObject):
 
     def update(self, ids: set[str]) -> None:
         """Rebuild the links owned by ``ids`` (events and relations a change touched)."""
-        cur = self.w.session.current
-        view = self.w.view
+        cur = self.session.current
+        view = self.view
         for ann_id in ids:
             for link_id in self._owned.pop(ann_id, ()):
                 view.remove_link(link_id)
@@ -92,50 +104,50 @@ class Linker(QObject):
 
     def highlight(self, ann_id: str | None) -> None:
         """Strong trigger, arcs and fillers for a selected event or relation; the rest fades."""
-        cur = self.w.session.current
+        cur = self.session.current
         if cur is None or not ann_id:
-            self.w.view.set_highlight(None)
+            self.view.set_highlight(None)
             return
         ev = cur.events.get(ann_id)
         if ev is not None:
             spans = {ev.trigger} | {cur.span_of_ref(a.ref) for a in ev.arguments}
-            self.w.view.set_highlight(ev.id, spans - {None})
+            self.view.set_highlight(ev.id, spans - {None})
             return
         rel = cur.relations.get(ann_id)
         if rel is not None:
-            self.w.view.set_highlight(rel.id, {rel.head, rel.tail})
+            self.view.set_highlight(rel.id, {rel.head, rel.tail})
             return
-        self.w.view.set_highlight(None)
+        self.view.set_highlight(None)
 
     # ------------------------------------------------------------------ making links
 
     def _filler(self, span_id: str) -> tuple[str, str] | None:
         """(ref, type) for a span used as a filler: an entity, or the event a trigger stands for."""
-        cur = self.w.session.current
+        cur = self.session.current
         span = cur.spans.get(span_id)
         if span is None:
             return None
         if span.kind == ENTITY:
             return span_id, span.label
-        ev_id = self.w.session.current.event_of_trigger(span_id)
+        ev_id = self.session.current.event_of_trigger(span_id)
         return (ev_id, cur.events[ev_id].type) if ev_id else None
 
     def link(self, source_span: str, target_span: str, pos: QPoint | None = None) -> None:
         """A drag from ``source_span`` to ``target_span``: an argument, or a relation."""
-        if self.w.session.refuse_if_read_only("Linking"):
+        if self.session.refuse_if_read_only("Linking"):
             return
-        cur = self.w.session.current
+        cur = self.session.current
         src = cur.spans.get(source_span)
         if src is None or source_span == target_span:
             return
         if src.kind == TRIGGER:
-            ev_id = self.w.session.current.event_of_trigger(source_span)
+            ev_id = self.session.current.event_of_trigger(source_span)
             if ev_id:
                 self.attach(ev_id, target_span, pos=pos)
             return
         tgt = cur.spans.get(target_span)
         if tgt is not None and tgt.kind == TRIGGER:  # entity dragged onto a trigger: the same argument
-            ev_id = self.w.session.current.event_of_trigger(target_span)
+            ev_id = self.session.current.event_of_trigger(target_span)
             if ev_id:
                 self.attach(ev_id, source_span, pos=pos)
             return
@@ -144,52 +156,52 @@ class Linker(QObject):
     def attach(self, event_id: str, filler_span: str, role: str | None = None, position: int | None = None,
                pos: QPoint | None = None) -> None:
         """Make ``filler_span`` (or the event it triggers) an argument of ``event_id``."""
-        cur = self.w.session.current
-        schema = self.w.session.project.schema
+        cur = self.session.current
+        schema = self.session.project.schema
         ev = cur.events[event_id]
         filler = self._filler(filler_span)
         if filler is None:
             return
         ref, ftype = filler
         if ref == event_id:
-            self.w.show_error("Not allowed", f"{event_id} cannot fill one of its own roles")
+            self.show_error("Not allowed", f"{event_id} cannot fill one of its own roles")
             return
         if position is not None:
-            self.w.session.change_argument(event_id, position, ref=ref)
+            self.session.change_argument(event_id, position, ref=ref)
             return
         if role is not None:
-            self.w.session.add_argument(event_id, role, ref)
+            self.session.add_argument(event_id, role, ref)
             return
         roles = schema.allowed_roles(ev.type, ftype)
         if not roles:
             et = schema.event_types.get(ev.type)
             have = ", ".join(f"{r.name} ({'/'.join(r.types)})" for r in et.roles.values()) if et else ""
-            self.w.show_error("No role fits",
+            self.show_error("No role fits",
                               f"{ev.type} has no role that takes {ftype}.\nIts roles: {have or 'none'}")
             return
         if len(roles) == 1:
-            self.w.session.add_argument(event_id, roles[0], ref)
+            self.session.add_argument(event_id, roles[0], ref)
             return
         self._menu(f"Role of “{_text(cur, filler_span)}” in {ev.type}", roles,
-                   lambda r: self.w.session.add_argument(event_id, r, ref), pos)
+                   lambda r: self.session.add_argument(event_id, r, ref), pos)
 
     def relate(self, head: str, tail: str, pos: QPoint | None = None) -> None:
-        cur = self.w.session.current
+        cur = self.session.current
         h, t = cur.spans.get(head), cur.spans.get(tail)
         if h is None or t is None or h.kind != ENTITY or t.kind != ENTITY:
             return
-        types = self.w.session.project.schema.allowed_relations(h.label, t.label)
+        types = self.session.project.schema.allowed_relations(h.label, t.label)
         if not types:
-            self.w.show_error("No relation fits", f"The schema has no relation from {h.label} to {t.label}.")
+            self.show_error("No relation fits", f"The schema has no relation from {h.label} to {t.label}.")
             return
         if len(types) == 1:
-            self.w.session.add_relation(types[0], head, tail)
+            self.session.add_relation(types[0], head, tail)
             return
         self._menu(f"Relation {h.label} → {t.label}", types,
-                   lambda r: self.w.session.add_relation(r, head, tail), pos)
+                   lambda r: self.session.add_relation(r, head, tail), pos)
 
     def _menu(self, title: str, choices: list[str], act, pos: QPoint | None) -> QMenu:
-        menu = QMenu(self.w)
+        menu = QMenu(self.parent_widget)
         head = menu.addAction(title)
         head.setEnabled(False)
         menu.addSeparator()
@@ -208,26 +220,26 @@ class Linker(QObject):
 
     def start_pick(self, source: str, role: str | None = None, position: int | None = None) -> None:
         """Wait for the user to pick a filler (event source) or a tail (entity source)."""
-        if self.w.session.refuse_if_read_only("Linking"):
+        if self.session.refuse_if_read_only("Linking"):
             return
         self.pick = Pick(source, role, position)
-        cur = self.w.session.current
+        cur = self.session.current
         if source in cur.events:
             what = f"the {role} of {cur.events[source].type}" if role else f"an argument of {cur.events[source].type}"
             if position is not None:
                 what = f"the new filler of {cur.events[source].arguments[position].role}"
         else:
             what = f"the other end of a relation from “{_text(cur, source)}”"
-        self.w.statusBar().showMessage(
+        self.bar.showMessage(
             f"Click {what}, or select text and press an entity hotkey (Esc cancels)")
-        self.w.update_status()
+        self.on_pick_changed()
 
     def cancel_pick(self) -> bool:
         if self.pick is None:
             return False
         self.pick = None
-        self.w.statusBar().clearMessage()
-        self.w.update_status()
+        self.bar.clearMessage()
+        self.on_pick_changed()
         return True
 
     def picked(self, span_id: str, pos: QPoint | None = None) -> bool:
@@ -236,17 +248,17 @@ class Linker(QObject):
         if pick is None or not span_id:
             return False
         self.pick = None
-        self.w.statusBar().clearMessage()
-        cur = self.w.session.current
+        self.bar.clearMessage()
+        cur = self.session.current
         if pick.source in cur.events:
             self.attach(pick.source, span_id, role=pick.role, position=pick.position, pos=pos)
         elif pick.source in cur.spans:
             self.relate(pick.source, span_id, pos=pos)
-        self.w.update_status()
+        self.on_pick_changed()
         return True
 
 
-def _text(cur: "DocState", span_id: str) -> str:
+def _text(cur: DocState, span_id: str) -> str:
     s = cur.spans.get(span_id)
     if s is None:
         return span_id
@@ -256,6 +268,4 @@ def _text(cur: "DocState", span_id: str) -> str:
 
 def _arc_color(color: str) -> str:
     """Event colours are light (label backgrounds); arcs need a darker shade of the same hue."""
-    from PySide6.QtGui import QColor
-
     return QColor(color).darker(170).name()

@@ -11,17 +11,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Callable
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
+    QBoxLayout,
     QComboBox,
     QFileDialog,
+    QLabel,
     QLineEdit,
-    QMenu,
     QPlainTextEdit,
+    QStatusBar,
     QTextEdit,
     QVBoxLayout,
     QWidget,
@@ -29,19 +31,33 @@ from PySide6.QtWidgets import (
 
 from ..store import StoreError
 from .banner import Banner
+from .inspector import Inspector
 from .poller import ExternalChangeWatcher
-
-if TYPE_CHECKING:
-    from .mainwindow import MainWindow
-    from .session import Session
+from .session import Session
 
 
 class WindowSafety(QObject):
-    """Banners, read-only mode and Save As for one main window."""
+    """Banners, read-only mode and Save As for one main window.
 
-    def __init__(self, window: "MainWindow"):
+    It gets the window's parts it acts on, not the window: the layout above the
+    text (for the banners), the Save As action and the editing actions (off in
+    a read-only project), the status bar and its "Saved" field, the session of
+    the open project, a way to show an error, and a way to open a project (Save
+    As continues in the copy).
+    """
+
+    def __init__(self, window: QWidget, banner_layout: QBoxLayout, save_as: QAction, editing: list[QAction],
+                 bar: QStatusBar, saved_label: QLabel, session_of: Callable[[], Session | None],
+                 show_error: Callable[[str, str], None], open_project: Callable[[Path], bool]):
         super().__init__(window)
-        self.w = window
+        self.window = window
+        self.act_save_as = save_as
+        self.editing = editing
+        self.bar = bar
+        self.saved_label = saved_label
+        self._session_of = session_of
+        self.show_error = show_error
+        self.open_project = open_project
         self.last_failure: str | None = None  # the last write that failed, until one succeeds
         box = QWidget()
         lay = QVBoxLayout(box)
@@ -52,43 +68,33 @@ class WindowSafety(QObject):
         self.info_banner = Banner("info_banner")
         for b in (self.read_only_banner, self.failure_banner, self.info_banner):
             lay.addWidget(b)
-        centre = window.centralWidget().layout()
-        centre.insertWidget(0, box)
-        self.act_save_as = QAction("Save &As…", window)
-        self.act_save_as.setShortcut(QKeySequence.StandardKey.SaveAs)
-        self.act_save_as.setStatusTip("Write a copy of the project to a new file and continue in the copy")
-        self.act_save_as.triggered.connect(lambda _c=False: self.save_as_dialog())
-        self.act_save_as.setEnabled(False)
-        window.addAction(self.act_save_as)
-        for obj in window.act_save.associatedObjects():
-            if isinstance(obj, QMenu):
-                actions = obj.actions()
-                i = actions.index(window.act_save)
-                obj.insertAction(actions[i + 1] if i + 1 < len(actions) else None, self.act_save_as)
-        self.watcher = ExternalChangeWatcher(window, lambda: self.w.session)
+        banner_layout.insertWidget(0, box)
+        self.watcher = ExternalChangeWatcher(window, session_of)
 
     # ------------------------------------------------------------------ a project was opened
 
-    def attach(self, session: "Session") -> None:
-        """Wire a newly opened project's session; show read-only and upgrade notices."""
+    def attach(self, session: Session, palette: QWidget, inspector: Inspector) -> None:
+        """Wire a newly opened project's session; show read-only and upgrade notices.
+
+        In a read-only project ``palette`` is disabled and ``inspector`` takes no edits.
+        """
         session.write_failed.connect(self._on_write_failed)
         session.saved.connect(self._on_saved)
         self.last_failure = None
         self.failure_banner.hide()
         self.info_banner.hide()
         self.act_save_as.setEnabled(True)
-        self._apply_read_only(session)
+        self._apply_read_only(session, palette, inspector)
         backup = session.project.backup_path
         if backup:
             text = (f"This project was upgraded to the current format; a copy of the old file "
                     f"was kept as {Path(backup).name} (in {Path(backup).parent}).")
             self.info_banner.show_message(text, "info")
-            self.w.statusBar().showMessage(f"Project upgraded; the old file was kept as {Path(backup).name}", 15000)
+            self.bar.showMessage(f"Project upgraded; the old file was kept as {Path(backup).name}", 15000)
 
-    def _apply_read_only(self, session: "Session") -> None:
+    def _apply_read_only(self, session: Session, palette: QWidget, inspector: Inspector) -> None:
         ro = session.read_only
-        w = self.w
-        for a in (w.act_delete, w.act_link, w.act_done, w.act_reviewed, w.act_in_progress, w.act_import):
+        for a in self.editing:
             a.setEnabled(not ro)
         if not ro:
             self.read_only_banner.hide()
@@ -98,14 +104,14 @@ class WindowSafety(QObject):
             f"Read-only: {reason}. You can read, search and export, but changes cannot be saved "
             "to this file. Save a copy to edit it.",
             "warning", [("Save As…", self.save_as_dialog)], closable=False)
-        w.palette_widget.setEnabled(False)
-        self._lock_inspector()
-        w.saved_label.setText("Read-only")
-        w.saved_label.setToolTip(f"{session.project.path}: {reason}")
+        palette.setEnabled(False)
+        self._lock_inspector(inspector)
+        self.saved_label.setText("Read-only")
+        self.saved_label.setToolTip(f"{session.project.path}: {reason}")
 
-    def _lock_inspector(self) -> None:
+    @staticmethod
+    def _lock_inspector(ins: Inspector) -> None:
         """The inspector's fields show values but take no edits (its jumps still work)."""
-        ins = self.w.inspector
         for spin in ins.findChildren(QAbstractSpinBox):
             spin.setReadOnly(True)
         for edit in ins.findChildren(QLineEdit):
@@ -120,12 +126,13 @@ class WindowSafety(QObject):
 
     def _on_write_failed(self, message: str) -> None:
         self.last_failure = message
-        if self.w.session is not None and self.w.session.read_only:
-            self.w.statusBar().showMessage(message, 10000)  # the banner above says why already
+        session = self._session_of()
+        if session is not None and session.read_only:
+            self.bar.showMessage(message, 10000)  # the banner above says why already
             return
         self.failure_banner.show_message(message, "error")
-        self.w.statusBar().showMessage("The last change was not saved: see the message above the text", 10000)
-        label = self.w.saved_label
+        self.bar.showMessage("The last change was not saved: see the message above the text", 10000)
+        label = self.saved_label
         label.setText("✖ Not saved")
         label.setToolTip(message)
         label.setMinimumWidth(label.sizeHint().width())
@@ -135,8 +142,8 @@ class WindowSafety(QObject):
 
     def confirm_saved(self) -> None:
         """Ctrl+S: say what is true about the file, never "saved" for what was not written."""
-        s = self.w.session
-        sb = self.w.statusBar()
+        s = self._session_of()
+        sb = self.bar
         if s is None:
             sb.showMessage("No project is open", 5000)
         elif s.read_only:
@@ -151,31 +158,31 @@ class WindowSafety(QObject):
     # ------------------------------------------------------------------ save as
 
     def save_as_dialog(self) -> None:
-        s = self.w.session
+        s = self._session_of()
         if s is None:
             return
         base = s.project.path or Path.home() / "project.annotator.db"
         default = str(base.with_name(base.stem.split(".")[0] + "-copy.annotator.db"))
-        path, _ = QFileDialog.getSaveFileName(self.w, "Save a copy of the project", default,
+        path, _ = QFileDialog.getSaveFileName(self.window, "Save a copy of the project", default,
                                               "Annotator projects (*.db);;All files (*)")
         if path:
             self.save_as(path)
 
     def save_as(self, path: str | Path) -> bool:
         """Write a full copy to ``path`` and continue in it (writable if its folder is)."""
-        s = self.w.session
+        s = self._session_of()
         if s is None:
             return False
         target = Path(path)
         if s.project.path is not None and target.resolve() == s.project.path.resolve():
-            self.w.show_error("Cannot save a copy", f"{target}: that is the open project itself; choose a new name")
+            self.show_error("Cannot save a copy", f"{target}: that is the open project itself; choose a new name")
             return False
         try:
             written = s.project.save_as(target)
         except (StoreError, OSError) as exc:
-            self.w.show_error("Cannot save a copy", str(exc).splitlines()[0] if str(exc) else repr(exc))
+            self.show_error("Cannot save a copy", str(exc).splitlines()[0] if str(exc) else repr(exc))
             return False
-        if not self.w.open_project(written or target):
+        if not self.open_project(written or target):
             return False
-        self.w.statusBar().showMessage(f"Saved a copy as {target}; you are now editing the copy", 8000)
+        self.bar.showMessage(f"Saved a copy as {target}; you are now editing the copy", 8000)
         return True
