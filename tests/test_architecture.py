@@ -223,18 +223,22 @@ def test_import_contracts_hold():
     assert "0 broken" in result.stdout
 
 
-def test_the_contracts_catch_a_layer_violation_and_qt_outside_qt(tmp_path):
+def test_the_contracts_catch_a_layer_violation_qt_outside_qt_and_panels_reaching_across(tmp_path):
     shutil.copytree(PACKAGE, tmp_path / "annotator", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
     model = tmp_path / "annotator" / "model.py"
     model.write_text(model.read_text(encoding="utf-8") + "\nfrom .store import Project\n", encoding="utf-8")
     text = tmp_path / "annotator" / "text.py"
     text.write_text(text.read_text(encoding="utf-8") + "\nimport PySide6.QtCore\n", encoding="utf-8")
+    doclist = tmp_path / "annotator" / "qt" / "doclist.py"
+    doclist.write_text(doclist.read_text(encoding="utf-8") + "\nfrom .validation import ValidationPanel\n",
+                       encoding="utf-8")
     result = _lint_imports(tmp_path)
     assert result.returncode != 0, result.stdout
     assert "annotator.model -> annotator.store" in result.stdout, result.stdout
     assert "annotator.text -> PySide6" in result.stdout, result.stdout
-    assert "2 broken" in result.stdout, result.stdout
+    assert "annotator.qt.doclist -> annotator.qt.validation" in result.stdout, result.stdout
+    assert "3 broken" in result.stdout, result.stdout
 
 
 def test_every_module_has_a_layer(tmp_path):
