@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import QMainWindow, QVBoxLayout, QWidget
 
 from ..store import Project, StoreError
+from ..validate import Problem
 from .about import show_about
 from .actions import WindowActions
 from .contextmenu import ContextMenu
@@ -91,7 +93,7 @@ class MainWindow(QMainWindow):
     def _session(self) -> Session | None:
         return self.session
 
-    def _handlers(self) -> dict[str, object]:
+    def _handlers(self) -> dict[str, Callable[[], object]]:
         """What each action of :data:`annotator.qt.actions.ACTIONS` runs."""
         v, nav, tr, sel = self.view, self.navigator, self.transfer, self.selection
         return {
@@ -200,7 +202,7 @@ class MainWindow(QMainWindow):
     def _next_document_id(self, doc_id: str, step: int) -> str | None:
         return self.panels.doc_list.next_id(doc_id, step) if self.panels else None
 
-    def _problems_now(self) -> list:
+    def _problems_now(self) -> list[Problem]:
         return self.panels.problems.validate_now() if self.panels else []
 
     def update_status(self) -> None:
