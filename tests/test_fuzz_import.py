@@ -51,6 +51,8 @@ settings.register_profile(
 )
 PROFILE = settings.get_profile("annotator-fuzz-long" if LONG else "annotator-fuzz-ci")
 CASES = PROFILE.max_examples
+DIGEST_EVERY = 500 if LONG else 25
+"""Cases between two dumps of every table (a dump grows with the project; data_version is checked always)."""
 
 SCHEMA = Schema.default()
 ENTITY_TYPES = sorted(SCHEMA.entity_types)
@@ -483,7 +485,7 @@ def test_fuzz_import_path(tmp_path: Path) -> None:
             before_pk = last_pk()
             before_commits = commits()
             # A dump of every table now and then; the commit counter on every case (a dump is slow).
-            before = digest(project.path) if n % 25 == 0 else None
+            before = digest(project.path) if n % DIGEST_EVERY == 0 else None
             try:
                 import_paths(project, [path])
             except FormatError as exc:
