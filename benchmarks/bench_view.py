@@ -208,7 +208,7 @@ def main() -> None:
         vsb.setValue(vsb.value() + vsb.pageStep())
         view.viewport().repaint()
         frames.append(ms(t0))
-        drawn.append(sum(1 for _ in view._drawn_arcs(view._frame())))  # noqa: SLF001
+        drawn.append(sum(1 for _ in view.arcs.drawn_arcs(view.arcs.frame())))  # noqa: SLF001
     med, mx = statistics.median(frames), max(frames)
     line("scroll_arcs_ms_median", med, base_scroll, "<=16ms", med <= 16)
     line("scroll_arcs_ms_max", mx, max(base_frames), "<=16ms", mx <= 16)

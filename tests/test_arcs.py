@@ -146,7 +146,7 @@ def test_drag_from_trigger_tag_to_entity_text_emits_link(qtbot):
     assert got[0][2] == view.viewport().mapToGlobal(end)
     assert sel == [] and view.selection() is None
     # while dragging a rubber band follows the pointer; afterwards it is gone
-    assert view._rubber is None  # noqa: SLF001
+    assert view.input.rubber is None  # noqa: SLF001
     # a drag from the tag that ends on nothing emits nothing and selects nothing
     drag(qtbot, view.viewport(), start, view.char_rect(text.index("town of") + 1).center())
     assert len(got) == 1 and view.selection() is None
@@ -269,14 +269,14 @@ def test_add_remove_link_and_span_changes(qtbot):
     text, spans, links = seed_doc()
     view = make_view(qtbot, text, spans, links[:-1])
     view.grab()
-    far = view._para_of(view.offset_map().to_view(text.index("U.N. experts")))  # noqa: SLF001
-    view._layout(far)  # noqa: SLF001
-    before = view._cache[far]  # noqa: SLF001
+    far = view.stack.para_of(view.offset_map().to_view(text.index("U.N. experts")))  # noqa: SLF001
+    view.stack.layout(far)  # noqa: SLF001
+    before = view.stack.cache[far]  # noqa: SLF001
     assert view.link_label_rect("R1") is None
     view.add_link(links[-1])
     view.grab()
     assert view.link_label_rect("R1") is not None
-    assert view._cache[far] is before  # noqa: SLF001 - untouched paragraphs keep their layout
+    assert view.stack.cache[far] is before  # noqa: SLF001 - untouched paragraphs keep their layout
     view.remove_link("E1:2")
     assert view.link_label_rect("E1:2") is None
     # removing a span hides its arcs; adding it back (undo) restores them
@@ -310,8 +310,8 @@ def test_fixture_scroll_with_links(qtbot):
     for _ in range(30):
         sb.setValue(sb.value() + sb.pageStep())
         view.grab()
-        frame = view._frame()  # noqa: SLF001
-        for seg, _stub in view._drawn_arcs(frame):  # noqa: SLF001
+        frame = view.arcs.frame()  # noqa: SLF001
+        for seg, _stub in view.arcs.drawn_arcs(frame):  # noqa: SLF001
             shown += 1
             assert seg.link.id in view.links()
     assert shown > 50

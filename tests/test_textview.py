@@ -96,10 +96,10 @@ def test_char_rect_agrees_with_qt_layout_of_the_raw_line(qtbot, text):
     tops = []
     for k, raw in enumerate(lines):
         para = raw[:-1] if raw.endswith("\r") else raw
-        lay = QTextLayout(para, view._font)  # noqa: SLF001 - the font the view paints with
+        lay = QTextLayout(para, view.vstyle.font)  # noqa: SLF001 - the font the view paints with
         opt = QTextOption()
         opt.setWrapMode(QTextOption.WrapMode.NoWrap)
-        opt.setTabStopDistance(QFontMetricsF(view._font).horizontalAdvance(" ") * 4)  # noqa: SLF001
+        opt.setTabStopDistance(QFontMetricsF(view.vstyle.font).horizontalAdvance(" ") * 4)  # noqa: SLF001
         lay.setTextOption(opt)
         lay.beginLayout()
         ln = lay.createLine()
@@ -275,7 +275,7 @@ def test_add_and_remove_span_repaint(qtbot):
     bg = view.palette().color(view.viewport().backgroundRole())
     s, e = word_span(text, "Dujail")
     view.grab()
-    before = dict(view._cache)  # noqa: SLF001 - checks that untouched paragraphs keep their layout
+    before = dict(view.stack.cache)  # noqa: SLF001 - checks that untouched paragraphs keep their layout
     view.add_span(Span("T9", "LOC", s, e))
     qtbot.wait(1)
     img = view.viewport().grab().toImage()
@@ -283,8 +283,8 @@ def test_add_and_remove_span_repaint(qtbot):
     assert close(pixel_mode(img, r.adjusted(0, 1, 0, -3)), blend(COLORS["LOC"], 90, bg))
     lr = view.label_rect("T9")
     assert lr is not None and close(pixel_mode(img, lr.adjusted(2, 2, -2, -2)), QColor(COLORS["LOC"]))
-    touched = view._para_of(view.offset_map().to_view(s))  # noqa: SLF001
-    for p, pl in view._cache.items():  # noqa: SLF001
+    touched = view.stack.para_of(view.offset_map().to_view(s))  # noqa: SLF001
+    for p, pl in view.stack.cache.items():  # noqa: SLF001
         if p != touched and p in before:
             assert pl is before[p]
     view.remove_span("T9")

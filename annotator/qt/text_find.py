@@ -1,0 +1,23 @@
+"""Case-insensitive search in the annotation view's text, wrapping around."""
+from __future__ import annotations
+
+import re
+
+
+def find_match(text: str, needle: str, sel: tuple[int, int] | None, here: int, forward: bool) -> tuple[int, int] | None:
+    """Code points of the next (or previous) match of ``needle`` after (before) ``sel`` or ``here``."""
+    if not needle:
+        return None
+    pat = re.compile(re.escape(needle), re.IGNORECASE)
+    if forward:
+        start = sel[1] if sel else here
+        m = pat.search(text, start) or pat.search(text, 0)
+    else:
+        start = sel[0] if sel else here
+        m = None
+        for m in pat.finditer(text, 0, start):
+            pass
+        if m is None:
+            for m in pat.finditer(text, start):
+                pass
+    return (m.start(), m.end()) if m is not None else None

@@ -1,0 +1,164 @@
+"""How the annotation view looks: its fonts and label colours, and the painting of one paragraph."""
+from __future__ import annotations
+
+from math import ceil
+from typing import Callable
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QStaticText, QTextCharFormat, QTextLayout
+
+from annotator.qt.span_layout import ParaLayout, floor_height
+
+FADE = 0.25  # opacity of what is not highlighted while an event is selected
+TAG_TEXT = QColor("#1a1a1a")
+
+
+def fallback_color(label: str) -> str:
+    """A stable light colour for a label without one."""
+    h = (sum(map(ord, label)) * 47) % 360
+    return QColor.fromHsl(h, 160, 190).name()
+
+
+def utf16_len(s: str) -> int:
+    """Length of ``s`` in UTF-16 units (view positions)."""
+    return len(s) if s.isascii() else len(s.encode("utf-16-le")) // 2
+
+
+class ViewStyle:
+    """Fonts (with zoom), their metrics, label colours and prepared label texts of one view."""
+
+    def __init__(self, base_font: QFont) -> None:
+        self.base_font = QFont(base_font)
+        self.colors: dict[str, str] = {}
+        self._qcolors: dict[str, tuple[QColor, QColor, QColor]] = {}
+        self._static: dict[str, QStaticText] = {}
+        self.set_zoom(0)
+
+    def set_zoom(self, steps: int) -> None:
+        """Fonts ``steps`` points larger than the base font."""
+        f = QFont(self.base_font)
+        size = f.pointSizeF() if f.pointSizeF() > 0 else 10.0
+        f.setPointSizeF(max(4.0, size + steps))
+        self.font = f
+        tf = QFont(f)
+        tf.setPointSizeF(max(5.0, f.pointSizeF() * 0.8))
+        self.tag_font = tf
+        self.fm = QFontMetricsF(f)
+        self.tag_fm = QFontMetricsF(tf)
+        self.line_h = self.fm.lineSpacing()
+        self.floor_h = floor_height(tf)
+        self.avg_w = max(self.fm.averageCharWidth(), 1.0)
+        self._static = {}
+
+    def height_estimates(self, texts: list[str], paras: range, width: float) -> list[float]:
+        """Guessed heights of paragraphs ``paras`` of ``texts`` wrapped at ``width`` (before layout)."""
+        per_line = self.line_h + self.floor_h + 2.0
+        cpl = max(int(width / self.avg_w), 1)
+        lh = self.line_h
+        k = 1.08 / cpl
+        return [ceil(n * k) * per_line if n else lh for n in (len(texts[i]) for i in paras)]
+
+    def set_colors(self, colors: dict[str, str]) -> None:
+        """Replace the label -> ``#rrggbb`` colours."""
+        self.colors = dict(colors)
+        self._qcolors = {}
+
+    def colors_for(self, label: str) -> tuple[QColor, QColor, QColor]:
+        """(tag fill, translucent box fill, strong outline) for ``label``."""
+        c = self._qcolors.get(label)
+        if c is None:
+            base = QColor(self.colors.get(label) or fallback_color(label))
+            fill = QColor(base)
+            fill.setAlpha(90)
+            c = (base, fill, base.darker(150))
+            self._qcolors[label] = c
+        return c
+
+    def static_text(self, label: str) -> QStaticText:
+        """``label`` prepared for drawing in the tag font (cached)."""
+        st = self._static.get(label)
+        if st is None:
+            st = QStaticText(label)
+            st.setTextFormat(Qt.TextFormat.PlainText)
+            st.prepare(font=self.tag_font)
+            self._static[label] = st
+        return st
+
+
+def paint_para(
+    painter: QPainter,
+    style: ViewStyle,
+    pl: ParaLayout,
+    origin: QPointF,
+    para: tuple[int, str],
+    sel: tuple[int, int],
+    sel_fmt: QTextCharFormat,
+    text_color: QColor,
+    selected: str | None,
+    faded: Callable[[str], bool],
+    cursor: int | None,
+) -> None:
+    """Boxes, text (with the selection), brackets and tags of one paragraph.
+
+    ``para`` is (view position of its start, its text); ``sel`` the selected view
+    positions; ``cursor`` the para-local caret to draw, or None.
+    """
+    ox, oy = origin.x(), origin.y()
+    painter.setPen(Qt.PenStyle.NoPen)
+    selected_boxes = []
+    colors_for = style.colors_for
+    for rect, sid, label in pl.boxes:
+        _, fill, strong = colors_for(label)
+        r = rect.translated(ox, oy)
+        painter.setOpacity(FADE if faded(sid) else 1.0)
+        painter.fillRect(r, fill)
+        painter.fillRect(QRectF(r.x(), r.bottom() - 1.5, r.width(), 1.5), strong)
+        if sid == selected:
+            selected_boxes.append((r, strong))
+    painter.setOpacity(1.0)
+    base, text = para
+    sel_a, sel_b = sel
+    sels = []
+    if sel_a < sel_b and sel_a <= base + utf16_len(text) and sel_b > base:
+        fr = QTextLayout.FormatRange()
+        fr.start = max(sel_a - base, 0)
+        fr.length = min(sel_b - base, utf16_len(text) + 1) - fr.start
+        fr.format = sel_fmt
+        sels.append(fr)
+    painter.setPen(text_color)
+    pl.layout.draw(painter, origin, sels)
+    if not text and sels:
+        painter.fillRect(QRectF(ox, oy, 4, pl.height), sel_fmt.background())
+    if cursor is not None:
+        pl.layout.drawCursor(painter, origin, cursor, 1)
+    # brackets, then tags on top of them
+    for t in pl.tags:
+        tag_fill, _, strong = colors_for(t.label)
+        r = t.rect.translated(ox, oy)
+        li = pl.line_index_at_y(t.rect.center().y())
+        text_top = pl.text_tops[li] + oy
+        pen = QPen(strong, 1.0)
+        painter.setPen(pen)
+        painter.setOpacity(FADE if faded(t.sid) else 1.0)
+        bx1, bx2 = t.bracket_x1 + ox, t.bracket_x2 + ox
+        yb = r.bottom() + 1
+        painter.drawLine(QPointF(bx1, yb), QPointF(bx2, yb))
+        painter.drawLine(QPointF(bx1, yb), QPointF(bx1, text_top))
+        painter.drawLine(QPointF(bx2, yb), QPointF(bx2, text_top))
+    for t in pl.tags:
+        tag_fill, _, strong = colors_for(t.label)
+        r = t.rect.translated(ox, oy)
+        is_sel = t.sid == selected
+        painter.setOpacity(FADE if faded(t.sid) else 1.0)
+        painter.setPen(QPen(strong, 2.0 if is_sel else 1.0))
+        painter.setBrush(tag_fill)
+        painter.drawRoundedRect(r, 3, 3)
+        painter.setPen(TAG_TEXT)
+        painter.setFont(style.tag_font)
+        st = style.static_text(t.label)
+        painter.drawStaticText(QPointF(r.x() + 3.0, r.y() + (r.height() - st.size().height()) / 2), st)
+    painter.setOpacity(1.0)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    for r, strong in selected_boxes:
+        painter.setPen(QPen(strong, 2.5))
+        painter.drawRect(r.adjusted(-1, -1, 1, 1))
