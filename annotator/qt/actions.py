@@ -6,7 +6,7 @@ from typing import Callable, Mapping, Union
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
-from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar
+from PySide6.QtWidgets import QMainWindow, QMenu
 
 from ..schema import Schema
 from ..shortcuts import APP_SHORTCUTS
