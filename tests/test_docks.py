@@ -408,8 +408,8 @@ def test_inspector_edits_type_offsets_attributes_note_annotator(qtbot, session, 
     assert ins.text_label.text() == "Troops attacked"
 
     # attributes: a value from the combo box and a flag by a click
-    combo = ins._attr_widgets["Certainty"]
-    flag = ins._attr_widgets["Negated"]
+    combo = ins.attr_box.widgets["Certainty"]
+    flag = ins.attr_box.widgets["Negated"]
     assert isinstance(combo, QComboBox) and isinstance(flag, QCheckBox)
     assert combo.itemText(0) == UNSET
     _focus(qtbot, combo)
@@ -478,9 +478,9 @@ def test_inspector_event_from_trigger_arguments_and_removal(qtbot, session, proj
     assert [ins.type_combo.itemText(i) for i in range(ins.type_combo.count())] == ["Attack"]
     assert ins.text_label.text() == "attacked"
     assert ins.args_label.text() == "Attacker → “Troops” (T5)\nPlace → “Baghdad” (T4)"
-    assert list(ins._attr_widgets) == ["Tense"]
+    assert list(ins.attr_box.widgets) == ["Tense"]
     _shot(ins, "inspector_event")
-    combo = ins._attr_widgets["Tense"]
+    combo = ins.attr_box.widgets["Tense"]
     combo.setCurrentIndex(combo.findText("Future"))
     assert project.get_annotated("d1").event_by_id()["E1"].attributes == {"Tense": "Future"}
     # removing a filler updates the argument list; removing the event clears the inspector
@@ -490,7 +490,7 @@ def test_inspector_event_from_trigger_arguments_and_removal(qtbot, session, proj
     assert ins.stack.currentWidget() is ins.hint and ins.annotation_id is None
     session.undo_stack.undo()
     ins.show_annotation("E1")
-    assert ins._attr_widgets["Tense"].currentText() == "Future"
+    assert ins.attr_box.widgets["Tense"].currentText() == "Future"
 
 
 def test_inspector_relation(qtbot, session, project):

@@ -238,7 +238,7 @@ def test_click_and_enter_on_a_filler_jump_and_tab_reaches_slots(qtbot, news):
         if seen[-1] == "add:Agent":
             break
     # past the event's attribute combo boxes, into the first row: filler, its menu, its +
-    assert seen[:-3] == ["QComboBox"] * len(ins._attr_widgets), seen
+    assert seen[:-3] == ["QComboBox"] * len(ins.attr_box.widgets), seen
     assert seen[-3:] == ["filler:0", "menu:0", "add:Agent"], seen
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is ins.slots.widget("filler:1")

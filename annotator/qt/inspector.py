@@ -12,16 +12,14 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent, QPalette
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QApplication,
-    QCheckBox,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QScrollArea,
     QSizePolicy,
     QSpinBox,
@@ -31,36 +29,15 @@ from PySide6.QtWidgets import (
 )
 
 from ..model import TRIGGER
-from ..schema import AttributeDef
 from .argslots import ArgumentSlots
-from .typelist import TypeListModel
+from .inspector_fields import UNSET, AttributeEditors, NoteEdit, TypeModels
 from .session import Change, Session
 
-UNSET = "(unset)"
+__all__ = ["UNSET", "Inspector"]
+
 TEXT_CHARS = 400
 
 _KIND_WORD = {"entity": "Entity", "event": "Event", "relation": "Relation"}
-
-
-class _NoteEdit(QPlainTextEdit):
-    """A note editor that commits on focus-out and on Ctrl+Enter (through ``on_commit``)."""
-
-    def __init__(self, on_commit, parent: QWidget | None = None):  # noqa: ANN001
-        super().__init__(parent)
-        self._on_commit = on_commit
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
-            event.modifiers() & Qt.KeyboardModifier.ControlModifier
-        ):
-            self._on_commit()
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-    def focusOutEvent(self, event) -> None:  # noqa: N802, ANN001
-        self._on_commit()
-        super().focusOutEvent(event)
 
 
 class Inspector(QWidget):
@@ -82,8 +59,6 @@ class Inspector(QWidget):
         self._ann_id: str | None = None     # the annotation shown (an event for a trigger)
         self._kind: str | None = None       # "entity", "event" or "relation"
         self._span_id: str | None = None    # the span whose offsets are shown (trigger for an event)
-        self._attr_type: str | None = None  # the type the attribute widgets were built for
-        self._attr_widgets: dict[str, QComboBox | QCheckBox] = {}
         self._filling = False
 
         self.stack = QStackedWidget()
@@ -112,7 +87,7 @@ class Inspector(QWidget):
         self.type_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.type_combo.setMinimumContentsLength(12)
         self.type_combo.setMaxVisibleItems(20)
-        self._type_models: dict[str, TypeListModel] = {}
+        self._type_models = TypeModels(self)
         form.addRow("Type", self.type_combo)
 
         self.text_label = QLabel()
@@ -137,10 +112,8 @@ class Inspector(QWidget):
         self.offsets_row = offsets
         form.addRow("Offsets", offsets)
 
-        self.attr_box = QWidget()
-        self.attr_form = QFormLayout(self.attr_box)
-        self.attr_form.setContentsMargins(0, 0, 0, 0)
-        self.attr_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.attr_box = AttributeEditors()  # its editors: self.attr_box.widgets
+        self.attr_box.edited.connect(self._commit_attributes)
         self.attr_title = QLabel("Attributes")
         form.addRow(self.attr_title, self.attr_box)
 
@@ -162,7 +135,7 @@ class Inspector(QWidget):
         self.args_label.setTextFormat(Qt.TextFormat.PlainText)
         self.args_label.hide()
 
-        self.note_edit = _NoteEdit(self._commit_note)
+        self.note_edit = NoteEdit(self._commit_note)
         self.note_edit.setPlaceholderText("Note (Ctrl+Enter to save)")
         self.note_edit.setTabChangesFocus(True)
         self.note_edit.setMaximumHeight(self.fontMetrics().lineSpacing() * 5 + 12)
@@ -251,7 +224,7 @@ class Inspector(QWidget):
             kind = self._kind
             type_name = ann.label if kind == "entity" else ann.type
             self.title.setText(f"{_KIND_WORD[kind]} {ann.id}")
-            model = self._type_model(schema, kind, type_name)
+            model = self._type_models.model(schema, kind, type_name)
             if self.type_combo.model() is not model:
                 enabled = self.type_combo.isEnabled()  # setModel enables the box again (read-only windows)
                 self.type_combo.setModel(model)
@@ -313,49 +286,16 @@ class Inspector(QWidget):
     def _set_tab_order(self) -> None:
         """Tab runs through the fields top to bottom, the argument slots in row order."""
         chain: list[QWidget] = [self.type_combo, self.start_spin, self.end_spin]
-        chain += [w for w in self._attr_widgets.values()]
+        chain += list(self.attr_box.widgets.values())
         chain += self.slots.focus_chain()
         chain += [self.note_edit, self.annotator_edit]
         for a, b in zip(chain, chain[1:]):
             QWidget.setTabOrder(a, b)
 
     def _fill_attributes(self, type_name: str, values: dict[str, Any]) -> None:
-        schema = self.session.project.schema
-        defs = schema.attributes_for(type_name)
-        if type_name != self._attr_type or set(self._attr_widgets) != {d.name for d in defs}:
-            self._build_attribute_widgets(defs)
-            self._attr_type = type_name
-        for d in defs:
-            w = self._attr_widgets[d.name]
-            w.blockSignals(True)
-            if isinstance(w, QCheckBox):
-                w.setChecked(values.get(d.name) is True)
-            else:
-                v = values.get(d.name)
-                w.setCurrentIndex(d.values.index(v) + 1 if v in d.values else 0)
-            w.blockSignals(False)
-        has = bool(defs)
+        has = self.attr_box.show_type(self.session.project.schema, type_name, values)
         self.attr_title.setVisible(has)
         self.attr_box.setVisible(has)
-
-    def _build_attribute_widgets(self, defs: list[AttributeDef]) -> None:
-        while self.attr_form.rowCount():
-            self.attr_form.removeRow(0)  # deletes the widgets
-        self._attr_widgets = {}
-        for d in defs:
-            if d.is_flag:
-                w: QComboBox | QCheckBox = QCheckBox(d.name)
-                w.toggled.connect(self._commit_attributes)
-                self.attr_form.addRow(w)
-            else:
-                w = QComboBox()
-                w.addItem(UNSET)
-                w.addItems(list(d.values))
-                if d.default:
-                    w.setToolTip(f"Default when unset: {d.default}")
-                w.currentIndexChanged.connect(self._commit_attributes)
-                self.attr_form.addRow(d.name, w)
-            self._attr_widgets[d.name] = w
 
     def _covered(self, span_id: str) -> str:
         cur = self.session.current
@@ -365,23 +305,6 @@ class Inspector(QWidget):
         return " … ".join(cur.text[a:b] for a, b in s.pieces())
 
     # ------------------------------------------------------------------ commits
-
-    def _type_model(self, schema, kind: str, type_name: str) -> TypeListModel:  # noqa: ANN001
-        """The type box's list for ``kind``: made once per schema, not per annotation shown.
-
-        A model, not 10,000 combo items: showing an annotation stays instant
-        whatever the schema size.  A type the schema lacks gets a model of its own.
-        """
-        types = {"entity": schema.entity_types, "event": schema.event_types, "relation": schema.relation_types}[kind]
-        extra = None if type_name in types else type_name
-        cache = self._type_models
-        model = cache.get(kind)
-        if model is None or model.schema is not schema or getattr(model, "extra", None) != extra:
-            names = list(types) + ([extra] if extra is not None else [])
-            model = TypeListModel(schema, [("", names)], sections=False, icon_size=12, hotkeys=False, parent=self)
-            model.extra = extra
-            cache[kind] = model
-        return model
 
     def _reset(self) -> None:
         """Put every widget back to the stored values (after a refused change)."""
@@ -420,16 +343,7 @@ class Inspector(QWidget):
 
     def attribute_values(self) -> dict[str, Any]:
         """The attributes as the widgets show them (unset ones left out)."""
-        values: dict[str, Any] = {}
-        defs = {d.name: d for d in self.session.project.schema.attributes_for(self._attr_type or "")}
-        for name, w in self._attr_widgets.items():
-            if isinstance(w, QCheckBox):
-                if w.isChecked():
-                    values[name] = True
-            elif w.currentIndex() > 0:
-                d = defs.get(name)
-                values[name] = d.values[w.currentIndex() - 1] if d else w.currentText()
-        return values
+        return self.attr_box.values(self.session.project.schema)
 
     def _commit_attributes(self, *_args: object) -> None:
         ann = self._stored()
@@ -438,7 +352,7 @@ class Inspector(QWidget):
         new = self.attribute_values()
         # keep stored keys the widgets do not show (e.g. an explicit False flag left alone)
         for k, v in ann.attributes.items():
-            if k not in self._attr_widgets:
+            if k not in self.attr_box.widgets:
                 new.setdefault(k, v)
         if new == ann.attributes:
             return
