@@ -72,7 +72,7 @@ MUTATIONS: list[Mutation] = [
     Mutation("validate: offset bound check removed", "annotator/validate.py",
              "if not (0 <= span.start < span.end <= text_len):",
              "if not (0 <= span.start < span.end):"),
-    Mutation("jsonl: offset bound loosened", "annotator/formats/jsonl.py",
+    Mutation("jsonl: offset bound loosened", "annotator/formats/jsonl_fields.py",
              "if not 0 <= start < end <= length:",
              "if not 0 <= start < end <= length + 1:"),
     # --- unknown labels
