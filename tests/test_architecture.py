@@ -13,7 +13,6 @@ import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "annotator"
 
