@@ -122,12 +122,13 @@ class LinkIndex:
         lo = bisect_left(self._le_cp, cs)
         hi = bisect_right(self._le_cp, ce)
         out: list[LinkEnd] = []
-        links = self.links
+        links, lk_cp, spans = self.links, self._lk_cp, self._spans()
         for lid, is_src in self._le_val[lo:hi]:
             lk = links[lid]
             if not active(lk):
                 continue
-            a, b = self._indexed_cps(lid)
+            cps = lk_cp.get(lid)  # an indexed link: set since set_links, or indexed by its spans' starts
+            a, b = cps if cps is not None else (spans[lk.source].start, spans[lk.target].start)
             here, other = (a, b) if is_src else (b, a)
             out.append(LinkEnd(lk, is_src, cs <= other <= ce, other > here or (other == here and is_src)))
         return out
