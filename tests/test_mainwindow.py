@@ -283,7 +283,7 @@ def test_window_refuses_offsets_past_the_end_and_unknown_labels(qtbot, window):
     assert not s.set_offsets(sid, n - 3, n + 1)
     assert "outside the text" in errors[-1]
     assert not s.set_label(sid, "PERSON")
-    assert "PERSON" in errors[-1]
+    assert "unknown entity type 'PERSON'" in errors[-1]
     (span,) = stored(window).spans
     assert (span.label, span.start, span.end) == ("GPE", n - 3, n)
     assert s.undo_stack.count() == 1                    # only the add; nothing refused was pushed
