@@ -8,7 +8,8 @@ painted by the event loop (a paint event seen by an event filter, then the
 loop's next turn), split into parsing the project's schema (TOML, pure Python
 tomllib: it grows with the schema whatever the window does) and the rest; and
 the time to build the label menu, the context menu and the inspector's type
-list.  Target: the big schema within about 2x of the default one.  A benchmark, not a test: nothing here fails on a slow machine.
+list.  Target: the big schema within about 2x of the default one.  A
+benchmark, not a test: nothing here fails on a slow machine.
 """
 from __future__ import annotations
 
