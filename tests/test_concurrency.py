@@ -257,7 +257,9 @@ import sys
 from annotator.model import AnnotatedDocument, Document, Span
 from annotator.store import Project
 path, name, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-with Project.open(path) as p:
+# Tight loops of three writers can keep one waiting past the default 5 s
+# (SQLite's lock is not fair); this test is about ids and lost writes, not waits.
+with Project.open(path, busy_timeout_ms=120_000) as p:
     for i in range(n):
         s = p.add_span("d1", Span("", "PER", i % 900, i % 900 + 4))
         print("ACK", s.id, flush=True)
