@@ -17,6 +17,7 @@ from .formats.jsonl import doc_from_json, iter_jsonl_lines, write_jsonl
 from .formats.oneie import write_oneie
 from .formats.plaintext import read_text_paths, text_files
 from .model import AnnotatedDocument
+from .projectfile import fsync_folder
 from .store import Project, ReadOnlyError, StoreError, WriteError
 
 IMPORT_FORMATS = ("auto", "text", "jsonl")
@@ -176,7 +177,7 @@ def export_to_path(project: Project, path: str | Path, fmt: str = "jsonl", **kwa
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; an export is an ordinary file
         os.replace(tmp, target)
         tmp = None
-        _fsync_folder(folder)
+        fsync_folder(folder)
     except InterruptedError:
         raise  # cancelled: not a failure to report
     except OSError as exc:
@@ -185,17 +186,3 @@ def export_to_path(project: Project, path: str | Path, fmt: str = "jsonl", **kwa
         if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
     return n
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make a rename in ``folder`` durable (where the platform allows opening a folder)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

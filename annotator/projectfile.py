@@ -191,7 +191,8 @@ def remove_project_files(path: Path) -> None:
             pass
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (where the platform allows opening a folder)."""
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:
@@ -229,7 +230,7 @@ def copy_database(source: sqlite3.Connection, target: Path) -> Path:
             except FileNotFoundError:
                 pass
         os.replace(tmp, target)
-        _fsync_dir(target.parent)
+        fsync_folder(target.parent)
     except BaseException:
         remove_project_files(tmp)
         raise
