@@ -36,6 +36,19 @@ class Document:
 
 
 @dataclass(slots=True)
+class Normalization:
+    """A link from an annotation to an entry of an external resource (brat's ``N`` line).
+
+    ``resource`` names the resource (``Wikipedia``), ``entry`` the entry's id
+    in it (``534366``), ``text`` the entry's name as the annotator saw it.
+    """
+
+    resource: str
+    entry: str
+    text: str = ""
+
+
+@dataclass(slots=True)
 class Span:
     """An entity mention (kind ``entity``) or an event trigger (kind ``trigger``).
 
@@ -52,6 +65,7 @@ class Span:
     attributes: dict[str, Any] = field(default_factory=dict)
     note: str = ""
     annotator: str = ""
+    normalizations: list[Normalization] = field(default_factory=list)
 
     def pieces(self) -> list[tuple[int, int]]:
         """The ranges of text this span covers (one unless discontinuous)."""
@@ -81,6 +95,7 @@ class Event:
     attributes: dict[str, Any] = field(default_factory=dict)
     note: str = ""
     annotator: str = ""
+    normalizations: list[Normalization] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -94,6 +109,7 @@ class Relation:
     attributes: dict[str, Any] = field(default_factory=dict)
     note: str = ""
     annotator: str = ""
+    normalizations: list[Normalization] = field(default_factory=list)
 
 
 @dataclass

@@ -39,15 +39,17 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TextIO
 
 from annotator.formats import safety
 from annotator.formats.errors import FormatError
 from annotator.formats.jsonl_fields import _json_type
 from annotator.formats.jsonl_record import doc_from_json
 from annotator.formats.jsonl_write import doc_to_json, dumps_doc, write_jsonl
+from annotator.formats.sniffing import has_suffix
+from annotator.formats.spec import ExportOptions, ExportReport, FormatSpec, ImportOptions, ImportReport, Sourced
 from annotator.model import AnnotatedDocument
 from annotator.quoting import one_line, show
 
@@ -147,3 +149,35 @@ def read_jsonl_stream(fh: BinaryIO, where: str, stem: str) -> Iterator[Annotated
         if first != lineno:
             raise FormatError(where, lineno, f"duplicate document id {show(doc_id)} (first on line {first})")
         yield doc
+
+
+# ---------------------------------------------------------------- the registry's view
+
+def _read(path: Path, options: ImportOptions, report: ImportReport) -> Iterator[Sourced]:
+    if path.is_dir():
+        raise FormatError(str(path), None, "is a folder; JSONL import takes files")
+    seen: dict[str, int] = {}
+    where = str(path)
+    for lineno, obj in iter_jsonl_lines(path):
+        doc = doc_from_json(obj, path=where, line=lineno, default_id=f"{path.stem}-{lineno}")
+        first = seen.setdefault(doc.document.id, lineno)
+        if first != lineno:
+            raise FormatError(where, lineno, f"duplicate document id {show(doc.document.id)} (first on line {first})")
+        yield Sourced(doc, where, lineno)
+
+
+def _write(docs: Iterable[AnnotatedDocument], fh: TextIO, options: ExportOptions, report: ExportReport) -> int:
+    return write_jsonl(docs, fh)
+
+
+FORMAT = FormatSpec(
+    name="jsonl",
+    title="JSON Lines (native)",
+    carries="everything: text, entities, events with nested arguments, relations, discontinuous spans, "
+    "attributes, notes, normalizations, annotators, status, metadata",
+    cannot="nothing is left out",
+    read=_read,
+    write_stream=_write,
+    sniff=lambda path: has_suffix(path, ".jsonl", ".json", ".ndjson"),
+    patterns=("*.jsonl", "*.json", "*.ndjson"),
+)

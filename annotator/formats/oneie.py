@@ -29,6 +29,7 @@ from typing import Any, TextIO
 
 from ..model import ENTITY, AnnotatedDocument, Span
 from ..text import tokens as word_tokens
+from .spec import ExportOptions, ExportReport, FormatSpec
 
 
 def aligned_tokens(text: str, spans: Iterable[Span]) -> list[tuple[int, int]]:
@@ -121,3 +122,18 @@ def write_oneie(docs: Iterable[AnnotatedDocument], fh: TextIO) -> int:
         fh.write("\n")
         n += 1
     return n
+
+
+def _write(docs: Iterable[AnnotatedDocument], fh: TextIO, options: ExportOptions, report: ExportReport) -> int:
+    return write_oneie(docs, fh)
+
+
+FORMAT = FormatSpec(
+    name="oneie",
+    title="OneIE / TextEE event JSONL",
+    carries="entities, events (triggers and arguments by token), relations; token and character offsets",
+    cannot="attributes, notes, normalizations, discontinuous pieces (the outer extent is written); "
+    "arguments filled by events go to nested_arguments",
+    write_stream=_write,
+    patterns=("*.json", "*.jsonl"),
+)

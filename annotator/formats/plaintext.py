@@ -7,7 +7,9 @@ from pathlib import Path
 
 from annotator.formats import safety
 from annotator.formats.errors import FormatError
-from annotator.model import AnnotatedDocument, Document
+from annotator.formats.output import FolderOutput
+from annotator.formats.spec import ExportOptions, ExportReport, FormatSpec, ImportOptions, ImportReport, Sourced
+from annotator.model import ENTITY, AnnotatedDocument, Document
 
 __all__ = ["decode_text", "read_text_paths", "text_files"]
 
@@ -105,3 +107,40 @@ def read_text_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Annotat
                 id=doc_id, text=text, name=path.name, meta={"source": path.name}
             )
             yield AnnotatedDocument(document=document)
+
+
+# ---------------------------------------------------------------- the registry's view
+
+def _read(path: Path, options: ImportOptions, report: ImportReport) -> Iterator[Sourced]:
+    for adoc in read_text_paths([path]):
+        src = adoc.document.meta.get("source")
+        yield Sourced(adoc, str(path / src) if path.is_dir() and src else str(path), None)
+
+
+def _write(docs: Iterable[AnnotatedDocument], out: FolderOutput, options: ExportOptions, report: ExportReport) -> int:
+    n = 0
+    for adoc in docs:
+        out.write_text(f"{out.stem(adoc.document.id)}.txt", adoc.document.text)
+        entities = sum(1 for s in adoc.spans if s.kind == ENTITY)
+        report.leave_out("entities (plain text holds only the text)", entities)
+        report.leave_out("events (plain text holds only the text)", len(adoc.events))
+        report.leave_out("relations (plain text holds only the text)", len(adoc.relations))
+        n += 1
+    return n
+
+
+def _sniff(path: Path) -> bool:
+    return path.is_dir() or path.suffix.lower() in (".txt", ".text", "")
+
+
+FORMAT = FormatSpec(
+    name="text",
+    title="Plain text",
+    carries="the text of each document, one .txt file each (file name = document id)",
+    cannot="annotations, status and metadata",
+    read=_read,
+    write_folder=_write,
+    sniff=_sniff,
+    input="either",
+    patterns=("*.txt",),
+)
