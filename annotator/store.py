@@ -254,6 +254,7 @@ class Project:
         on_error: Callable[[AnnotatedDocument, str], Exception] | None = None,
         progress: Callable[[int], None] | None = None,
         validate: bool = True,
+        schema: Schema | None = None,
     ) -> int:
         """Insert whole documents with their annotations, in one transaction.
 
@@ -262,9 +263,15 @@ class Project:
         builds the exception to raise (so callers can name file and line).
         A document id that already exists is refused unless ``replace``.
         Returns the number of documents imported.
+
+        With ``schema``, the documents are validated against it instead, and
+        it becomes the project's schema in the same transaction: a failed
+        import leaves neither documents nor schema.  The documents already in
+        the project must be valid under it too (else :class:`SchemaConflict`).
         """
         return self.imports.import_documents(
-            docs, replace=replace, annotator=annotator, on_error=on_error, progress=progress, validate=validate
+            docs, replace=replace, annotator=annotator, on_error=on_error, progress=progress, validate=validate,
+            schema=schema,
         )
 
     # ------------------------------------------------------------------ reading annotations

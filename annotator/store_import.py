@@ -5,11 +5,14 @@ from collections.abc import Callable, Iterable
 
 from .model import STATUSES, AnnotatedDocument
 from .problemcounts import problem_counts
-from .rows import BulkWriter
+from .projectmeta import store_schema
+from .rows import BulkWriter, iter_annotated_rows
+from .schema import Schema
 from .store_documents import ProjectDocuments
+from .store_schema import SchemaConflict
 from .store_state import StoreState
 from .storeerrors import StoreError
-from .validate import errors, validate_document
+from .validate import Problem, errors, validate_document
 
 
 class BulkImport:
@@ -28,10 +31,18 @@ class BulkImport:
         on_error: Callable[[AnnotatedDocument, str], Exception] | None = None,
         progress: Callable[[int], None] | None = None,
         validate: bool = True,
+        schema: Schema | None = None,
     ) -> int:
-        """Insert whole documents with their annotations, in one transaction; returns how many."""
+        """Insert whole documents with their annotations, in one transaction; returns how many.
+
+        With ``schema``, the documents are checked against it and it becomes
+        the project's schema in the same transaction (see
+        :meth:`annotator.store.Project.import_documents`).
+        """
         st = self.state
-        schema = st.schema
+        new_schema = schema
+        if schema is None:
+            schema = st.schema
         make_error = on_error or (lambda d, msg: StoreError(f"document {d.document.id}: {msg}"))
         n = 0
         seen: set[str] = set()
@@ -41,6 +52,7 @@ class BulkImport:
             # in the transaction that uses them.
             existing = set(self.documents.document_ids())
             bulk = BulkWriter(st.db)
+            first_new_pk = bulk.next["documents"]
             for adoc in docs:
                 doc = adoc.document
                 if doc.id in seen:
@@ -67,5 +79,32 @@ class BulkImport:
                 if progress is not None:
                     progress(n)
             bulk.flush()
+            if new_schema is not None:
+                self._adopt_schema(new_schema, first_new_pk, check=validate)
         st.forget_documents()  # replaced documents have new pks
+        if new_schema is not None:
+            st.schema_cache = new_schema  # only now that it is committed
         return n
+
+    def _adopt_schema(self, schema: Schema, first_new_pk: int, *, check: bool) -> None:
+        """Store ``schema`` (inside the import's transaction) after checking the documents that were there before.
+
+        Those documents (pk below ``first_new_pk``: the replaced ones are gone)
+        must have no error under ``schema`` (unless ``check`` is off), as
+        :meth:`annotator.store.Project.set_schema` requires; their problem
+        counts are recomputed, since ``schema`` may require other roles.
+        """
+        db = self.state.db
+        conflicts: list[tuple[str, Problem]] = []
+        updates: list[tuple[int, int, str]] = []
+        for adoc in iter_annotated_rows(db, "WHERE d.pk < ?", [first_new_pk]):
+            problems = validate_document(schema, adoc)
+            if check:
+                conflicts.extend((adoc.document.id, p) for p in errors(problems))
+            n_err, n_inc = problem_counts(problems)
+            updates.append((n_err, n_inc, adoc.document.id))
+        if conflicts:
+            raise SchemaConflict(conflicts)
+        if updates:  # written after the stream ends: no writes to documents while its cursor is open
+            db.conn.executemany("UPDATE documents SET n_errors = ?, n_incomplete = ? WHERE id = ?", updates)
+        store_schema(db, schema)

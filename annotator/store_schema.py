@@ -25,13 +25,19 @@ class SchemaConflict(StoreError):
         )
 
 
+def schema_conflicts(state: StoreState, schema: Schema, where: str = "", params: list | None = None) -> list[tuple[str, Problem]]:
+    """The errors that ``schema`` finds in the stored documents (those selected by ``where`` over ``documents d``)."""
+    problems: list[tuple[str, Problem]] = []
+    for adoc in iter_annotated_rows(state.db, where, params or []):
+        for p in errors(validate_document(schema, adoc)):
+            problems.append((adoc.document.id, p))
+    return problems
+
+
 def change_schema(state: StoreState, schema: Schema) -> None:
     """Replace the project's schema, or raise :class:`SchemaConflict`; refreshes every document's problem counts."""
     with state.writing():  # the check and the change under one lock
-        problems: list[tuple[str, Problem]] = []
-        for adoc in iter_annotated_rows(state.db, "", []):
-            for p in errors(validate_document(schema, adoc)):
-                problems.append((adoc.document.id, p))
+        problems = schema_conflicts(state, schema)
         if problems:
             raise SchemaConflict(problems)
         store_schema(state.db, schema)
