@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import TextIO
 
 from .formats.errors import FormatError
-from .importer import EXPORT_FORMATS, IMPORT_FORMATS, export_jsonl, export_to_path, import_paths
+from .formats import registry
+from .formats.spec import ExportOptions, ExportReport, ImportReport
+from .importer import export_jsonl, export_to_path, import_paths
 from .model import STATUSES
 from .schema import Schema, SchemaError
 from .projectfile import holds_nothing, remove_project_files
@@ -95,10 +97,12 @@ def cmd_import(args: argparse.Namespace) -> int:
             if project.read_only:
                 raise ReadOnlyError(
                     f"{args.project}: project is read-only ({project.read_only_reason}); nothing was imported")
+            report = ImportReport()
             try:
                 n = import_paths(
                     project, args.paths, fmt=args.format, annotator=args.annotator,
-                    replace=args.replace, progress=progress if progress.enabled else None,
+                    replace=args.replace, add_types=args.add_types, report=report,
+                    progress=progress if progress.enabled else None,
                 )
             finally:
                 progress.finish()
@@ -109,6 +113,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         if new and holds_nothing(Path(args.project)):
             remove_project_files(Path(args.project))
         raise
+    for line in report.lines():
+        print(f"note: {line}", file=sys.stderr)
     print(f"imported {n} document{'s' if n != 1 else ''} into {args.project}", file=sys.stderr)
     if incomplete:
         print(f"warning: {incomplete} event(s) lack a required role; `annotator stats` lists them", file=sys.stderr)
@@ -125,6 +131,20 @@ def _incomplete(project: Project):
                 yield adoc.document.id, p
 
 
+def _export_options(args: argparse.Namespace, project: Project) -> ExportOptions:
+    split = args.split
+    if split is not None and not 0.0 <= split < 1.0:
+        raise CliError(f"--split {split}: give the dev share as a number from 0 up to (not including) 1, e.g. 0.2")
+    return ExportOptions(schema=project.schema, split=split or None, seed=args.seed,
+                         windows=args.windows, lang=args.lang)
+
+
+def _say_report(report: ExportReport) -> None:
+    """What the export could not carry, on stderr (stdout may hold the export itself)."""
+    for line in report.lines():
+        print(f"warning: {line}" if not line.startswith("  ") else line, file=sys.stderr)
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     statuses = None
     if args.status:
@@ -132,19 +152,26 @@ def cmd_export(args: argparse.Namespace) -> int:
         bad = [s for s in statuses if s not in STATUSES]
         if bad:
             raise CliError(f"unknown status {bad[0]!r} (expected one of {', '.join(STATUSES)})")
+    spec = registry.get(args.format)
+    if spec.writes_folder and not args.output:
+        raise CliError(f"{spec.title} ({spec.name}) writes a folder of files; give it with -o FOLDER")
+    report = ExportReport()
     with _open_existing(args.project, read_only=True) as project:
+        options = _export_options(args, project)
         if args.output:
             progress = _TtyProgress("exporting")
             try:
-                n = export_to_path(project, args.output, args.format, statuses=statuses,
-                                   progress=progress if progress.enabled else None)
+                n = export_to_path(project, args.output, args.format, statuses=statuses, options=options,
+                                   report=report, progress=progress if progress.enabled else None)
             finally:
                 progress.finish()
+            _say_report(report)
             print(f"exported {n} document{'s' if n != 1 else ''} to {args.output}", file=sys.stderr)
         else:
             out = open(sys.stdout.fileno(), "w", encoding="utf-8", newline="\n", closefd=False)
             with out:
-                export_jsonl(project, out, fmt=args.format, statuses=statuses)
+                export_jsonl(project, out, fmt=args.format, statuses=statuses, options=options, report=report)
+            _say_report(report)
     return EXIT_OK
 
 
@@ -226,8 +253,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     i = sub.add_parser("import", help="import documents into a project (created if missing)")
     i.add_argument("project", help="project file")
-    i.add_argument("paths", nargs="+", metavar="PATH", help=".jsonl/.txt files or folders of .txt files")
-    i.add_argument("--format", choices=IMPORT_FORMATS, default="auto")
+    i.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to import (brat: a folder of .txt/.ann)")
+    i.add_argument("--format", choices=["auto", *registry.names()], default="auto",
+                   help="the input's format (default: recognised from each path)")
+    i.add_argument("--add-types", action="store_true",
+                   help="add labels the project's schema lacks as new types (else they are refused)")
     i.add_argument("--annotator", metavar="NAME", help="annotator name recorded on imported annotations")
     i.add_argument("--replace", action="store_true", help="replace documents whose id already exists")
     i.set_defaults(func=cmd_import)
@@ -235,8 +265,14 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("export", help="export annotations (to stdout without -o)")
     e.add_argument("project", help="project file")
     e.add_argument("-o", "--output", metavar="PATH", help="write here instead of stdout")
-    e.add_argument("--format", choices=EXPORT_FORMATS, default="jsonl",
-                   help="jsonl (native, lossless) or oneie (OneIE/TextEE event-extraction layout)")
+    e.add_argument("--format", choices=registry.names(), default="jsonl",
+                   help="jsonl (native, lossless; the default) or another format; "
+                   "brat, spacy, hf and text write a folder (-o FOLDER)")
+    e.add_argument("--split", type=float, metavar="SHARE",
+                   help="spacy, hf: put this share of documents (e.g. 0.2) in a dev set beside the train set")
+    e.add_argument("--seed", type=int, default=0, help="seed of the train/dev shuffle (default 0)")
+    e.add_argument("--windows", action="store_true", help="oneie: one record per sentence window (wnd_id)")
+    e.add_argument("--lang", default="en", help="language code for oneie's lang and spaCy's tokenizer (default en)")
     e.add_argument("--status", metavar="STATUS,...", help=f"only documents with these statuses ({','.join(STATUSES)})")
     e.set_defaults(func=cmd_export)
 

@@ -432,7 +432,7 @@ def test_export_writes_a_temp_file_fsyncs_it_and_renames_it(tmp_path, monkeypatc
         synced.append(os.readlink(f"/proc/self/fd/{fd}"))
         real_fsync(fd)
 
-    monkeypatch.setattr("annotator.importer.os.fsync", recording_fsync)
+    monkeypatch.setattr("annotator.formats.output.os.fsync", recording_fsync)
     with Project.open(path, read_only=True) as p:
         assert export_to_path(p, target) == 1
     tmp_synced = [s for s in synced if s != str(target.parent)]
