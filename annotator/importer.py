@@ -159,9 +159,8 @@ def import_paths(
         return FormatError(path, line, message)
 
     try:
-        extra = {"schema": new_schema} if new_schema is not None else {}
         return project.import_documents(check.filter(reading), replace=replace, annotator=annotator,
-                                        on_error=on_error, **extra)
+                                        on_error=on_error, schema=new_schema)
     except (ReadOnlyError, WriteError):
         raise  # about the project, not the input file
     except StoreError as exc:
