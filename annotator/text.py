@@ -8,12 +8,54 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
-_TOKEN_RE = re.compile(r"\w+(?:[-'’.]\w+)*|[^\w\s]", re.UNICODE)
+#: the English clitics that spaCy's tokenizer splits off: John|'s, I|'m, do|n't
+_CLITIC = r"(?:['’](?i:s|m|d|re|ve|ll)|(?i:n['’]t))(?!\w)"
+_TOKEN_RE = re.compile(
+    # (tried only where a period follows a short word:)
+    r"(?=\w{1,4}\.)(?:"
+    # abbreviations with inner periods keep the final one: U.N., U.S.A., e.g., p.m., Ph.D.
+    r"(?:[^\W\d_]{1,2}\.){2,}(?!\w)"
+    # common abbreviations and initials keep their period: Mr., Dr., Inc., J.
+    r"|(?:Mrs|Mr|Ms|Dr|Prof|St|Jr|Sr|Inc|Ltd|Corp|Co|vs|Mt|Gen|Gov|Sen|Rep|Lt|Col|Capt|Sgt|[A-Z])\.(?!\w))"
+    rf"|{_CLITIC}"
+    # words, joined by hyphens, inner periods, apostrophes (O'Neil) and commas between digits (30,000);
+    # an apostrophe before a clitic ends the word
+    r"|\w+(?:(?:[-.]|(?<=\d),(?=\d)|['’](?!(?i:s|m|d|re|ve|ll|t)(?!\w)))\w+)*"
+    r"|[^\w\s]",
+)
+#: "n't" inside a word: "don't" is "do" "n't" (the regex above gives "don" "'" "t")
+_NT_RE = re.compile(r"(?<=\w)(?i:n['’]t)(?!\w)")
 
 
 def tokens(text: str) -> list[tuple[int, int]]:
-    """Word and punctuation tokens as ``(start, end)`` code-point ranges."""
-    return [(m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+    """Word and punctuation tokens as ``(start, end)`` code-point ranges.
+
+    Close to spaCy's English tokenizer: numbers keep their separators
+    (``30,000``, ``1,000.50``), abbreviations keep their periods (``U.N.``,
+    ``e.g.``, ``Mr.``), clitics are tokens of their own (``John`` ``'s``,
+    ``do`` ``n't``).  Unlike spaCy, hyphenated words stay one token
+    (``Anti-ISIS``), which suits snapping a selection to words.
+    """
+    toks = [m.span() for m in _TOKEN_RE.finditer(text)]
+    nts = [m.span() for m in _NT_RE.finditer(text)]
+    return _split_nt(toks, nts) if nts else toks
+
+
+def _split_nt(toks: list[tuple[int, int]], nts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``toks`` with each range of ``nts`` made one token, cut off the word before it."""
+    out: list[tuple[int, int]] = []
+    k = 0
+    for p, q in nts:
+        while k < len(toks) and toks[k][1] <= p:
+            out.append(toks[k])
+            k += 1
+        if k < len(toks) and toks[k][0] < p:
+            out.append((toks[k][0], p))
+        while k < len(toks) and toks[k][0] < q:
+            k += 1
+        out.append((p, q))
+    out.extend(toks[k:])
+    return out
 
 
 def strip_range(text: str, start: int, end: int) -> tuple[int, int]:
