@@ -5,15 +5,13 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from annotator.formats import safety
 from annotator.formats.errors import FormatError
+from annotator.formats.textfile import decode_text, read_text_file
 from annotator.formats.output import FolderOutput
 from annotator.formats.spec import ExportOptions, ExportReport, FormatSpec, ImportOptions, ImportReport, Sourced
 from annotator.model import ENTITY, AnnotatedDocument, Document
 
 __all__ = ["decode_text", "read_text_paths", "text_files"]
-
-_BOM = "\ufeff"
 
 
 def _is_hidden(rel: Path) -> bool:
@@ -38,34 +36,6 @@ def text_files(folder: str | os.PathLike[str]) -> list[Path]:
         found.append((rel.as_posix(), path))
     found.sort()
     return [path for _, path in found]
-
-
-def _read_text(path: Path) -> str:
-    limit = safety.MAX_LINE_BYTES
-    with open(path, "rb") as fh:
-        data = fh.read(limit + 1)  # never more than the limit, whatever the file claims its size is
-    if len(data) > limit:
-        raise FormatError(
-            str(path), None,
-            f"file is larger than {safety.describe_size(limit)}, the limit for one document; refused without reading it",
-        )
-    return decode_text(data, str(path))
-
-
-def decode_text(data: bytes, where: str) -> str:
-    """The text of a plain-text file's bytes; raises :class:`FormatError` naming ``where`` if not UTF-8."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise FormatError(
-            where, None, f"not valid UTF-8: byte {exc.start} (line {line}) cannot be decoded"
-        ) from None
-    # Decoding bytes keeps every "\r\n", "\r" and "\t" exactly as on disk (the
-    # same as open(..., newline="")).  A byte order mark is not text.
-    if text.startswith(_BOM):
-        text = text[1:]
-    return text
 
 
 def read_text_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[AnnotatedDocument]:
@@ -102,7 +72,7 @@ def read_text_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Annotat
                 raise FormatError(
                     str(path), None, f"document id {doc_id!r} is already taken by {other}"
                 )
-            text = _read_text(path)
+            text = read_text_file(path)
             document = Document(
                 id=doc_id, text=text, name=path.name, meta={"source": path.name}
             )
