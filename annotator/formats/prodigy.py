@@ -39,6 +39,7 @@ __all__ = ["META_KEY", "record_to_doc"]
 
 OWN_KEYS = ("text", "tokens", "spans", "relations", "answer", "meta")
 SPAN_KEYS = frozenset({"start", "end", "token_start", "token_end", "label", "text"})
+RELATION_KEYS = frozenset({"head", "child", "head_span", "child_span", "label"})
 TOKEN_KEYS = frozenset({"text", "start", "end", "id", "ws"})
 ANSWERS = ("accept", "reject", "ignore")
 
@@ -176,16 +177,20 @@ def _relations(rec: _Record, raw: Any, spans: list[Span]) -> list[Relation]:
     if type(raw) is not list:
         raise rec.err(f'"relations" must be an array, got {_json_type(raw)}')
     out = []
+    extra: set[str] = set()
     for i, item in enumerate(raw, 1):
         what = f"relation #{i}"
         if type(item) is not dict:
             raise rec.err(f"{what} must be an object, got {_json_type(item)}")
+        extra.update(k for k in item if k not in RELATION_KEYS)
         label = item.get("label")
         if type(label) is not str or not label:
             raise rec.err(f'{what}: "label" must be a non-empty string, got {_js(label)}')
         head = _relation_end(rec, item, "head", what, spans)
         child = _relation_end(rec, item, "child", what, spans)
         out.append(Relation(f"R{i}", label, head, child))
+    if extra:
+        rec.report.note(f"relation keys not kept: {', '.join(sorted(extra))}")
     return out
 
 

@@ -1,0 +1,270 @@
+"""doccano JSONL in and out, on doccano's own example files (tests/data/doccano, see SOURCE.txt)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from annotator import importer
+from annotator.formats import doccano, registry
+from annotator.formats.errors import FormatError
+from annotator.formats.spec import ExportOptions, ExportReport, ImportOptions, ImportReport
+from annotator.model import AnnotatedDocument, Argument, Document, Event, Normalization, Relation, Span
+from annotator.schema import Schema
+from annotator.store import Project
+
+DATA = Path(__file__).resolve().parent / "data" / "doccano"
+SEQ = DATA / "export_sequence_labeling.jsonl"
+PRETTY = DATA / "export_relation_extraction_pretty.jsonl"
+COMPACT = DATA / "import_relation_extraction_compact.jsonl"
+RELEX = DATA / "tests_relation_extraction.jsonl"
+INVALID = DATA / "tests_sequence_labeling_invalid.jsonl"
+OVERLAP = DATA / "tests_overlapping.jsonl"
+COLUMNS = DATA / "import_column_placeholders.jsonl"
+
+
+def schema(entities=("ORG", "MISC", "PERSON", "DATE", "LOC", "PER"), relations=("foundedAt", "foundedBy")) -> Schema:
+    toml = "".join(f'[entities.{e}]\ncolor = "#a0c0e0"\n' for e in entities)
+    ends = ", ".join(f'"{e}"' for e in entities)
+    toml += "".join(f"[relations.{r}]\nhead = [{ends}]\ntail = [{ends}]\n" for r in relations)
+    return Schema.from_toml(toml, "doccano-test.toml")
+
+
+def project(tmp_path: Path, name: str = "p.db") -> Project:
+    p = Project.open(tmp_path / name)
+    p.set_schema(schema())
+    return p
+
+
+def read(path: Path, report: ImportReport | None = None) -> list[AnnotatedDocument]:
+    report = report if report is not None else ImportReport()
+    return [s.doc for s in doccano.FORMAT.read(path, ImportOptions(schema()), report)]
+
+
+def import_file(p: Project, path: Path) -> int:
+    return p.import_documents(s.doc for s in doccano.FORMAT.read(path, ImportOptions(p.schema), ImportReport()))
+
+
+def export(p: Project, tmp_path: Path, report: ExportReport | None = None) -> list[dict]:
+    out = tmp_path / "out.jsonl"
+    with open(out, "w", encoding="utf-8") as fh:
+        doccano.FORMAT.write_stream(p.iter_annotated(), fh, ExportOptions(p.schema),
+                                    report if report is not None else ExportReport())
+    return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+
+
+def original_records(path: Path) -> list[dict]:
+    """The file's records read with nothing but json (also the pretty-printed one)."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        return [json.loads(line) for line in text.splitlines() if line.strip()]
+    except ValueError:
+        return [json.loads(text)]
+
+
+def entity_set(rec: dict) -> list[tuple[int, int, str]]:
+    return sorted((e["start_offset"], e["end_offset"], e["label"]) for e in rec["entities"])
+
+
+def relation_set(rec: dict) -> list[tuple[tuple[int, int, str], tuple[int, int, str], str]]:
+    ents = {e["id"]: (e["start_offset"], e["end_offset"], e["label"]) for e in rec["entities"]}
+    return sorted((ents[r["from_id"]], ents[r["to_id"]], r["type"]) for r in rec["relations"])
+
+
+# ---------------------------------------------------------------- round trips on doccano's files
+
+
+def test_label_triples_round_trip_through_a_project(tmp_path):
+    with project(tmp_path) as p:
+        assert import_file(p, SEQ) == 3
+        got = export(p, tmp_path)
+    want = original_records(SEQ)
+    assert [r["text"] for r in got] == [r["text"] for r in want]
+    for g, w in zip(got, want):
+        assert entity_set(g) == sorted(tuple(t) for t in w["label"])
+        assert g["relations"] == []
+    assert [got[0]["text"][e["start_offset"]:e["end_offset"]] for e in got[0]["entities"]] == ["EU", "German"]
+
+
+@pytest.mark.parametrize("path", [RELEX, COMPACT, PRETTY], ids=["tests", "compact-no-final-newline", "pretty"])
+def test_entities_and_relations_round_trip_through_a_project(tmp_path, path):
+    with project(tmp_path) as p:
+        assert import_file(p, path) == 1
+        (adoc,) = list(p.iter_annotated())
+        assert len(adoc.relations) == 3
+        got = export(p, tmp_path)
+    (want,) = original_records(path)
+    (rec,) = got
+    assert rec["text"] == want["text"]
+    assert entity_set(rec) == entity_set(want)
+    assert relation_set(rec) == relation_set(want)
+    assert relation_set(rec)[0] == ((0, 6, "ORG"), (22, 39, "DATE"), "foundedAt")
+
+
+def test_every_key_is_written_and_metadata_comes_back(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text(
+        '{"id": 7, "text": "EU rejects", "label": [[0, 2, "ORG"]], "Comments": ["checked"], "source": "wire"}\n'
+        '{"text": "nothing here", "label": []}\n', encoding="utf-8")
+    with project(tmp_path) as p:
+        import_file(p, src)
+        assert p.document_ids() == ["7", "in-2"]
+        assert p.get_document("7").meta == {"id": 7, "Comments": ["checked"], "source": "wire"}
+        first, second = export(p, tmp_path)
+    assert list(first) == ["id", "text", "entities", "relations", "Comments", "source"]
+    assert first["id"] == 7 and first["Comments"] == ["checked"] and first["source"] == "wire"
+    assert first["entities"] == [{"id": 1, "start_offset": 0, "end_offset": 2, "label": "ORG"}]
+    assert second == {"id": "in-2", "text": "nothing here", "entities": [], "relations": []}
+
+
+def test_overlapping_and_repeated_spans_are_kept(tmp_path):
+    with project(tmp_path) as p:
+        import_file(p, OVERLAP)
+        (adoc,) = list(p.iter_annotated())
+        assert [(s.start, s.end, s.label) for s in adoc.spans] == [(0, 1, "LOC"), (0, 1, "LOC")]
+        assert adoc.document.meta == {"meta": {"wikiPageID": 1}}
+        (rec,) = export(p, tmp_path)
+    assert entity_set(rec) == [(0, 1, "LOC"), (0, 1, "LOC")]
+    assert rec["meta"] == {"wikiPageID": 1}
+
+
+def test_import_and_export_through_the_importer_with_auto_detection(tmp_path):
+    with project(tmp_path) as p:
+        report = ImportReport()
+        n = importer.import_paths(p, [SEQ, PRETTY], report=report)
+        assert n == 4
+        assert any("spread over several lines" in line for line in report.lines())
+        exported = ExportReport()
+        assert importer.export_to_path(p, tmp_path / "out.jsonl", "doccano", report=exported) == 4
+    got = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [entity_set(r) for r in got[:3]] == [sorted(tuple(t) for t in w["label"]) for w in original_records(SEQ)]
+    assert relation_set(got[3]) == relation_set(original_records(PRETTY)[0])
+    assert exported.lossless
+
+
+# ---------------------------------------------------------------- the pretty-printed file and bad input
+
+
+def test_pretty_printed_file_is_read_and_the_import_says_what_it_is():
+    report = ImportReport()
+    (adoc,) = read(PRETTY, report)
+    assert len(adoc.spans) == 4
+    (note,) = report.notes
+    assert "not JSON Lines" in note and "spread over several lines" in note and PRETTY.name in note
+
+
+def test_a_broken_pretty_printed_file_is_refused_with_its_line(tmp_path):
+    lines = PRETTY.read_text(encoding="utf-8").splitlines()
+    assert lines[12].strip() == '"end_offset": 39,'
+    lines[12] = '            "end_offset": 39'  # a missing comma, on line 13
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(FormatError) as e:
+        read(bad)
+    assert e.value.line == 14  # where the JSON decoder sees the next key
+    assert "not JSON Lines" in str(e.value) and "spread over several lines" in str(e.value)
+    assert str(e.value).startswith(f"{bad}:14: ")
+
+
+def test_the_invalid_file_is_refused_and_nothing_is_written(tmp_path):
+    with project(tmp_path) as p:
+        with pytest.raises(FormatError) as e:
+            import_file(p, INVALID)
+        assert p.document_count() == 0
+    assert e.value.line == 3
+    assert 'no "text" key' in str(e.value)
+    assert str(e.value).startswith(f"{INVALID}:3: ")
+
+
+def test_the_column_placeholder_file_is_refused_naming_its_keys():
+    with pytest.raises(FormatError) as e:
+        read(COLUMNS)
+    assert e.value.line == 1
+    assert "'column_data', 'column_label'" in str(e.value)
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ('{"text": "abc", "label": [[0, 5, "X"]]}', "outside the text (length 3)"),
+    ('{"text": "abc", "label": [[-1, 2, "X"]]}', "outside the text"),
+    ('{"text": "abc", "label": [[2, 1, "X"]]}', "start 2 is after end 1"),
+    ('{"text": "abc", "label": [[1, 1, "X"]]}', "cover no text"),
+    ('{"text": "abc", "label": [[0, 1]]}', "is not [start, end, label]"),
+    ('{"text": "abc", "label": ["positive"]}', "text classification"),
+    ('{"text": "abc", "entities": [{"id": 1, "start_offset": 0, "end_offset": 9, "label": "X"}]}', "outside the text"),
+    ('{"text": "abc", "entities": [{"id": 1, "start_offset": 0, "end_offset": 1, "label": "X"}],'
+     ' "relations": [{"from_id": 1, "to_id": 2, "type": "r"}]}', "to_id 2 names no entity"),
+    ('{"text": "abc", "entities": [{"id": 1, "start_offset": 0, "end_offset": 1, "label": "X"},'
+     ' {"id": 1, "start_offset": 1, "end_offset": 2, "label": "X"}]}', "id 1 is used twice"),
+    ('{"text": "abc", "label": [], "entities": []}', 'both "label" and "entities"'),
+    ('{"text": "abc", "label": [[0, 1, "X"]]', "malformed JSON"),
+])
+def test_bad_records_are_refused_with_file_and_line(tmp_path, line, message):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "fine", "label": []}\n' + line + "\n", encoding="utf-8")
+    with pytest.raises(FormatError) as e:
+        read(bad)
+    assert e.value.line == 2
+    assert message in str(e.value)
+    assert str(e.value).startswith(f"{bad}:2: ")
+
+
+def test_relation_ids_are_matched_by_value_and_type(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "ab", "entities": [{"id": 1, "start_offset": 0, "end_offset": 1, "label": "X"}],'
+                   ' "relations": [{"from_id": "1", "to_id": 1, "type": "r"}]}\n', encoding="utf-8")
+    with pytest.raises(FormatError, match="from_id \"1\" names no entity"):
+        read(bad)
+
+
+def test_a_duplicate_document_id_is_refused(tmp_path):
+    bad = tmp_path / "dup.jsonl"
+    bad.write_text('{"id": 1, "text": "a"}\n{"id": 1, "text": "b"}\n', encoding="utf-8")
+    with pytest.raises(FormatError, match="duplicate document id '1' \\(first on line 1\\)"):
+        read(bad)
+
+
+# ---------------------------------------------------------------- what doccano cannot hold
+
+
+def test_lossy_export_counts_what_it_leaves_out(tmp_path):
+    text = "Rebels attacked Kabul and Herat yesterday."
+    adoc = AnnotatedDocument(
+        Document(id="d", text=text, status="done"),
+        [
+            Span("T1", "ORG", 0, 6, attributes={"Generic": True}, note="check",
+                 normalizations=[Normalization("Wikidata", "Q1")]),
+            Span("T2", "GPE", 16, 31, fragments=[(16, 21), (26, 31)]),
+            Span("T3", "Conflict.Attack", 7, 15, kind="trigger"),
+        ],
+        [Event("E1", "Conflict.Attack", "T3", [Argument("Attacker", "T1"), Argument("Place", "T2")])],
+        [Relation("R1", "PHYS", "T1", "T2", note="near")],
+    )
+    report = ExportReport()
+    rec = doccano.doc_to_record(adoc, report)
+    assert [(e["start_offset"], e["end_offset"]) for e in rec["entities"]] == [(0, 6), (16, 31)]
+    assert rec["relations"] == [{"id": 1, "from_id": 1, "to_id": 2, "type": "PHYS"}]
+    left = {k.split(" (")[0].split(":")[0]: n for k, n in report.left_out.items()}
+    assert left == {
+        "events": 1, "event triggers": 1, "event arguments": 2, "discontinuous pieces": 1,
+        "attribute values": 1, "notes": 2, "normalizations": 1, "document statuses": 1,
+    }
+    assert not report.lossless
+
+
+# ---------------------------------------------------------------- recognising the format
+
+
+@pytest.mark.parametrize("path", [SEQ, PRETTY, COMPACT, RELEX, INVALID, OVERLAP])
+def test_doccano_files_are_recognised(path):
+    assert registry.detect(path).name == "doccano"
+
+
+def test_other_jsonl_is_not_taken_for_doccano(tmp_path):
+    native = tmp_path / "native.jsonl"
+    native.write_text('{"id": "a", "text": "abc", "entities": [{"id": "T1", "start": 0, "end": 1, "label": "X"}]}\n'
+                      '{"id": "b", "text": "abc", "entities": []}\n', encoding="utf-8")
+    assert not doccano.sniff(native)
+    prodigy = Path(__file__).resolve().parent / "data" / "prodigy" / "news_headlines_ner.head-25.jsonl"
+    assert not doccano.sniff(prodigy)
+    assert not doccano.sniff(COLUMNS)
