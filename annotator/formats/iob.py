@@ -17,12 +17,17 @@ from .tokenize import (
     sentence_starts,
 )
 
-__all__ = ["OVERLAP", "decode", "encode", "parse_tag", "pick_non_overlapping", "tag_document", "tag_names"]
+__all__ = ["OVERLAP", "decode", "encode", "is_tag", "parse_tag", "pick_non_overlapping", "tag_document", "tag_names"]
 
 OVERLAP = "overlapping spans (IOB holds one label per token)"
 
 #: O, or a prefix and a label: B-PER, I-PER; E-, S- (BIOES) and L-, U- (BILOU) too
 _TAG = re.compile(r"(?:O|([BIESLU])-(\S(?:.*\S)?))")
+
+
+def is_tag(tag: str) -> bool:
+    """True for ``O`` and for a prefix and a label (``B-PER``)."""
+    return _TAG.fullmatch(tag) is not None
 
 
 def parse_tag(tag: str, path: str, line: int | None) -> tuple[str, str]:
