@@ -18,45 +18,19 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-from ..model import ENTITY, AnnotatedDocument, Document, Span
+from ..model import AnnotatedDocument
 from . import safety
 from .errors import FormatError
-from .iob import decode, is_tag, parse_tag, tag_document
+from .iob import Token, build_document, is_tag, parse_tag, tag_document
 from .sniffing import first_lines
 from .spec import ExportOptions, ExportReport, FormatSpec, ImportOptions, ImportReport, Sourced
-from .tokenize import mark_whitespace_tokenized, tokenizer_for
+from .tokenize import tokenizer_for
 
-__all__ = ["FORMAT", "build_document", "read_conll"]
+__all__ = ["FORMAT", "looks_tagged", "read_conll"]
 
 DOCSTART = "-DOCSTART-"
 REBUILT = "text rebuilt from the tokens: single spaces between tokens, one sentence per line"
 SUFFIXES = (".conll", ".conll03", ".conllx", ".iob", ".iob1", ".iob2", ".bio", ".bioes")
-
-Token = tuple[str, tuple[str, str]]  # the token and its parsed tag
-
-
-def build_document(doc_id: str, sentences: list[list[Token]], meta: dict) -> AnnotatedDocument:
-    """A document from sentences of tokens and parsed tags: text joined by spaces and line breaks, spans."""
-    parts: list[str] = []
-    spans: list[Span] = []
-    pos = 0
-    for k, sentence in enumerate(sentences):
-        if k:
-            parts.append("\n")
-            pos += 1
-        offsets: list[tuple[int, int]] = []
-        for j, (tok, _) in enumerate(sentence):
-            if j:
-                parts.append(" ")
-                pos += 1
-            parts.append(tok)
-            offsets.append((pos, pos + len(tok)))
-            pos += len(tok)
-        for first, last, label in decode([tag for _, tag in sentence]):
-            spans.append(Span(f"T{len(spans) + 1}", label, offsets[first][0], offsets[last - 1][1], kind=ENTITY))
-    document = Document(id=doc_id, text="".join(parts), meta=mark_whitespace_tokenized(dict(meta)))
-    return AnnotatedDocument(document=document, spans=spans)
-
 
 def _columns(line: str) -> list[str]:
     if "\t" in line:

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
-from ..model import AnnotatedDocument
+from ..model import ENTITY, AnnotatedDocument, Document, Span
 from .errors import FormatError
 from .spec import ExportReport
 from .tokenize import (
@@ -14,12 +15,19 @@ from .tokenize import (
     doc_tokens,
     entities_and_leave_outs,
     is_whitespace_tokenized,
+    mark_whitespace_tokenized,
     sentence_starts,
 )
 
-__all__ = ["OVERLAP", "decode", "encode", "is_tag", "parse_tag", "pick_non_overlapping", "tag_document", "tag_names"]
+__all__ = [
+    "OVERLAP", "Token", "build_document", "decode", "encode", "is_tag", "parse_tag", "pick_non_overlapping",
+    "tag_document", "tag_names",
+]
 
 OVERLAP = "overlapping spans (IOB holds one label per token)"
+
+Token = tuple[str, tuple[str, str]]
+"""A token read from a file and its parsed tag (see :func:`parse_tag`)."""
 
 #: O, or a prefix and a label: B-PER, I-PER; E-, S- (BIOES) and L-, U- (BILOU) too
 _TAG = re.compile(r"(?:O|([BIESLU])-(\S(?:.*\S)?))")
@@ -146,3 +154,26 @@ def tag_document(
         [(text[a:b], tags[i]) for i, (a, b) in enumerate(toks[bounds[k]:bounds[k + 1]], bounds[k])]
         for k in range(len(starts))
     ]
+
+
+def build_document(doc_id: str, sentences: list[list[Token]], meta: dict[str, Any]) -> AnnotatedDocument:
+    """A document from sentences of tokens and parsed tags: text joined by spaces and line breaks, spans."""
+    parts: list[str] = []
+    spans: list[Span] = []
+    pos = 0
+    for k, sentence in enumerate(sentences):
+        if k:
+            parts.append("\n")
+            pos += 1
+        offsets: list[tuple[int, int]] = []
+        for j, (tok, _) in enumerate(sentence):
+            if j:
+                parts.append(" ")
+                pos += 1
+            parts.append(tok)
+            offsets.append((pos, pos + len(tok)))
+            pos += len(tok)
+        for first, last, label in decode([tag for _, tag in sentence]):
+            spans.append(Span(f"T{len(spans) + 1}", label, offsets[first][0], offsets[last - 1][1], kind=ENTITY))
+    document = Document(id=doc_id, text="".join(parts), meta=mark_whitespace_tokenized(dict(meta)))
+    return AnnotatedDocument(document=document, spans=spans)
