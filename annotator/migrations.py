@@ -135,3 +135,15 @@ def m002_problem_counts(db: Database) -> None:
     if db.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is None:
         return  # a new project: nothing to count (and no schema stored yet)
     refresh_problem_counts(db, stored_schema(db))
+
+
+@MIGRATIONS()
+def m003_normalizations(db: Database) -> None:
+    """Normalizations (links to entries of external resources, brat's ``N`` lines) on spans, events and relations.
+
+    A nullable TEXT column ``normalizations`` holding a JSON list of
+    ``{"resource", "entry", "text"}``, NULL when there are none (so every
+    existing row reads as having none).
+    """
+    for table in ("spans", "events", "relations"):
+        db[table].add_column("normalizations", str)

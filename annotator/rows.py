@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .model import AnnotatedDocument, Argument, Document, Event, Relation, Span
+from .model import AnnotatedDocument, Argument, Document, Event, Normalization, Relation, Span
 
 
 def now() -> str:
@@ -31,6 +31,30 @@ def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+def dump_normalizations(norms: Iterable[Normalization] | None) -> str | None:
+    """The ``normalizations`` column value: a JSON list of ``{resource, entry, text}``, None when empty.
+
+    Raises :class:`ValueError` for an item that is not a :class:`Normalization`
+    whose resource and entry are non-empty strings and whose text is a string.
+    """
+    if not norms:
+        return None
+    out = []
+    for n in norms:
+        if not (isinstance(n, Normalization) and isinstance(n.resource, str) and n.resource
+                and isinstance(n.entry, str) and n.entry and isinstance(n.text, str)):
+            raise ValueError(f"a normalization needs a non-empty resource and entry and a text (strings), not {n!r}")
+        out.append({"resource": n.resource, "entry": n.entry, "text": n.text})
+    return dumps(out)
+
+
+def load_normalizations(value: str | None) -> list[Normalization]:
+    """The :class:`Normalization` list of a ``normalizations`` column value (NULL: none)."""
+    if not value:
+        return []
+    return [Normalization(n["resource"], n["entry"], n.get("text") or "") for n in json.loads(value)]
+
+
 def span_from_row(r: Mapping[str, Any]) -> Span:
     """A :class:`Span` from a ``SELECT *`` row of the spans table (as a dict)."""
     return Span(
@@ -43,6 +67,7 @@ def span_from_row(r: Mapping[str, Any]) -> Span:
         attributes=json.loads(r["attributes"]) if r["attributes"] else {},
         note=r["note"] or "",
         annotator=r["annotator"] or "",
+        normalizations=load_normalizations(r.get("normalizations")),
     )
 
 
@@ -90,10 +115,12 @@ class BulkWriter:
     COLUMNS = {
         "documents": ("pk", "id", "name", "text", "meta", "status", "checksum", "created", "updated",
                       "n_errors", "n_incomplete"),
-        "spans": ("pk", "doc", "id", "seq", "kind", "label", "start", "end", "fragments", "attributes", "note", "annotator"),
-        "events": ("pk", "doc", "id", "seq", "type", "trigger", "attributes", "note", "annotator"),
+        "spans": ("pk", "doc", "id", "seq", "kind", "label", "start", "end", "fragments", "attributes", "note", "annotator",
+                  "normalizations"),
+        "events": ("pk", "doc", "id", "seq", "type", "trigger", "attributes", "note", "annotator", "normalizations"),
         "arguments": ("pk", "doc", "event", "position", "role", "filler_span", "filler_event", "annotator"),
-        "relations": ("pk", "doc", "id", "seq", "type", "head", "tail", "attributes", "note", "annotator"),
+        "relations": ("pk", "doc", "id", "seq", "type", "head", "tail", "attributes", "note", "annotator",
+                      "normalizations"),
     }
 
     def add(self, adoc: AnnotatedDocument, annotator: str | None, counts: tuple[int, int] = (0, 0)) -> None:
@@ -115,6 +142,7 @@ class BulkWriter:
                 pk, dpk, s.id, pk - spk0 + 1, s.kind, s.label, s.start, s.end,
                 dumps([list(f) for f in s.fragments]) if s.fragments else None,
                 dumps(s.attributes) if s.attributes else "{}", s.note, s.annotator or who,
+                dump_normalizations(s.normalizations) if s.normalizations else None,
             )
             for pk, s in enumerate(spans, spk0)
         ])
@@ -129,6 +157,7 @@ class BulkWriter:
             erows.append((
                 epk, dpk, e.id, seq, e.type, span_pk[e.trigger],
                 dumps(e.attributes) if e.attributes else "{}", e.note, e.annotator or who,
+                dump_normalizations(e.normalizations) if e.normalizations else None,
             ))
             for pos, a in enumerate(e.arguments):
                 fs = span_pk.get(a.ref)
@@ -141,6 +170,7 @@ class BulkWriter:
             rrows.append((
                 rpk, dpk, r.id, seq, r.type, span_pk[r.head], span_pk[r.tail],
                 dumps(r.attributes) if r.attributes else "{}", r.note, r.annotator or who,
+                dump_normalizations(r.normalizations) if r.normalizations else None,
             ))
             rpk += 1
         nxt["documents"] = dpk + 1
@@ -177,15 +207,19 @@ def iter_annotated_rows(db: Database, where: str, params: list[Any]) -> Iterator
     goes, so memory holds one document at a time whatever the project size.
     """
     run = db.execute
+    # m002 reads documents before m003 adds the column: read NULL in its place then.
+    has_norms = run("SELECT count(*) FROM pragma_table_info('spans') WHERE name = 'normalizations'").fetchone()[0]
+    norms = "x.normalizations" if has_norms else "NULL"
     dsel = ("SELECT d.pk, d.id, d.name, d.text, d.meta, d.status, d.checksum, d.created, d.updated "
             f"FROM documents d {where} ORDER BY d.pk")
     join = f"JOIN documents d ON d.pk = x.doc {where}" if where else ""
     spans_c = run(
-        f"SELECT x.doc, x.pk, x.id, x.kind, x.label, x.start, x.end, x.fragments, x.attributes, x.note, x.annotator "
+        f"SELECT x.doc, x.pk, x.id, x.kind, x.label, x.start, x.end, x.fragments, x.attributes, x.note, x.annotator, "
+        f"{norms} "
         f"FROM spans x {join} ORDER BY x.doc, x.seq, x.pk", params
     )
     events_c = run(
-        f"SELECT x.doc, x.pk, x.id, x.type, x.trigger, x.attributes, x.note, x.annotator "
+        f"SELECT x.doc, x.pk, x.id, x.type, x.trigger, x.attributes, x.note, x.annotator, {norms} "
         f"FROM events x {join} ORDER BY x.doc, x.seq, x.pk", params
     )
     args_c = run(
@@ -193,7 +227,7 @@ def iter_annotated_rows(db: Database, where: str, params: list[Any]) -> Iterator
         f"FROM arguments x {join} ORDER BY x.doc, x.event, x.position, x.pk", params
     )
     rels_c = run(
-        f"SELECT x.doc, x.id, x.type, x.head, x.tail, x.attributes, x.note, x.annotator "
+        f"SELECT x.doc, x.id, x.type, x.head, x.tail, x.attributes, x.note, x.annotator, {norms} "
         f"FROM relations x {join} ORDER BY x.doc, x.seq, x.pk", params
     )
     spans_it = RowsByDocument(spans_c)
@@ -211,12 +245,14 @@ def iter_annotated_rows(db: Database, where: str, params: list[Any]) -> Iterator
         spans: list[Span] = []
         for r in spans_it.take(dpk):
             span_ids[r[1]] = r[2]
-            # Positional, in field order: id, label, start, end, kind, fragments, attributes, note, annotator.
+            # Positional, in field order: id, label, start, end, kind, fragments, attributes, note, annotator,
+            # normalizations.
             spans.append(Span(
                 r[2], r[4], r[5], r[6], r[3],
                 [tuple(f) for f in loads(r[7])] if r[7] else None,
                 loads(r[8]) if r[8] and r[8] != "{}" else {},
                 r[9] or "", r[10] or "",
+                load_normalizations(r[11]) if r[11] else [],
             ))
         event_rows = events_it.take(dpk)
         event_ids = {r[1]: r[2] for r in event_rows}
@@ -230,6 +266,7 @@ def iter_annotated_rows(db: Database, where: str, params: list[Any]) -> Iterator
                 arguments=args_by_event.get(r[1], []),
                 attributes=loads(r[5]) if r[5] and r[5] != "{}" else {},
                 note=r[6] or "", annotator=r[7] or "",
+                normalizations=load_normalizations(r[8]) if r[8] else [],
             )
             for r in event_rows
         ]
@@ -238,6 +275,7 @@ def iter_annotated_rows(db: Database, where: str, params: list[Any]) -> Iterator
                 id=r[1], type=r[2], head=span_ids[r[3]], tail=span_ids[r[4]],
                 attributes=loads(r[5]) if r[5] and r[5] != "{}" else {},
                 note=r[6] or "", annotator=r[7] or "",
+                normalizations=load_normalizations(r[8]) if r[8] else [],
             )
             for r in rels_it.take(dpk)
         ]

@@ -1,14 +1,23 @@
 """Single annotation rows: finding one by id, and inserting spans, events, arguments and relations in export order."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, cast
 
-from .model import Argument, Event, Relation, Span
-from .rows import dumps
+from .model import Argument, Event, Normalization, Relation, Span
+from .rows import dump_normalizations, dumps
 from .store_state import StoreState
 from .storeerrors import StoreError
 
 _KIND = {"spans": "span", "events": "event", "relations": "relation"}
+
+
+def normalizations_column(norms: Iterable[Normalization] | None, what: str) -> str | None:
+    """The stored form of ``norms`` (see :func:`~annotator.rows.dump_normalizations`); a bad one is a :class:`StoreError`."""
+    try:
+        return dump_normalizations(norms)
+    except ValueError as exc:
+        raise StoreError(f"{what}: {exc}") from None
 
 
 class AnnotationRows:
@@ -47,6 +56,7 @@ class AnnotationRows:
                 "fragments": dumps([list(f) for f in span.fragments]) if span.fragments else None,
                 "attributes": dumps(span.attributes), "note": span.note,
                 "annotator": span.annotator or self.state.annotator,
+                "normalizations": normalizations_column(span.normalizations, f"span {span.id}"),
             }
         ).last_pk)
 
@@ -59,6 +69,7 @@ class AnnotationRows:
             "doc": doc_pk, "id": event.id, "seq": seq, "type": event.type, "trigger": tpk,
             "attributes": dumps(event.attributes), "note": event.note,
             "annotator": event.annotator or self.state.annotator,
+            "normalizations": normalizations_column(event.normalizations, f"event {event.id}"),
         }).last_pk)
         for i, a in enumerate(event.arguments):
             self.insert_argument(doc_pk, epk, i, a)
@@ -92,4 +103,5 @@ class AnnotationRows:
         self.state.db.table("relations").insert({
             "doc": doc_pk, "id": r.id, "seq": seq, "type": r.type, "head": head, "tail": tail,
             "attributes": dumps(r.attributes), "note": r.note, "annotator": r.annotator or self.state.annotator,
+            "normalizations": normalizations_column(r.normalizations, f"relation {r.id}"),
         })

@@ -74,7 +74,10 @@ class BulkImport:
                             adoc, f"document id {doc.id!r} already exists in the project (use --replace to overwrite it)"
                         )
                     self.documents.delete_rows(st.doc_pk(doc.id))
-                bulk.add(adoc, annotator, problem_counts(problems))
+                try:
+                    bulk.add(adoc, annotator, problem_counts(problems))
+                except ValueError as exc:  # a malformed normalization, when not validated
+                    raise make_error(adoc, str(exc)) from None
                 n += 1
                 if progress is not None:
                     progress(n)

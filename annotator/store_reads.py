@@ -5,7 +5,7 @@ import json
 from collections.abc import Iterable, Iterator
 
 from .model import STATUSES, AnnotatedDocument, Argument, Document, Event, Relation, Span
-from .rows import iter_annotated_rows, span_from_row
+from .rows import iter_annotated_rows, load_normalizations, span_from_row
 from .store_documents import ProjectDocuments
 from .store_state import StoreState
 from .storeerrors import StoreError
@@ -85,11 +85,11 @@ class AnnotationReads:
         events: list[Event] = []
         by_pk: dict[int, Event] = {}
         for r in db.execute(
-            f"SELECT e.pk, e.id, e.type, t.id, e.attributes, e.note, e.annotator FROM events e "
+            f"SELECT e.pk, e.id, e.type, t.id, e.attributes, e.note, e.annotator, e.normalizations FROM events e "
             f"JOIN spans t ON t.pk = e.trigger WHERE e.doc = ? AND e.id IN ({marks}) ORDER BY e.seq", p
         ):
             ev = Event(id=r[1], type=r[2], trigger=r[3], attributes=loads(r[4]) if r[4] else {},
-                       note=r[5] or "", annotator=r[6] or "")
+                       note=r[5] or "", annotator=r[6] or "", normalizations=load_normalizations(r[7]))
             by_pk[r[0]] = ev
             events.append(ev)
         if by_pk:
@@ -102,9 +102,9 @@ class AnnotationReads:
                 by_pk[r[0]].arguments.append(Argument(role=r[1], ref=r[2], annotator=r[3] or ""))
         relations = [
             Relation(id=r[0], type=r[1], head=r[2], tail=r[3], attributes=loads(r[4]) if r[4] else {},
-                     note=r[5] or "", annotator=r[6] or "")
+                     note=r[5] or "", annotator=r[6] or "", normalizations=load_normalizations(r[7]))
             for r in db.execute(
-                f"SELECT r.id, r.type, h.id, t.id, r.attributes, r.note, r.annotator FROM relations r "
+                f"SELECT r.id, r.type, h.id, t.id, r.attributes, r.note, r.annotator, r.normalizations FROM relations r "
                 f"JOIN spans h ON h.pk = r.head JOIN spans t ON t.pk = r.tail "
                 f"WHERE r.doc = ? AND r.id IN ({marks}) ORDER BY r.seq", p)
         ]

@@ -6,15 +6,15 @@ from typing import Any
 
 from .model import TRIGGER, AnnotatedDocument, Argument, Event, Relation, Span
 from .rows import dumps, span_from_row
-from .store_annrows import AnnotationRows
+from .store_annrows import AnnotationRows, normalizations_column
 from .store_checks import WriteChecks
 from .store_ids import IdAllocator
 from .store_reads import AnnotationReads
 from .store_state import StoreState
 from .storeerrors import StoreError
 
-SPAN_FIELDS = frozenset({"label", "start", "end", "fragments", "attributes", "note", "annotator"})
-EVENT_FIELDS = frozenset({"type", "attributes", "note", "annotator"})
+SPAN_FIELDS = frozenset({"label", "start", "end", "fragments", "attributes", "note", "annotator", "normalizations"})
+EVENT_FIELDS = frozenset({"type", "attributes", "note", "annotator", "normalizations"})
 RELATION_FIELDS = EVENT_FIELDS
 
 
@@ -86,6 +86,7 @@ class AnnotationWrites:
                 "label": new.label, "start": new.start, "end": new.end,
                 "fragments": dumps([list(f) for f in new.fragments]) if new.fragments else None,
                 "attributes": dumps(new.attributes), "note": new.note, "annotator": new.annotator,
+                "normalizations": normalizations_column(new.normalizations, f"span {span_id}"),
             })
             if new.kind == TRIGGER and new.label != old.label:
                 st.db.execute("UPDATE events SET type = ? WHERE trigger = ?", [new.label, row["pk"]])
@@ -146,6 +147,7 @@ class AnnotationWrites:
             st.db.table("events").update(row["pk"], {
                 "type": new.type, "attributes": dumps(new.attributes), "note": new.note,
                 "annotator": new.annotator,
+                "normalizations": normalizations_column(new.normalizations, f"event {event_id}"),
             })
             if new.type != old.type:
                 st.db.execute("UPDATE spans SET label = ? WHERE pk = ?", [new.type, row["trigger"]])
@@ -260,6 +262,7 @@ class AnnotationWrites:
             st.db.table("relations").update(row["pk"], {
                 "type": new.type, "attributes": dumps(new.attributes), "note": new.note,
                 "annotator": new.annotator,
+                "normalizations": normalizations_column(new.normalizations, f"relation {relation_id}"),
             })
             st.touch(pk)
         return old

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .quoting import ident, show
-from .model import ENTITY, SPAN_KINDS, TRIGGER, AnnotatedDocument, Event, Span
+from .model import ENTITY, SPAN_KINDS, TRIGGER, AnnotatedDocument, Event, Normalization, Span
 from .schema import AttributeDef, Schema
 
 __all__ = ["ERROR", "INCOMPLETE", "Problem", "errors", "validate_document"]
@@ -105,6 +105,8 @@ class _Checker:
                 if prev is not None and a < prev[1]:
                     self.error(sid, f"fragments {prev[0]}..{prev[1]} and {a}..{b} overlap")
                 prev = (a, b) if prev is None or b > prev[1] else prev
+        if span.normalizations:
+            self.check_normalizations(sid, span.normalizations)
         schema = self.schema
         if span.kind == ENTITY:
             if span.label not in schema.entity_types:
@@ -120,6 +122,13 @@ class _Checker:
             self.error(sid, f"unknown span kind {show(span.kind)} (expected one of {_allowed(SPAN_KINDS)})")
             return
         self.check_attributes(sid, span.label, span.attributes)
+
+    # ----------------------------------------------------------- normalizations
+    def check_normalizations(self, ref: str, norms: list[Normalization]) -> None:
+        for i, n in enumerate(norms, 1):
+            if not _normalization_ok(n):
+                self.error(ref, f"normalization {i} needs a non-empty resource and entry and a text (strings), "
+                                f"not {show(n)}")
 
     # ----------------------------------------------------------- attributes
     def check_attributes(self, ref: str, type_name: str, attributes: dict[str, Any]) -> None:
@@ -188,6 +197,8 @@ class _Checker:
             if role.required and n == 0:
                 self.incomplete(eid, f"required role {ident(rname)} of {ident(event.type)} is not filled")
         self.check_attributes(eid, event.type, event.attributes)
+        if event.normalizations:
+            self.check_normalizations(eid, event.normalizations)
 
     def check_cycles(self) -> None:
         """Report each cycle of events filling one another's roles once (self-fills are reported apart)."""
@@ -244,6 +255,8 @@ class _Checker:
                     labels[end] = None
                 else:
                     labels[end] = span.label
+            if rel.normalizations:
+                self.check_normalizations(rid, rel.normalizations)
             if rt is None:
                 continue
             head, tail = labels["head"], labels["tail"]
@@ -313,6 +326,15 @@ def _tables(schema: Schema) -> _Tables:
     return tables
 
 
+def _normalization_ok(n: object) -> bool:
+    return (isinstance(n, Normalization) and isinstance(n.resource, str) and n.resource != ""
+            and isinstance(n.entry, str) and n.entry != "" and isinstance(n.text, str))
+
+
+def _normalizations_ok(norms: list[Normalization]) -> bool:
+    return all(_normalization_ok(n) for n in norms)
+
+
 def _attributes_ok(defs: dict[str, AttributeDef] | None, attributes: dict[str, Any]) -> bool:
     if defs is None:
         return False
@@ -341,6 +363,8 @@ def _is_clean(schema: Schema, doc: AnnotatedDocument) -> bool:
             return False
         if span.attributes and not _attributes_ok(attr_defs.get(span.label), span.attributes):
             return False
+        if span.normalizations and not _normalizations_ok(span.normalizations):
+            return False
     event_ids: set[str] = set()
     for event in doc.events:
         if event.id in spans or event.id in event_ids:
@@ -366,6 +390,8 @@ def _is_clean(schema: Schema, doc: AnnotatedDocument) -> bool:
                 return False
         if event.attributes and not _attributes_ok(attr_defs.get(etype), event.attributes):
             return False
+        if event.normalizations and not _normalizations_ok(event.normalizations):
+            return False
     if doc.relations:
         relation_types = schema.relation_types
         for rel in doc.relations:
@@ -382,6 +408,8 @@ def _is_clean(schema: Schema, doc: AnnotatedDocument) -> bool:
                 if not (rt.symmetric and rt.allows(head.label, tail.label)):
                     return False
             if rel.attributes and not _attributes_ok(attr_defs.get(rel.type), rel.attributes):
+                return False
+            if rel.normalizations and not _normalizations_ok(rel.normalizations):
                 return False
     return True
 
