@@ -32,8 +32,8 @@ class ActionSpec:
 ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("new", "&New Project…", SK.New),
     ActionSpec("open", "&Open Project…", SK.Open),
-    ActionSpec("import_", "&Import…", "Import", "Import JSONL or text files"),
-    ActionSpec("export", "&Export JSONL…", "Export", "Export annotations as JSONL"),
+    ActionSpec("import_", "&Import…", "Import", "Import documents: brat, doccano, Prodigy, CoNLL, JSONL, text…"),
+    ActionSpec("export", "&Export…", "Export", "Export documents: brat, CoNLL, spaCy, Hugging Face, JSONL…"),
     ActionSpec("export_oneie", "Export for &Event Extraction (OneIE)…", None,
                "Tokens, entity and event mentions for training code"),
     ActionSpec("save", "&Save", SK.Save, "Every change is saved at once; this only confirms it"),

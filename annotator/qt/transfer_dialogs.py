@@ -1,0 +1,471 @@
+"""The Import and Export dialogs: a format, a source or target, and only the options that apply to it."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette, QShowEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..formats import registry
+from ..formats.spec import FormatSpec
+from ..model import STATUSES
+
+AUTO = "auto"
+#: what the user reads for each document status
+STATUS_TITLES = {"new": "&New", "in_progress": "&In progress", "done": "&Done", "reviewed": "&Reviewed"}
+#: formats that split their output into a train and a dev set, and formats that can write sentence windows
+SPLIT_FORMATS = ("spacy", "hf")
+WINDOW_FORMATS = ("oneie",)
+_NON_NATIVE = QFileDialog.Option.DontUseNativeDialog
+
+
+@dataclass
+class ImportChoice:
+    """What the Import dialog asks for."""
+
+    fmt: str
+    paths: list[str]
+    add_types: bool
+    annotator: str | None
+
+
+@dataclass
+class ExportChoice:
+    """What the Export dialog asks for (``statuses`` None: every document)."""
+
+    fmt: str
+    path: str
+    statuses: list[str] | None
+    split: float | None
+    seed: int
+    windows: bool
+
+
+def split_paths(text: str) -> list[str]:
+    """The paths typed in a source field: one path, or several each in double quotes."""
+    text = text.strip()
+    if text.startswith('"'):
+        return [p for p in re.findall(r'"([^"]*)"', text) if p.strip()]
+    return [text] if text else []
+
+
+def join_paths(paths: list[str]) -> str:
+    """The inverse of :func:`split_paths`."""
+    return paths[0] if len(paths) == 1 else " ".join(f'"{p}"' for p in paths)
+
+
+def name_filters(specs: list[FormatSpec]) -> str:
+    """File dialog filters: one per format (or one for all of them), then all files."""
+    if len(specs) == 1:
+        spec = specs[0]
+        return f"{spec.title} ({' '.join(spec.patterns)});;All files (*)" if spec.patterns else "All files (*)"
+    patterns = sorted({p for s in specs for p in s.patterns})
+    return f"Known formats ({' '.join(patterns)});;All files (*)"
+
+
+def _hint(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setForegroundRole(QPalette.PlaceholderText)  # muted, in light and dark themes
+    label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+    return label
+
+
+def _with_hint(field: QWidget, hint: QLabel) -> QWidget:
+    """``field`` with ``hint`` close under it, the hint as wide as the form allows."""
+    box = QWidget()
+    lay = QVBoxLayout(box)
+    lay.setContentsMargins(0, 0, 0, 0)
+    lay.setSpacing(3)
+    lay.addWidget(field, 0, Qt.AlignLeft)
+    lay.addWidget(hint)
+    box.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
+    return box
+
+
+def _problem_label() -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #d32f2f;")
+    label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+    label.hide()
+    return label
+
+
+def _format_combo(specs: list[FormatSpec], auto: bool) -> QComboBox:
+    combo = QComboBox()
+    if auto:
+        combo.addItem("Detect automatically", AUTO)
+    for spec in specs:
+        combo.addItem(f"{spec.title}  ({spec.name})", spec.name)
+    combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
+    return combo
+
+
+class _TransferDialog(QDialog):
+    """What both dialogs share: a form, an inline problem line and OK/Cancel (Enter, Esc)."""
+
+    def __init__(self, title: str, ok_text: str, parent: QWidget | None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setAttribute(Qt.WA_DeleteOnClose)
+        self.outer = QVBoxLayout(self)
+        self.outer.setSpacing(10)
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.ExpandingFieldsGrow)
+        self.form.setRowWrapPolicy(QFormLayout.DontWrapRows)
+        self.form.setVerticalSpacing(8)
+        self.outer.addLayout(self.form)
+        self.problem = _problem_label()
+        self.outer.addWidget(self.problem)
+        self.outer.addStretch(1)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        self.ok = self.buttons.button(QDialogButtonBox.Ok)
+        self.ok.setText(ok_text)
+        self.ok.setDefault(True)
+        self.buttons.accepted.connect(self._try_accept)
+        self.buttons.rejected.connect(self.reject)
+        self.outer.addWidget(self.buttons)
+        self.path_edit = QLineEdit()
+        self.path_edit.setClearButtonEnabled(True)
+        self.path_edit.setMinimumWidth(380)
+        self.setMinimumWidth(660)
+        self.path_edit.textChanged.connect(self._refresh)
+
+    def _add_path_row(self, text: str, *buttons: QPushButton) -> QLabel:
+        """A form row: the path field, then ``buttons``; its label's mnemonic goes to the field."""
+        row = QWidget()
+        lay = QHBoxLayout(row)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.path_edit, 1)
+        for b in buttons:
+            b.setAutoDefault(False)
+            lay.addWidget(b)
+        return self._add_row(text, row, self.path_edit)
+
+    def _add_row(self, text: str, field: QWidget, buddy: QWidget) -> QLabel:
+        """A form row whose label's mnemonic focuses ``buddy``."""
+        label = QLabel(text)
+        label.setBuddy(buddy)
+        self.form.addRow(label, field)
+        return label
+
+    def show_problem(self, text: str) -> None:
+        """Say what is wrong under the form; the dialog stays open."""
+        self.problem.setText(text)
+        self.problem.setVisible(bool(text))
+        self.fit()
+
+    def fit(self) -> None:
+        """Give each wrapped label the height its text needs at its width, then fit the dialog to the form.
+
+        A window's layout does not follow a wrapped label's height for its
+        width by itself: the labels get fixed heights instead, measured again
+        once the layout has given them their widths.
+        """
+        lay = self.layout()
+        for _ in range(2):
+            for box in self.findChildren(QWidget):
+                if box.layout() is not None:
+                    box.layout().invalidate()
+            lay.invalidate()
+            lay.activate()
+            for label in self.findChildren(QLabel):
+                if label.wordWrap() and label.width() > 50:
+                    label.setMinimumHeight(0)  # the measure below grows to the minimum
+                    label.setFixedHeight(label.heightForWidth(label.width()) if label.text() else 0)
+        self.setMinimumHeight(lay.totalMinimumSize().height())
+        self.resize(max(self.width(), self.minimumWidth()), lay.totalSizeHint().height())
+
+    def showEvent(self, e: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(e)
+        self.fit()
+
+    def _refresh(self) -> None:
+        self.show_problem("")
+        self.ok.setEnabled(self._ready())
+
+    def _ready(self) -> bool:
+        return bool(self.path_edit.text().strip())
+
+    def _try_accept(self) -> None:
+        raise NotImplementedError
+
+
+class ImportDialog(_TransferDialog):
+    """File › Import: a format (or detection), files or a folder, new types, the annotator's name."""
+
+    def __init__(self, parent: QWidget | None = None, *, annotator: str = "", start: str | None = None):
+        super().__init__("Import documents", "&Import", parent)
+        self.start = start or str(Path.home())
+        self.specs = {n: registry.get(n) for n in registry.readable()}
+        self.format_combo = _format_combo(list(self.specs.values()), auto=True)
+        self.format_hint = _hint()
+        self._add_row("&Format:", _with_hint(self.format_combo, self.format_hint), self.format_combo)
+        self.file_button = QPushButton("Choose &File…")
+        self.folder_button = QPushButton("Choose F&older…")
+        self.file_button.clicked.connect(self.choose_files)
+        self.folder_button.clicked.connect(self.choose_folder)
+        self._add_path_row("F&rom:", self.file_button, self.folder_button)
+        self.add_types = QCheckBox("&Add labels that the schema lacks as new types")
+        self.add_types_hint = _hint()
+        self.form.addRow("", _with_hint(self.add_types, self.add_types_hint))
+        self.annotator = QLineEdit(annotator)
+        self.annotator.setPlaceholderText("recorded on the imported annotations that name no annotator")
+        self.form.addRow("Annotator &name:", self.annotator)
+        self.format_combo.currentIndexChanged.connect(self._format_changed)
+        self._format_changed()
+        self.format_combo.setFocus()
+
+    def spec(self) -> FormatSpec | None:
+        """The chosen format, or None for detection."""
+        return self.specs.get(self.format_combo.currentData())
+
+    def select_format(self, name: str) -> None:
+        """Choose the format called ``name`` (or ``auto``)."""
+        self.format_combo.setCurrentIndex(self.format_combo.findData(name))
+
+    def _format_changed(self) -> None:
+        spec = self.spec()
+        takes = spec.input if spec else "either"
+        self.file_button.setVisible(takes in ("file", "either"))
+        self.folder_button.setVisible(takes in ("folder", "either"))
+        if spec is None:
+            self.format_hint.setText("Each file or folder is recognised by its name and contents.")
+        else:
+            self.format_hint.setText(f"Carries: {spec.carries}" if spec.carries else "")
+        self.format_hint.setVisible(bool(self.format_hint.text()))
+        self.fit()
+        schema_of_its_own = spec is not None and spec.carries_schema
+        self.add_types.setEnabled(not schema_of_its_own)
+        if schema_of_its_own:
+            self.add_types.setChecked(False)
+            self.add_types_hint.setText(f"{spec.title} brings its own schema.")
+        else:
+            self.add_types_hint.setText("Otherwise an unknown label stops the import and nothing is imported.")
+        self._refresh()
+
+    def choose_files(self) -> None:
+        spec = self.spec()
+        specs = [spec] if spec else list(self.specs.values())
+        paths, _ = QFileDialog.getOpenFileNames(self, "Import files", self._start_folder(), name_filters(specs),
+                                                options=_NON_NATIVE)
+        if paths:
+            self.path_edit.setText(join_paths(paths))
+
+    def choose_folder(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Import a folder", self._start_folder(),
+                                                QFileDialog.ShowDirsOnly | _NON_NATIVE)
+        if path:
+            self.path_edit.setText(path)
+
+    def _start_folder(self) -> str:
+        paths = split_paths(self.path_edit.text())
+        if paths:
+            p = Path(paths[0]).expanduser()
+            folder = p if p.is_dir() else p.parent
+            if folder.is_dir():
+                return str(folder)
+        return self.start
+
+    def _try_accept(self) -> None:
+        paths = split_paths(self.path_edit.text())
+        if not paths:
+            return
+        spec = self.spec()
+        for p in paths:
+            path = Path(p).expanduser()
+            if not path.exists():
+                return self.show_problem(f"{p}: no such file or folder")
+            if spec is not None and spec.input == "file" and path.is_dir():
+                return self.show_problem(f"{p} is a folder; {spec.title} is read from files")
+            if spec is not None and spec.input == "folder" and not path.is_dir():
+                return self.show_problem(f"{p} is a file; {spec.title} is read from a folder")
+        self.accept()
+
+    def choice(self) -> ImportChoice:
+        """What the user chose."""
+        return ImportChoice(
+            fmt=self.format_combo.currentData(),
+            paths=[str(Path(p).expanduser()) for p in split_paths(self.path_edit.text())],
+            add_types=self.add_types.isEnabled() and self.add_types.isChecked(),
+            annotator=self.annotator.text().strip() or None,
+        )
+
+
+class ExportDialog(_TransferDialog):
+    """File › Export: a format and what it cannot carry, a file or folder, the statuses, the format's options."""
+
+    def __init__(self, parent: QWidget | None = None, *, stem: str = "export", folder: str | None = None,
+                 counts: dict[str, int] | None = None, fmt: str = "jsonl"):
+        super().__init__("Export documents", "&Export", parent)
+        self.stem = stem
+        self.folder = folder if folder and Path(folder).is_dir() else str(Path.home())
+        self.specs = {n: registry.get(n) for n in registry.writable()}
+        self.format_combo = _format_combo(list(self.specs.values()), auto=False)
+        self.cannot_hint = QLabel()
+        self.cannot_hint.setWordWrap(True)
+        self.cannot_hint.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self._add_row("&Format:", _with_hint(self.format_combo, self.cannot_hint), self.format_combo)
+        self.choose_button = QPushButton("C&hoose…")
+        self.choose_button.clicked.connect(self.choose_target)
+        self.target_label = self._add_path_row("&To file:", self.choose_button)
+        self.status_boxes: dict[str, QCheckBox] = {}
+        status_row = QWidget()
+        lay = QHBoxLayout(status_row)
+        lay.setContentsMargins(0, 0, 0, 0)
+        for status in STATUSES:
+            n = (counts or {}).get(status)
+            box = QCheckBox(STATUS_TITLES.get(status, status) + (f" ({n:,})" if n is not None else ""))
+            box.setChecked(True)
+            box.toggled.connect(self._refresh)
+            self.status_boxes[status] = box
+            lay.addWidget(box)
+        lay.addStretch(1)
+        self.form.addRow("Documents:", status_row)
+        self.split = QSpinBox()
+        self.split.setRange(0, 90)
+        self.split.setSingleStep(5)
+        self.split.setSuffix(" %")
+        self.split.setSpecialValueText("none (one set)")
+        self.split.setValue(0)
+        self.form.addRow("Dev &share:", self.split)
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 2**31 - 1)
+        self.form.addRow("S&eed:", self.seed)
+        self.windows = QCheckBox("One record per sentence &window (wnd_id)")
+        self.form.addRow("", self.windows)
+        self._auto_path: str | None = None
+        self._confirmed: str | None = None  # a path whose replacement the save dialog confirmed
+        self.question: QMessageBox | None = None
+        self.format_combo.currentIndexChanged.connect(self._format_changed)
+        self.select_format(fmt if fmt in self.specs else "jsonl")
+        self._format_changed()
+        self.format_combo.setFocus()
+
+    def spec(self) -> FormatSpec:
+        """The chosen format."""
+        return self.specs[self.format_combo.currentData()]
+
+    def select_format(self, name: str) -> None:
+        """Choose the format called ``name``."""
+        self.format_combo.setCurrentIndex(self.format_combo.findData(name))
+
+    def default_path(self, spec: FormatSpec, folder: str | None = None) -> str:
+        """``<folder>/<project stem>.<ext>`` for a file, ``<folder>/<project stem>-<format>`` for a folder."""
+        base = Path(folder or self.folder)
+        if spec.writes_folder:
+            return str(base / f"{self.stem}-{spec.name}")
+        ext = spec.patterns[0].lstrip("*") if spec.patterns else f".{spec.name}"
+        if spec.name != "jsonl" and spec.name not in ext:  # demo.oneie.json beside demo.jsonl
+            ext = f".{spec.name}{ext}"
+        return str(base / f"{self.stem}{ext}")
+
+    def _format_changed(self) -> None:
+        spec = self.spec()
+        cannot = spec.cannot.strip()
+        if not cannot:
+            self.cannot_hint.setText("Nothing is left out.")
+        elif cannot.lower().startswith("nothing"):
+            self.cannot_hint.setText(cannot[0].upper() + cannot[1:].rstrip(".") + ".")
+        else:
+            self.cannot_hint.setText(f"Left out: {cannot}.")
+        self.target_label.setText("&To folder:" if spec.writes_folder else "&To file:")
+        text = self.path_edit.text().strip()
+        if not text or text == self._auto_path:
+            folder = str(Path(text).parent) if text else None
+            self._auto_path = self.default_path(spec, folder)
+            self.path_edit.setText(self._auto_path)
+        for row in (self.split, self.seed):
+            self.form.setRowVisible(row, spec.name in SPLIT_FORMATS)
+        self.form.setRowVisible(self.windows, spec.name in WINDOW_FORMATS)
+        self._refresh()
+        self.fit()
+
+    def statuses(self) -> list[str] | None:
+        """The checked statuses, or None when every one is checked."""
+        chosen = [s for s, box in self.status_boxes.items() if box.isChecked()]
+        return None if len(chosen) == len(self.status_boxes) else chosen
+
+    def _ready(self) -> bool:
+        if not any(box.isChecked() for box in self.status_boxes.values()):
+            self.show_problem("Check at least one status: no document would be exported.")
+            return False
+        return super()._ready()
+
+    def choose_target(self) -> None:
+        spec = self.spec()
+        current = Path(self.path_edit.text().strip() or self.default_path(spec)).expanduser()
+        if spec.writes_folder:
+            start = current if current.is_dir() else current.parent
+            path = QFileDialog.getExistingDirectory(self, f"Export {spec.title} into a folder", str(start),
+                                                    QFileDialog.ShowDirsOnly | _NON_NATIVE)
+        else:
+            path, _ = QFileDialog.getSaveFileName(self, f"Export {spec.title}", str(current),
+                                                  name_filters([spec]), options=_NON_NATIVE)
+            self._confirmed = path or None  # the save dialog asked before replacing a file
+        if path:
+            self.path_edit.setText(path)
+
+    def _try_accept(self) -> None:
+        if not self._ready():
+            return
+        spec = self.spec()
+        target = Path(self.path_edit.text().strip()).expanduser()
+        if spec.writes_folder:
+            if target.exists() and not target.is_dir():
+                return self.show_problem(f"{target} is a file; {spec.title} is written into a folder")
+            if not target.parent.is_dir():
+                return self.show_problem(f"{target.parent}: no such folder")
+            held = sum(1 for _ in target.iterdir()) if target.is_dir() else 0
+            if held:
+                return self._ask(f"The folder {target} already holds {held:,} file(s).\n"
+                                 "Files of the same names are replaced. Export into it?")
+        else:
+            if target.is_dir():
+                return self.show_problem(f"{target} is a folder; give a file name for {spec.title}")
+            if not target.parent.is_dir():
+                return self.show_problem(f"{target.parent}: no such folder")
+            if target.exists() and str(target) != self._confirmed:
+                return self._ask(f"{target} exists already. Replace it?")
+        self.accept()
+
+    def _ask(self, text: str) -> None:
+        box = QMessageBox(QMessageBox.Question, "Export", text, QMessageBox.Yes | QMessageBox.No, self)
+        box.setDefaultButton(QMessageBox.No)
+        box.setAttribute(Qt.WA_DeleteOnClose)
+        box.finished.connect(lambda result: self.accept() if result == QMessageBox.Yes else None)
+        self.question = box
+        box.open()
+
+    def choice(self) -> ExportChoice:
+        """What the user chose."""
+        spec = self.spec()
+        split = self.split.value() / 100 if spec.name in SPLIT_FORMATS and self.split.value() else None
+        return ExportChoice(
+            fmt=spec.name,
+            path=str(Path(self.path_edit.text().strip()).expanduser()),
+            statuses=self.statuses(),
+            split=split,
+            seed=self.seed.value() if spec.name in SPLIT_FORMATS else 0,
+            windows=spec.name in WINDOW_FORMATS and self.windows.isChecked(),
+        )
