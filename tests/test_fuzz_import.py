@@ -333,12 +333,38 @@ def assert_one_line_error(exc: FormatError, path: Path, with_line: bool = True) 
         assert text.startswith(f"{path}: "), text
 
 
+def export_form(obj: dict[str, Any], doc_id: str) -> dict[str, Any]:
+    """A generated document as the exporter writes it (formats/jsonl.py): every key, each of one JSON type."""
+
+    def as_text(value: Any, empty: str) -> str:
+        return json.dumps(value, ensure_ascii=False) if value else empty
+
+    def pieces(item: dict[str, Any]) -> list[list[int]]:
+        return item.get("fragments") or [[item["start"], item["end"]]]
+
+    def common(item: dict[str, Any]) -> dict[str, Any]:
+        return {"attributes": as_text(item["attributes"], "{}"), "note": item["note"],
+                "annotator": item.get("annotator", ""), "normalizations": "[]"}
+
+    return {
+        "id": doc_id, "name": obj.get("name") or doc_id, "text": obj["text"], "meta": as_text(obj["meta"], "{}"),
+        "status": obj["status"],
+        "entities": [{"id": e["id"], "start": e["start"], "end": e["end"], "label": e["label"], "text": e["text"],
+                      "fragments": pieces(e), **common(e)} for e in obj["entities"]],
+        "events": [{"id": v["id"], "type": v["type"],
+                    "trigger": {**v["trigger"], "fragments": pieces(v["trigger"])},
+                    "arguments": [{"role": a["role"], "ref": a["ref"], "annotator": a.get("annotator", "")}
+                                  for a in v["arguments"]],
+                    **common(v)} for v in obj["events"]],
+        "relations": [{"id": r["id"], "type": r["type"], "head": r["head"], "tail": r["tail"], **common(r)}
+                      for r in obj["relations"]],
+    }
+
+
 def case_bytes(kind: str, payload: Any, doc_id: str) -> tuple[bytes, bool]:
     """The file content for a case, and whether it is one line in canonical export form."""
     if kind == "canonical":
-        obj = dict(payload, id=doc_id)
-        if obj.get("name") == doc_id:
-            del obj["name"]
+        obj = export_form(payload, doc_id)
         return (json.dumps(obj, ensure_ascii=False) + "\n").encode("utf-8"), True
     if kind == "bytes":
         return payload.replace(ID.encode(), doc_id.encode()), False

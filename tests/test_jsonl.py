@@ -25,6 +25,7 @@ from annotator.model import (
     Argument,
     Document,
     Event,
+    Normalization,
     Relation,
     Span,
 )
@@ -49,8 +50,9 @@ def canonical(text: str, *, entities: list[dict] | None = None, events: list[dic
               meta: dict | None = None) -> dict[str, Any]:
     return {
         "id": doc_id,
+        "name": doc_id,
         "text": text,
-        "meta": meta or {},
+        "meta": json.dumps(meta, ensure_ascii=False) if meta else "{}",
         "status": status,
         "entities": entities or [],
         "events": events or [],
@@ -62,15 +64,25 @@ def ent(eid: str, text: str, sub: str, label: str, nth: int = 0, **extra: Any) -
     start = -1
     for _ in range(nth + 1):
         start = text.index(sub, start + 1)
-    out = {"id": eid, "start": start, "end": start + len(sub), "label": label, "text": sub}
-    out.update({"attributes": {}, "note": ""})
+    out = {"id": eid, "start": start, "end": start + len(sub), "label": label, "text": sub,
+           "fragments": [[start, start + len(sub)]]}
+    out.update({"attributes": "{}", "note": "", "annotator": "", "normalizations": "[]"})
     out.update(extra)
     return out
 
 
 def trig(text: str, sub: str) -> dict[str, Any]:
     start = text.index(sub)
-    return {"start": start, "end": start + len(sub), "text": sub}
+    return {"start": start, "end": start + len(sub), "text": sub, "fragments": [[start, start + len(sub)]]}
+
+
+def ev(eid: str, etype: str, trigger: dict[str, Any], *args: tuple[str, str], **extra: Any) -> dict[str, Any]:
+    """An event in canonical form; ``args`` are ``(role, ref)`` pairs."""
+    out = {"id": eid, "type": etype, "trigger": trigger,
+           "arguments": [{"role": role, "ref": ref, "annotator": ""} for role, ref in args],
+           "attributes": "{}", "note": "", "annotator": "", "normalizations": "[]"}
+    out.update(extra)
+    return out
 
 
 def roundtrip_line(line: str) -> str:
@@ -101,8 +113,7 @@ def test_round_trip_of_character_cases_is_exact(case: str) -> None:
     obj = canonical(
         text,
         entities=[ent("T1", text, first, "GPE"), ent("T2", text, last, "GPE")],
-        events=[{"id": "E1", "type": "Movement", "trigger": trig(text, first),
-                 "arguments": [{"role": "Destination", "ref": "T2"}], "attributes": {}, "note": text}],
+        events=[ev("E1", "Movement", trig(text, first), ("Destination", "T2"), note=text)],
     )
     line = dump(obj)
     doc = doc_from_json(json.loads(line))
@@ -145,6 +156,9 @@ def test_canonical_fixture_maps_to_the_model() -> None:
     assert spans["T9"].attributes == {"Specificity": "Specific"}
     assert spans["T7"].annotator == "ann2"
     assert spans["T5"].note == "count is 'at least'"
+    assert spans["T9"].normalizations == [Normalization("GeoNames", "99072", "Ad Dujayl")]
+    assert [(n.resource, n.entry) for n in spans["T11"].normalizations] == [("Wikipedia", "Baghdad"), ("GeoNames", "98182")]
+    assert spans["T1"].normalizations == []
     # Triggers continue the T numbering after the highest entity (T11).
     triggers = [s for s in iraq.spans if s.kind == TRIGGER]
     assert [t.id for t in triggers] == ["T12", "T13", "T14", "T15", "T16"]
@@ -155,6 +169,8 @@ def test_canonical_fixture_maps_to_the_model() -> None:
     assert [(a.role, a.ref, a.annotator) for a in events["E3"].arguments] == [
         ("Communicator", "T7", ""), ("Message", "E1", "ann2"), ("Message", "E2", "")]
     assert events["E2"].annotator == "ann2"
+    assert events["E1"].normalizations == [Normalization("ACE", "Life.Die", "")]
+    assert iraq.relations[0].normalizations[0].text == "located in the administrative territorial entity"
     assert [(r.id, r.head, r.tail, r.annotator) for r in iraq.relations] == [
         ("R1", "T9", "T10", ""), ("R2", "T10", "T1", "ann2")]
 
@@ -176,11 +192,8 @@ def test_nested_event_argument_may_point_forward() -> None:
         text,
         entities=[ent("T1", text, "Police", "ORG"), ent("T2", text, "army", "ORG")],
         events=[
-            {"id": "E1", "type": "Contact.Say", "trigger": trig(text, "said"),
-             "arguments": [{"role": "Speaker", "ref": "T1"}, {"role": "Message", "ref": "E2"}],
-             "attributes": {}, "note": ""},
-            {"id": "E2", "type": "Conflict.Attack", "trigger": trig(text, "attacked"),
-             "arguments": [{"role": "Attacker", "ref": "T2"}], "attributes": {}, "note": ""},
+            ev("E1", "Contact.Say", trig(text, "said"), ("Speaker", "T1"), ("Message", "E2")),
+            ev("E2", "Conflict.Attack", trig(text, "attacked"), ("Attacker", "T2")),
         ],
     )
     doc = doc_from_json(obj)
@@ -193,11 +206,9 @@ def test_discontinuous_entity_and_trigger_round_trip() -> None:
     picked, up = text.index("picked"), text.index("up")
     frags = [[picked, picked + 6], [up, up + 2]]
     entity = {"id": "T1", "start": picked, "end": up + 2, "label": "Action", "text": text[picked:up + 2],
-              "fragments": frags, "attributes": {}, "note": ""}
+              "fragments": frags, "attributes": "{}", "note": "", "annotator": "", "normalizations": "[]"}
     obj = canonical(text, entities=[entity], events=[
-        {"id": "E1", "type": "Pick", "trigger": {"start": picked, "end": up + 2, "text": text[picked:up + 2],
-                                                 "fragments": frags},
-         "arguments": [], "attributes": {}, "note": ""}])
+        ev("E1", "Pick", {"start": picked, "end": up + 2, "text": text[picked:up + 2], "fragments": frags})])
     doc = doc_from_json(obj)
     span = doc.span_by_id()["T1"]
     assert span.fragments == [(3, 9), (19, 21)]
@@ -226,30 +237,102 @@ def test_export_writes_triggers_inline_and_skips_orphan_triggers() -> None:
         events=[Event("E1", "Attack", "T2", [Argument("Attacker", "T1", annotator="bob")])],
     )
     obj = doc_to_json(doc)
-    assert list(obj) == ["id", "text", "meta", "status", "entities", "events", "relations"]
+    assert list(obj) == ["id", "name", "text", "meta", "status", "entities", "events", "relations"]
     assert [e["id"] for e in obj["entities"]] == ["T1"]
-    assert obj["events"][0]["trigger"] == {"start": 5, "end": 13, "text": "attacked"}
+    assert obj["events"][0]["trigger"] == {"start": 5, "end": 13, "text": "attacked", "fragments": [[5, 13]]}
     assert obj["events"][0]["arguments"] == [{"role": "Attacker", "ref": "T1", "annotator": "bob"}]
-    assert list(obj["entities"][0]) == ["id", "start", "end", "label", "text", "attributes", "note"]
-    assert list(obj["events"][0]) == ["id", "type", "trigger", "arguments", "attributes", "note"]
+    assert list(obj["entities"][0]) == ["id", "start", "end", "label", "text", "fragments", "attributes", "note",
+                                        "annotator", "normalizations"]
+    assert list(obj["events"][0]) == ["id", "type", "trigger", "arguments", "attributes", "note", "annotator",
+                                      "normalizations"]
 
 
-def test_export_field_order_and_optional_fields() -> None:
+def test_export_writes_every_key_with_one_type_each() -> None:
+    """Empty values are "", [[start, end]], "{}" and "[]": never null, never a key left out."""
     doc = AnnotatedDocument(
         Document(id="x", text="Iraq and Iran", name="Shown name", meta={"k": [1, 2]}, status="reviewed"),
-        spans=[Span("T1", "GPE", 0, 4, annotator="amy", note="n", attributes={"a": True}),
-               Span("T2", "GPE", 9, 13)],
+        spans=[Span("T1", "GPE", 0, 4, annotator="amy", note="n", attributes={"a": True},
+                    normalizations=[Normalization("Wikipedia", "7515", "Iraq")]),
+               Span("T2", "GPE", 9, 13),
+               Span("T3", "GPE", 0, 13, fragments=[(0, 4), (9, 13)])],
         relations=[Relation("R1", "NEAR", "T1", "T2", annotator="amy")],
     )
     obj = doc_to_json(doc)
+    assert obj == {
+        "id": "x", "name": "Shown name", "text": "Iraq and Iran", "meta": '{"k": [1, 2]}', "status": "reviewed",
+        "entities": [
+            {"id": "T1", "start": 0, "end": 4, "label": "GPE", "text": "Iraq", "fragments": [[0, 4]],
+             "attributes": '{"a": true}', "note": "n", "annotator": "amy",
+             "normalizations": '[{"resource": "Wikipedia", "entry": "7515", "text": "Iraq"}]'},
+            {"id": "T2", "start": 9, "end": 13, "label": "GPE", "text": "Iran", "fragments": [[9, 13]],
+             "attributes": "{}", "note": "", "annotator": "", "normalizations": "[]"},
+            {"id": "T3", "start": 0, "end": 13, "label": "GPE", "text": "Iraq and Iran", "fragments": [[0, 4], [9, 13]],
+             "attributes": "{}", "note": "", "annotator": "", "normalizations": "[]"},
+        ],
+        "events": [],
+        "relations": [{"id": "R1", "type": "NEAR", "head": "T1", "tail": "T2", "attributes": "{}", "note": "",
+                       "annotator": "amy", "normalizations": "[]"}],
+    }
     assert list(obj) == ["id", "name", "text", "meta", "status", "entities", "events", "relations"]
-    assert obj["name"] == "Shown name"
-    assert list(obj["entities"][0]) == ["id", "start", "end", "label", "text", "attributes", "note", "annotator"]
-    assert obj["entities"][0]["annotator"] == "amy"
-    assert "annotator" not in obj["entities"][1]
-    assert list(obj["relations"][0]) == ["id", "type", "head", "tail", "attributes", "note", "annotator"]
+    # A document without a name of its own is named by its id.
+    assert doc_to_json(AnnotatedDocument(Document(id="y", text="t")))["name"] == "y"
     again = doc_from_json(json.loads(dumps_doc(doc)))
     assert again == doc
+
+
+def test_normalizations_round_trip_on_entities_events_and_relations() -> None:
+    text = "Obama visited Baghdad."
+    norm = Normalization("Wikipedia", "534366", "Barack Obama")
+    doc = AnnotatedDocument(
+        Document(id="n", text=text),
+        spans=[Span("T1", "PER", 0, 5, normalizations=[norm, Normalization("Wikidata", "Q76")]),
+               Span("T2", "GPE", 14, 21), Span("T3", "Movement.Transport", 6, 13, kind=TRIGGER)],
+        events=[Event("E1", "Movement.Transport", "T3", [Argument("Artifact", "T1")],
+                      normalizations=[Normalization("FrameNet", "Travel", "")])],
+        relations=[Relation("R1", "PHYS", "T1", "T2", normalizations=[Normalization("ACE", "PHYS.Located", "x")])],
+    )
+    line = dumps_doc(doc)
+    obj = json.loads(line)
+    assert json.loads(obj["entities"][0]["normalizations"]) == [
+        {"resource": "Wikipedia", "entry": "534366", "text": "Barack Obama"},
+        {"resource": "Wikidata", "entry": "Q76", "text": ""}]
+    assert json.loads(obj["events"][0]["normalizations"]) == [{"resource": "FrameNet", "entry": "Travel", "text": ""}]
+    assert json.loads(obj["relations"][0]["normalizations"]) == [
+        {"resource": "ACE", "entry": "PHYS.Located", "text": "x"}]
+    again = doc_from_json(obj)
+    assert again.span_by_id()["T1"].normalizations == [norm, Normalization("Wikidata", "Q76", "")]
+    assert again.events[0].normalizations == [Normalization("FrameNet", "Travel", "")]
+    assert again.relations[0].normalizations == [Normalization("ACE", "PHYS.Located", "x")]
+    assert dumps_doc(again) == line
+
+
+def test_reading_accepts_plain_objects_arrays_nulls_and_omitted_keys() -> None:
+    """Old files and hand-written lines: objects for attributes and meta, arrays, nulls, keys left out."""
+    text = "Iraq and Iran"
+    doc = doc_from_json({
+        "id": "old", "text": text, "meta": {"src": "a"},
+        "entities": [
+            {"id": "T1", "start": 0, "end": 4, "label": "GPE", "attributes": {"a": 1}, "annotator": None,
+             "fragments": None, "normalizations": [{"resource": "W", "entry": "1"}]},
+            {"id": "T2", "start": 9, "end": 13, "label": "GPE", "normalizations": None},
+            {"id": "T3", "start": 0, "end": 13, "label": "GPE", "fragments": [[0, 13]]},
+        ],
+        "events": [{"id": "E1", "type": "X", "trigger": {"start": 5, "end": 8, "fragments": None},
+                    "arguments": [{"role": "A", "ref": "T1", "annotator": None}], "attributes": '{"p": "q"}',
+                    "annotator": None, "normalizations": '[{"resource": "R", "entry": "e", "text": "t"}]'}],
+        "relations": [{"id": "R1", "type": "R", "head": "T1", "tail": "T2", "annotator": None,
+                       "normalizations": []}],
+    })
+    assert doc.document.meta == {"src": "a"}
+    assert doc.document.name == "old"
+    t1, t2, t3 = doc.entities
+    assert (t1.attributes, t1.annotator, t1.fragments, t1.normalizations) == ({"a": 1}, "", None, [Normalization("W", "1", "")])
+    assert t2.normalizations == []
+    assert t3.fragments is None  # one piece that is the extent: continuous
+    e1 = doc.events[0]
+    assert (e1.attributes, e1.annotator, e1.arguments[0].annotator) == ({"p": "q"}, "", "")
+    assert e1.normalizations == [Normalization("R", "e", "t")]
+    assert doc.relations[0].annotator == "" and doc.relations[0].normalizations == []
 
 
 def test_export_rejects_event_with_missing_trigger_span() -> None:
@@ -258,14 +341,15 @@ def test_export_rejects_event_with_missing_trigger_span() -> None:
         doc_to_json(doc)
 
 
-def test_export_does_not_share_mutable_dicts_with_the_model() -> None:
-    doc = AnnotatedDocument(Document(id="x", text="abc", meta={"a": 1}),
-                            spans=[Span("T1", "L", 0, 1, attributes={"b": 2})])
-    obj = doc_to_json(doc)
-    obj["meta"]["a"] = 99
-    obj["entities"][0]["attributes"]["b"] = 99
-    assert doc.document.meta == {"a": 1}
-    assert doc.spans[0].attributes == {"b": 2}
+def test_reading_does_not_share_mutable_values_with_the_line() -> None:
+    obj = {"id": "x", "text": "abc", "meta": {"a": 1},
+           "entities": [{"id": "T1", "start": 0, "end": 1, "label": "L", "fragments": [[0, 1]]}]}
+    doc = doc_from_json(obj)
+    obj["entities"][0]["fragments"][0][0] = 99
+    assert doc.spans[0].fragments is None and (doc.spans[0].start, doc.spans[0].end) == (0, 1)
+    line = dumps_doc(doc)
+    doc.document.meta["a"] = 99  # the line written before is text: nothing to share
+    assert json.loads(json.loads(line)["meta"]) == {"a": 1}
 
 
 # --------------------------------------------------------------------------
@@ -377,7 +461,35 @@ ERROR_CASES: dict[str, tuple[str, str]] = {
     "label number": (_line(entities=[_e(label=7)]), 'entity T3: "label" must be a string, got a number'),
     "attributes list": (_line(entities=[_e(attributes=[])]), 'entity T3: "attributes" must be an object, got an array'),
     "note number": (_line(entities=[_e(note=1)]), 'entity T3: "note" must be a string, got a number'),
-    "annotator null": (_line(entities=[_e(annotator=None)]), 'entity T3: "annotator" must be a string, got null'),
+    "annotator number": (_line(entities=[_e(annotator=0)]), 'entity T3: "annotator" must be a string, got a number'),
+    "argument annotator list": (_line(entities=[_e()], events=[{"id": "E1", "type": "X", "trigger": {"start": 5, "end": 9},
+                                                                "arguments": [{"role": "A", "ref": "T3", "annotator": []}]}]),
+                                'event E1 argument #1: "annotator" must be a string, got an array'),
+    "fragments null pair": (_line(entities=[_e(fragments=[None])]), "entity T3: fragment null is not a [start, end] pair"),
+    "attributes text not object": (_line(entities=[_e(attributes="[1]")]),
+                                   'entity T3: "attributes" must be JSON text of an object, got an array'),
+    "attributes text malformed": (_line(entities=[_e(attributes="{'a': 1}")]),
+                                  'entity T3: "attributes" is not JSON text (Expecting property name enclosed in double quotes)'),
+    "meta text nan": (_line(meta='{"v": NaN}'), '"meta": NaN is not a JSON number; numbers must be finite'),
+    "meta null": (_line(meta=None), '"meta" must be an object, got null'),
+    "normalizations object": (_line(entities=[_e(normalizations={})]),
+                              'entity T3: "normalizations" must be an array, got an object'),
+    "normalizations text of object": (_line(entities=[_e(normalizations='{"resource": "W"}')]),
+                                      'entity T3: "normalizations" must be an array, got an object'),
+    "normalization not object": (_line(entities=[_e(normalizations=["Wikipedia:1"])]),
+                                 "entity T3 normalization #1: expected an object, got a string"),
+    "normalization missing entry": (_line(entities=[_e(normalizations=[{"resource": "W", "text": "x"}])]),
+                                    'entity T3 normalization #1: missing "entry"'),
+    "normalization resource number": (_line(entities=[_e(normalizations='[{"resource": 1, "entry": "2"}]')]),
+                                      'entity T3 normalization #1: "resource" must be a string, got a number'),
+    "normalization text null": (_line(entities=[_e(normalizations=[{"resource": "W", "entry": "2", "text": None}])]),
+                                'entity T3 normalization #1: "text" must be a string, got null'),
+    "event normalizations number": (_line(events=[{"id": "E1", "type": "X", "trigger": {"start": 5, "end": 9},
+                                                   "normalizations": 5}]),
+                                    'event E1: "normalizations" must be an array, got a number'),
+    "relation normalization entry list": (_line(entities=[_e()], relations=[
+        {"id": "R1", "type": "R", "head": "T3", "tail": "T3", "normalizations": [{"resource": "W", "entry": []}]}]),
+        'relation R1 normalization #1: "entry" must be a string, got an array'),
     "fragments empty": (_line(entities=[_e(fragments=[])]), 'entity T3: "fragments" must be a non-empty array'),
     "fragments not pairs": (_line(entities=[_e(fragments=[[0, 1, 2]])]), "entity T3: fragment [0, 1, 2] is not a [start, end] pair"),
     "fragment beyond extent": (_line(entities=[_e(end=9, fragments=[[0, 4], [5, 12]])]),
@@ -414,7 +526,9 @@ ERROR_CASES: dict[str, tuple[str, str]] = {
                                                      "arguments": [{"role": "A", "ref": "T1"}]}]),
                                      "ref 'T1' names no entity or event"),
     "event attributes string": (_line(events=[{"id": "E1", "type": "X", "trigger": {"start": 5, "end": 9}, "attributes": "a"}]),
-                                'event E1: "attributes" must be an object, got a string'),
+                                'event E1: "attributes" is not JSON text (Expecting value): "a"'),
+    "event attributes number": (_line(events=[{"id": "E1", "type": "X", "trigger": {"start": 5, "end": 9}, "attributes": 1}]),
+                                'event E1: "attributes" must be an object, got a number'),
     "relation unknown tail": (_line(entities=[_e()], relations=[{"id": "R1", "type": "R", "head": "T3", "tail": "T9"}]),
                               "relation R1: tail 'T9' names no entity in the document"),
     "relation missing head": (_line(entities=[_e()], relations=[{"id": "R1", "type": "R", "tail": "T3"}]),
@@ -574,7 +688,8 @@ def test_read_jsonl_is_lazy(tmp_path: Path) -> None:
 def test_dumps_doc_is_one_line_without_newline() -> None:
     line = dumps_doc(AnnotatedDocument(Document(id="x", text="a\nb")))
     assert "\n" not in line
-    assert line == '{"id": "x", "text": "a\\nb", "meta": {}, "status": "new", "entities": [], "events": [], "relations": []}'
+    assert line == ('{"id": "x", "name": "x", "text": "a\\nb", "meta": "{}", "status": "new", '
+                    '"entities": [], "events": [], "relations": []}')
 
 
 def test_parse_10k_docs_100k_entities(tmp_path: Path) -> None:
@@ -618,7 +733,7 @@ def test_json_schema_file_describes_the_format() -> None:
     from annotator.model import STATUSES
     assert schema["properties"]["status"]["enum"] == list(STATUSES)
 
-    # Every key the writer emits is described by the schema.
+    # The writer emits every key the schema describes, and no other.
     def refs_resolve(node: Any) -> None:
         if isinstance(node, dict):
             ref = node.get("$ref")
@@ -633,13 +748,13 @@ def test_json_schema_file_describes_the_format() -> None:
     refs_resolve(schema)
     for line in (DATA / "canonical.jsonl").read_text(encoding="utf-8").splitlines():
         obj = json.loads(line)
-        assert set(obj) <= set(schema["properties"])
+        assert set(obj) == set(schema["properties"])
         for e in obj["entities"]:
-            assert set(e) <= set(defs["entity"]["properties"])
+            assert set(e) == set(defs["entity"]["properties"])
         for ev in obj["events"]:
-            assert set(ev) <= set(defs["event"]["properties"])
-            assert set(ev["trigger"]) <= set(defs["trigger"]["properties"])
+            assert set(ev) == set(defs["event"]["properties"])
+            assert set(ev["trigger"]) == set(defs["trigger"]["properties"])
             for a in ev["arguments"]:
-                assert set(a) <= set(defs["argument"]["properties"])
+                assert set(a) == set(defs["argument"]["properties"])
         for r in obj["relations"]:
-            assert set(r) <= set(defs["relation"]["properties"])
+            assert set(r) == set(defs["relation"]["properties"])

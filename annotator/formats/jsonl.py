@@ -2,33 +2,52 @@
 
 A line holds one object; offsets are Python code points, end-exclusive::
 
-    {"id": "iraq-attacks", "text": "...", "meta": {}, "status": "done",
-     "entities": [{"id": "T1", "start": 0, "end": 4, "label": "GPE", "text": "Iraq",
-                   "attributes": {}, "note": ""}],
+    {"id": "iraq-attacks", "name": "iraq-attacks", "text": "...", "meta": "{\\"lang\\": \\"en\\"}", "status": "done",
+     "entities": [{"id": "T1", "start": 0, "end": 4, "label": "GPE", "text": "Iraq", "fragments": [[0, 4]],
+                   "attributes": "{}", "note": "", "annotator": "",
+                   "normalizations": "[{\\"resource\\": \\"Wikipedia\\", \\"entry\\": \\"7515\\", \\"text\\": \\"Iraq\\"}]"}],
      "events": [{"id": "E1", "type": "Conflict.Attack",
-                 "trigger": {"start": 120, "end": 127, "text": "attacks"},
-                 "arguments": [{"role": "Attacker", "ref": "T5"}],
-                 "attributes": {}, "note": ""}],
+                 "trigger": {"start": 120, "end": 127, "text": "attacks", "fragments": [[120, 127]]},
+                 "arguments": [{"role": "Attacker", "ref": "T5", "annotator": ""}],
+                 "attributes": "{}", "note": "", "annotator": "", "normalizations": "[]"}],
      "relations": [{"id": "R1", "type": "PART-WHOLE", "head": "T9", "tail": "T1",
-                    "attributes": {}, "note": ""}]}
+                    "attributes": "{}", "note": "", "annotator": "", "normalizations": "[]"}]}
 
-Only ``text`` is required.  Missing ids are made up (``<file stem>-<line>``
-for the document, ``T<n>``/``E<n>``/``R<n>`` for annotations, never colliding
-with the ids given).  Event triggers become spans of kind ``trigger`` whose ids
-continue the ``T`` numbering after the highest entity; two events with the same
-type and trigger extent share one trigger span.  Keys this module does not know
-are ignored, so files written by newer versions or other tools still load.
+Every line written has every key, each always of one JSON type, so that a
+reader which types columns from the first lines (``datasets.load_dataset("json")``
+reads the first 10 MB to decide) sees one schema whatever comes later:
 
-Canonical key order (what :func:`doc_to_json` writes; ``name`` only when it
-differs from ``id``, ``fragments`` only on discontinuous spans, ``annotator``
-only when non-empty):
+* ``name`` is the id when the document has no other name; ``annotator`` is
+  ``""`` when nobody is recorded (a column of nulls would be typed null, and a
+  later string could not be cast to it);
+* ``fragments`` lists the pieces a span covers: ``[[start, end]]`` for a
+  continuous span, several pairs for a discontinuous one;
+* ``attributes``, ``meta`` and ``normalizations`` are written as JSON text (a
+  string holding an object, or the array ``[{"resource", "entry", "text"}]``):
+  their keys differ from line to line, and an empty object or array carries no
+  type, so as JSON values they cannot have one schema.  ``"{}"`` and ``"[]"``
+  when empty.
+
+Canonical key order (what :func:`doc_to_json` writes):
 
 * document: id, name, text, meta, status, entities, events, relations
-* entity: id, start, end, label, text, fragments, attributes, note, annotator
+* entity: id, start, end, label, text, fragments, attributes, note, annotator, normalizations
 * trigger: start, end, text, fragments
-* event: id, type, trigger, arguments, attributes, note, annotator
+* event: id, type, trigger, arguments, attributes, note, annotator, normalizations
 * argument: role, ref, annotator
-* relation: id, type, head, tail, attributes, note, annotator
+* relation: id, type, head, tail, attributes, note, annotator, normalizations
+
+Reading accepts more than is written: only ``text`` is required; every other
+key may be left out (old files, hand-written lines); ``attributes`` and
+``meta`` may be plain objects and ``normalizations`` a plain array; a null
+``annotator``, ``fragments`` or ``normalizations`` means none; one fragment
+equal to the extent is a continuous span.  Missing ids are made up
+(``<file stem>-<line>`` for the document, ``T<n>``/``E<n>``/``R<n>`` for
+annotations, never colliding with the ids given).  Event triggers become
+spans of kind ``trigger`` whose ids continue the ``T`` numbering after the
+highest entity; two events with the same type and trigger extent share one
+trigger span.  Keys this module does not know are ignored, so files written
+by newer versions or other tools still load.
 
 The span ``text`` written is always ``text[start:end]`` (the outer extent,
 also for discontinuous spans).  Reading a canonical line and writing it back

@@ -5,8 +5,9 @@ import json
 import re
 from typing import Any, Callable
 
+from annotator.formats import safety
 from annotator.formats.errors import FormatError
-from annotator.model import Argument
+from annotator.model import Argument, Normalization
 from annotator.quoting import ident, one_line, show
 
 _Err = Callable[[str], FormatError]
@@ -61,14 +62,79 @@ def _req_str(raw: dict[str, Any], key: str, what: str, err: _Err) -> str:
 
 
 def _opt_obj(raw: dict[str, Any], key: str, what: str, err: _Err) -> dict[str, Any]:
+    """A free-form object (``attributes``, ``meta``): an object, or JSON text of one (what is written)."""
     value = raw.get(key)
     if value is None:
         if key in raw:
             raise err(f'{what}: "{key}" must be an object, got null')
         return {}
+    if type(value) is str:
+        value = _json_text(value, key, what, err)
+        if type(value) is not dict:
+            raise err(f'{what}: "{key}" must be JSON text of an object, got {_json_type(value)}')
+        return value
     if type(value) is not dict:
         raise err(f'{what}: "{key}" must be an object, got {_json_type(value)}')
     return value
+
+
+def _json_text(text: str, key: str, what: str, err: _Err) -> Any:
+    """The value of a field written as JSON text, with the checks of a whole line."""
+    try:
+        return safety.decode_json(text)
+    except safety.Refused as exc:
+        raise err(f'{what}: "{key}": {exc}') from None
+    except (json.JSONDecodeError, ValueError) as exc:
+        message = exc.msg if isinstance(exc, json.JSONDecodeError) else one_line(str(exc))
+        raise err(f'{what}: "{key}" is not JSON text ({message}): {_js(text)}') from None
+
+
+def _normalizations(raw: dict[str, Any], what: str, err: _Err) -> list[Normalization]:
+    """``normalizations``: absent or null (none), an array of objects, or JSON text of one."""
+    value = raw.get("normalizations")
+    if value is None or value == "[]":
+        return []
+    if type(value) is str:
+        value = _json_text(value, "normalizations", what, err)
+    if type(value) is not list:
+        raise err(f'{what}: "normalizations" must be an array, got {_json_type(value)}')
+    out: list[Normalization] = []
+    for index, item in enumerate(value):
+        nwhat = f"{what} normalization #{index + 1}"
+        if type(item) is not dict:
+            raise err(f"{nwhat}: expected an object, got {_json_type(item)}")
+        out.append(
+            Normalization(
+                _req_str(item, "resource", nwhat, err),
+                _req_str(item, "entry", nwhat, err),
+                _opt_str(item, "text", nwhat, err),
+            )
+        )
+    return out
+
+
+def _opt_annotator(raw: dict[str, Any], what: str, err: _Err) -> str:
+    """``annotator``: a string; absent or null is the empty string."""
+    value = raw.get("annotator")
+    if value is None:
+        return ""
+    if type(value) is not str:
+        raise err(f'{what}: "annotator" must be a string, got {_json_type(value)}')
+    return value
+
+
+def _one_piece(frags: Any, start: int, end: int) -> bool:
+    """Whether ``frags`` is ``[[start, end]]``: the pieces of a continuous span, as written."""
+    return (
+        type(frags) is list
+        and len(frags) == 1
+        and type(piece := frags[0]) is list
+        and len(piece) == 2
+        and type(piece[0]) is int
+        and type(piece[1]) is int
+        and piece[0] == start
+        and piece[1] == end
+    )
 
 
 def _opt_list(raw: dict[str, Any], key: str, what: str, err: _Err) -> list[Any]:
@@ -102,8 +168,10 @@ def _extent(
         raise err(f"{what}: offsets {start}-{end} are empty or reversed")
     fragments: list[tuple[int, int]] | None = None
     raw_frags = raw.get("fragments")
-    if raw_frags is not None or "fragments" in raw:
+    if raw_frags is not None:  # absent or null: continuous
         fragments = _fragments(raw_frags, start, end, what, err)
+        if len(fragments) == 1:  # one piece is the extent itself
+            fragments = None
     given = raw.get("text")
     if given is not None:
         if type(given) is not str:
@@ -238,20 +306,23 @@ def _text_ok(raw: dict[str, Any], text: str, start: int, end: int) -> bool:
 
 
 _EventFields = tuple[
-    str, int, int, list[tuple[int, int]] | None, list[Argument], dict[str, Any], str, str
+    str, int, int, list[tuple[int, int]] | None, list[Argument], dict[str, Any], str, str, list[Normalization]
 ]
-"""type, trigger start, end and fragments, arguments, attributes, note, annotator."""
+"""type, trigger start, end and fragments, arguments, attributes, note, annotator, normalizations."""
 
 
 def _event_fast(raw: dict[str, Any], text: str, length: int) -> _EventFields | None:
-    """The fields of a well-formed event without fragments; None for anything else."""
+    """The fields of a well-formed continuous event without normalizations; None for anything else."""
     event_type = raw.get("type")
     trigger = raw.get("trigger")
-    if type(event_type) is not str or type(trigger) is not dict or "fragments" in trigger:
+    if type(event_type) is not str or type(trigger) is not dict:
         return None
     start = trigger.get("start")
     end = trigger.get("end")
     if not (type(start) is int and type(end) is int and 0 <= start < end <= length):
+        return None
+    frags = trigger.get("fragments")
+    if frags is not None and not _one_piece(frags, start, end):
         return None
     if not _text_ok(trigger, text, start, end):
         return None
@@ -265,7 +336,9 @@ def _event_fast(raw: dict[str, Any], text: str, length: int) -> _EventFields | N
                 return None
             role = arg.get("role")
             ref = arg.get("ref")
-            arg_annotator = arg.get("annotator", "")
+            arg_annotator = arg.get("annotator")
+            if arg_annotator is None:
+                arg_annotator = ""
             if type(role) is not str or type(ref) is not str or type(arg_annotator) is not str:
                 return None
             arguments.append(Argument(role, ref, arg_annotator))
@@ -276,13 +349,18 @@ def _event_fast(raw: dict[str, Any], text: str, length: int) -> _EventFields | N
         if "attributes" in raw:
             return None
         attributes = {}
+    elif attributes == "{}":
+        attributes = {}
     elif type(attributes) is not dict:
         return None
     note = raw.get("note", "")
-    annotator = raw.get("annotator", "")
-    if type(note) is not str or type(annotator) is not str:
+    annotator = raw.get("annotator")
+    if annotator is None:
+        annotator = ""
+    norms = raw.get("normalizations")
+    if type(note) is not str or type(annotator) is not str or not (norms is None or norms == "[]" or norms == []):
         return None
-    return event_type, start, end, None, arguments, attributes, note, annotator
+    return event_type, start, end, None, arguments, attributes, note, annotator, []
 
 
 def _event_checked(
@@ -307,7 +385,7 @@ def _event_checked(
             Argument(
                 role=_req_str(arg, "role", awhat, err),
                 ref=ref,
-                annotator=_opt_str(arg, "annotator", awhat, err),
+                annotator=_opt_annotator(arg, awhat, err),
             )
         )
     return (
@@ -318,5 +396,6 @@ def _event_checked(
         arguments,
         _opt_obj(raw, "attributes", vwhat, err),
         _opt_str(raw, "note", vwhat, err),
-        _opt_str(raw, "annotator", vwhat, err),
+        _opt_annotator(raw, vwhat, err),
+        _normalizations(raw, vwhat, err),
     )

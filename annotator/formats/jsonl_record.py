@@ -13,6 +13,9 @@ from annotator.formats.jsonl_fields import (
     _js,
     _json_type,
     _max_t_number,
+    _normalizations,
+    _one_piece,
+    _opt_annotator,
     _opt_list,
     _opt_obj,
     _opt_str,
@@ -84,7 +87,9 @@ def doc_from_json(
     if type(name) is not str:
         name = _opt_str(obj, "name", what, err)
     meta = obj.get("meta")
-    if type(meta) is not dict:
+    if meta == "{}":
+        meta = {}
+    elif type(meta) is not dict:
         meta = _opt_obj(obj, "meta", what, err)
     status = obj.get("status", "new")
     if type(status) is not str or status not in STATUSES:
@@ -119,18 +124,25 @@ def doc_from_json(
         end = raw.get("end")
         label = raw.get("label")
         attributes = raw.get("attributes")
+        if attributes == "{}":
+            attributes = {}
         note = raw.get("note", "")
-        annotator = raw.get("annotator", "")
+        annotator = raw.get("annotator")
+        if annotator is None:
+            annotator = ""
+        frags = raw.get("fragments")
+        norms = raw.get("normalizations")
         if (
             type(start) is int
             and type(end) is int
             and 0 <= start < end <= length
             and type(label) is str
             and ((given := raw.get("text")) == text[start:end] or (given is None and "text" not in raw))
-            and "fragments" not in raw
+            and (frags is None or _one_piece(frags, start, end))
             and (type(attributes) is dict or (attributes is None and "attributes" not in raw))
             and type(note) is str
             and type(annotator) is str
+            and (norms is None or norms == "[]" or norms == [])
         ):
             spans.append(
                 Span(span_id, label, start, end, ENTITY, None, {} if attributes is None else attributes, note, annotator)
@@ -148,7 +160,8 @@ def doc_from_json(
                 fragments=fragments,
                 attributes=_opt_obj(raw, "attributes", ewhat, err),
                 note=_opt_str(raw, "note", ewhat, err),
-                annotator=_opt_str(raw, "annotator", ewhat, err),
+                annotator=_opt_annotator(raw, ewhat, err),
+                normalizations=_normalizations(raw, ewhat, err),
             )
         )
 
@@ -159,7 +172,7 @@ def doc_from_json(
     refs: list[tuple[str, int, str]] = []  # (event id, argument index, ref), checked below
     for raw, event_id in zip(raw_events, event_ids):
         fields = _event_fast(raw, text, length) or _event_checked(raw, text, length, event_id, err)
-        event_type, start, end, fragments, arguments, attributes, note, annotator = fields
+        event_type, start, end, fragments, arguments, attributes, note, annotator, norms = fields
         key = (event_type, start, end, tuple(fragments) if fragments else None)
         trigger_id = triggers.get(key)
         if trigger_id is None:
@@ -173,7 +186,7 @@ def doc_from_json(
             spans.append(Span(trigger_id, event_type, start, end, TRIGGER, fragments))
         for index, arg in enumerate(arguments):
             refs.append((event_id, index, arg.ref))
-        events.append(Event(event_id, event_type, trigger_id, arguments, attributes, note, annotator))
+        events.append(Event(event_id, event_type, trigger_id, arguments, attributes, note, annotator, norms))
 
     # Arguments may name events that come later in the line (nested events).
     known_entities = set(entity_ids)
@@ -190,8 +203,13 @@ def doc_from_json(
         tail = raw.get("tail")
         relation_type = raw.get("type")
         attributes = raw.get("attributes")
+        if attributes == "{}":
+            attributes = {}
         note = raw.get("note", "")
-        annotator = raw.get("annotator", "")
+        annotator = raw.get("annotator")
+        if annotator is None:
+            annotator = ""
+        norms = raw.get("normalizations")
         if (
             type(head) is str
             and type(tail) is str
@@ -201,6 +219,7 @@ def doc_from_json(
             and (type(attributes) is dict or (attributes is None and "attributes" not in raw))
             and type(note) is str
             and type(annotator) is str
+            and (norms is None or norms == "[]" or norms == [])
         ):
             relations.append(
                 Relation(
@@ -222,7 +241,8 @@ def doc_from_json(
                 tail=tail,
                 attributes=_opt_obj(raw, "attributes", rwhat, err),
                 note=_opt_str(raw, "note", rwhat, err),
-                annotator=_opt_str(raw, "annotator", rwhat, err),
+                annotator=_opt_annotator(raw, rwhat, err),
+                normalizations=_normalizations(raw, rwhat, err),
             )
         )
 

@@ -5,44 +5,48 @@ import json
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from annotator.model import ENTITY, AnnotatedDocument, Span
+from annotator.model import ENTITY, AnnotatedDocument, Normalization, Span
 from annotator.quoting import ident, show
 
 __all__ = ["doc_to_json", "dumps_doc", "write_jsonl"]
 
 
+def _obj_text(value: dict[str, Any]) -> str:
+    """A free-form object as JSON text: one string column for any reader that types columns."""
+    return json.dumps(value, ensure_ascii=False) if value else "{}"
+
+
+def _norm_text(norms: list[Normalization]) -> str:
+    """Normalizations as JSON text of ``[{"resource", "entry", "text"}]``."""
+    if not norms:
+        return "[]"
+    return json.dumps([{"resource": n.resource, "entry": n.entry, "text": n.text} for n in norms], ensure_ascii=False)
+
+
+def _pieces(span: Span) -> list[list[int]]:
+    """The ranges a span covers: its fragments, or its one extent."""
+    if span.fragments:
+        return [[s, e] for s, e in span.fragments]
+    return [[span.start, span.end]]
+
+
 def _span_json(span: Span, text: str) -> dict[str, Any]:
-    if not span.fragments and not span.annotator:  # the common case, in one literal
-        return {
-            "id": span.id,
-            "start": span.start,
-            "end": span.end,
-            "label": span.label,
-            "text": text[span.start : span.end],
-            "attributes": dict(span.attributes),
-            "note": span.note,
-        }
-    out: dict[str, Any] = {
+    return {
         "id": span.id,
         "start": span.start,
         "end": span.end,
         "label": span.label,
         "text": text[span.start : span.end],
+        "fragments": _pieces(span),
+        "attributes": _obj_text(span.attributes),
+        "note": span.note,
+        "annotator": span.annotator,
+        "normalizations": _norm_text(span.normalizations),
     }
-    if span.fragments:
-        out["fragments"] = [[s, e] for s, e in span.fragments]
-    out["attributes"] = dict(span.attributes)
-    out["note"] = span.note
-    if span.annotator:
-        out["annotator"] = span.annotator
-    return out
 
 
 def _trigger_json(span: Span, text: str) -> dict[str, Any]:
-    out: dict[str, Any] = {"start": span.start, "end": span.end, "text": text[span.start : span.end]}
-    if span.fragments:
-        out["fragments"] = [[s, e] for s, e in span.fragments]
-    return out
+    return {"start": span.start, "end": span.end, "text": text[span.start : span.end], "fragments": _pieces(span)}
 
 
 def doc_to_json(doc: AnnotatedDocument) -> dict[str, Any]:
@@ -54,12 +58,13 @@ def doc_to_json(doc: AnnotatedDocument) -> dict[str, Any]:
     """
     d = doc.document
     text = d.text
-    out: dict[str, Any] = {"id": d.id}
-    if d.name and d.name != d.id:
-        out["name"] = d.name
-    out["text"] = text
-    out["meta"] = dict(d.meta)
-    out["status"] = d.status
+    out: dict[str, Any] = {
+        "id": d.id,
+        "name": d.name or d.id,
+        "text": text,
+        "meta": _obj_text(d.meta),
+        "status": d.status,
+    }
     spans: dict[str, Span] = {}
     entities: list[dict[str, Any]] = []
     for span in doc.spans:
@@ -77,35 +82,30 @@ def doc_to_json(doc: AnnotatedDocument) -> dict[str, Any]:
             )
         arguments: list[dict[str, Any]] = []
         for arg in event.arguments:
-            a: dict[str, Any] = {"role": arg.role, "ref": arg.ref}
-            if arg.annotator:
-                a["annotator"] = arg.annotator
-            arguments.append(a)
-        e: dict[str, Any] = {
+            arguments.append({"role": arg.role, "ref": arg.ref, "annotator": arg.annotator})
+        events.append({
             "id": event.id,
             "type": event.type,
             "trigger": _trigger_json(trigger, text),
             "arguments": arguments,
-            "attributes": dict(event.attributes),
+            "attributes": _obj_text(event.attributes),
             "note": event.note,
-        }
-        if event.annotator:
-            e["annotator"] = event.annotator
-        events.append(e)
+            "annotator": event.annotator,
+            "normalizations": _norm_text(event.normalizations),
+        })
     out["events"] = events
     relations: list[dict[str, Any]] = []
     for rel in doc.relations:
-        r: dict[str, Any] = {
+        relations.append({
             "id": rel.id,
             "type": rel.type,
             "head": rel.head,
             "tail": rel.tail,
-            "attributes": dict(rel.attributes),
+            "attributes": _obj_text(rel.attributes),
             "note": rel.note,
-        }
-        if rel.annotator:
-            r["annotator"] = rel.annotator
-        relations.append(r)
+            "annotator": rel.annotator,
+            "normalizations": _norm_text(rel.normalizations),
+        })
     out["relations"] = relations
     return out
 
