@@ -167,13 +167,39 @@ def test_a_broken_pretty_printed_file_is_refused_with_its_line(tmp_path):
     assert str(e.value).startswith(f"{bad}:14: ")
 
 
+def test_arrays_and_objects_one_after_another_are_read_with_their_lines(tmp_path):
+    spread = tmp_path / "spread.json"
+    spread.write_text('[\n  {"text": "ab", "label": [[0, 1, "X"]]},\n  {"text": "cd",\n   "label": []}\n]\n'
+                      '{\n  "text": "ef", "label": [[1, 2, "Y"]]\n}\n', encoding="utf-8")
+    report = ImportReport()
+    got = [(s.line, s.doc.document.id, s.doc.document.text)
+           for s in doccano.FORMAT.read(spread, ImportOptions(schema()), report)]
+    assert got == [(2, "spread-2", "ab"), (3, "spread-3", "cd"), (6, "spread-6", "ef")]
+    assert "read 3 record(s)" in report.notes[0]
+    one_line_array = tmp_path / "array.json"
+    one_line_array.write_text('[{"text": "ab", "label": [[0, 2, "X"]]}, {"text": "c"}]', encoding="utf-8")
+    assert [d.document.text for d in read(one_line_array)] == ["ab", "c"]
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n\n", encoding="utf-8")
+    assert read(empty) == []
+
+
+def test_a_broken_first_line_of_json_lines_is_reported_as_such(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "ab", "label": [[0, 1, "X"]]\n{"text": "cd", "label": []}\n', encoding="utf-8")
+    with pytest.raises(FormatError) as e:
+        read(bad)
+    assert e.value.line == 1
+    assert "malformed JSON" in str(e.value) and "spread over several lines" not in str(e.value)
+
+
 def test_the_invalid_file_is_refused_and_nothing_is_written(tmp_path):
     with project(tmp_path) as p:
         with pytest.raises(FormatError) as e:
             import_file(p, INVALID)
         assert p.document_count() == 0
     assert e.value.line == 3
-    assert 'no "text" key' in str(e.value)
+    assert 'no "text" key' in str(e.value) and "rename" not in str(e.value)
     assert str(e.value).startswith(f"{INVALID}:3: ")
 
 
@@ -181,7 +207,7 @@ def test_the_column_placeholder_file_is_refused_naming_its_keys():
     with pytest.raises(FormatError) as e:
         read(COLUMNS)
     assert e.value.line == 1
-    assert "'column_data', 'column_label'" in str(e.value)
+    assert "'column_data', 'column_label'" in str(e.value) and "rename the columns" in str(e.value)
 
 
 @pytest.mark.parametrize(("line", "message"), [

@@ -72,11 +72,9 @@ def record_to_doc(obj: dict[str, Any], where: str, line: int | None, default_id:
     if type(text) is not str:
         if "text" not in obj:
             keys = ", ".join(show(k) for k in list(obj)[:8]) or "none"
-            raise FormatError(
-                where, line,
-                f'no "text" key (keys: {keys}); a doccano record holds its text in "text" '
-                '(and its spans in "label" or "entities"): rename the columns',
-            )
+            hint = "" if "label" in obj or "entities" in obj else (
+                ' (and its spans in "label" or "entities"): rename the columns')
+            raise FormatError(where, line, f'no "text" key (keys: {keys}); a doccano record holds its text in "text"{hint}')
         raise FormatError(where, line, f'"text" must be a string, got {_json_type(text)}')
     if "label" in obj and "entities" in obj:
         raise FormatError(where, line, 'both "label" and "entities"; a doccano record has one or the other')
