@@ -150,7 +150,8 @@ SPAN_ACME = {"start": 0, "end": 4, "token_start": 0, "token_end": 0, "label": "O
     ({"spans": [{"start": 0, "end": 4, "token_start": 0, "token_end": 7, "label": "ORG"}]}, "outside the 4 tokens"),
     ({"spans": [{"start": 0, "end": 40, "label": "ORG"}]}, "outside the text (length 15)"),
     ({"spans": [{"start": 4, "end": 0, "label": "ORG"}]}, "start 4 is after end 0"),
-    ({"spans": [{"start": 0, "end": 4, "text": "Acne", "label": "ORG"}]}, "text \"Acne\" but the document has \"Acme\""),
+    ({"spans": [{"start": 0, "end": 4, "text": "Acne", "label": "ORG"}]},
+     "text \"Acne\" but the document has \"Acme\""),
     ({"spans": [{"start": 0, "end": 4}]}, '"label" must be a non-empty string'),
     ({"tokens": [{"text": "Acmé", "start": 0, "end": 4, "id": 0}]}, "token 0: text \"Acmé\""),
     ({"tokens": [{"text": "Acme", "start": 0, "end": 4, "id": 5}]}, "token 0 has id 5"),
@@ -229,7 +230,8 @@ def test_export_of_a_project_document_round_trips_and_counts_losses(tmp_path):
     text = "Anti-ISIS fighters attacked Kabul and Herat."
     adoc = AnnotatedDocument(
         Document(id="d1", text=text, meta={"source": "wire"}, status="done"),
-        [Span("T1", "ORG", 5, 18, attributes={"Generic": True}), Span("T2", "LOC", 28, 43, fragments=[(28, 33), (38, 43)]),
+        [Span("T1", "ORG", 5, 18, attributes={"Generic": True}),
+         Span("T2", "LOC", 28, 43, fragments=[(28, 33), (38, 43)]),
          Span("T3", "Conflict.Attack", 19, 27, kind="trigger")],
         [Event("E1", "Conflict.Attack", "T3", [Argument("Attacker", "T1")])],
         [Relation("R1", "LOCATED_IN", "T1", "T2", note="check")],

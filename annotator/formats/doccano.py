@@ -74,7 +74,8 @@ def record_to_doc(obj: dict[str, Any], where: str, line: int | None, default_id:
             keys = ", ".join(show(k) for k in list(obj)[:8]) or "none"
             hint = "" if "label" in obj or "entities" in obj else (
                 ' (and its spans in "label" or "entities"): rename the columns')
-            raise FormatError(where, line, f'no "text" key (keys: {keys}); a doccano record holds its text in "text"{hint}')
+            raise FormatError(
+                where, line, f'no "text" key (keys: {keys}); a doccano record holds its text in "text"{hint}')
         raise FormatError(where, line, f'"text" must be a string, got {_json_type(text)}')
     if "label" in obj and "entities" in obj:
         raise FormatError(where, line, 'both "label" and "entities"; a doccano record has one or the other')
@@ -135,7 +136,8 @@ def _entities(raw: Any, text: str, where: str, line: int | None) -> tuple[list[S
         if "id" in item:
             ent_id = item["id"]
             if not _is_id(ent_id):
-                raise FormatError(where, line, f'{what}: "id" must be a number or a non-empty string, got {_js(ent_id)}')
+                raise FormatError(
+                    where, line, f'{what}: "id" must be a number or a non-empty string, got {_js(ent_id)}')
             key = (type(ent_id), ent_id)
             if key in by_id:
                 raise FormatError(where, line, f"{what}: id {_js(ent_id)} is used twice")
@@ -243,9 +245,10 @@ def count_losses(adoc: AnnotatedDocument, report: ExportReport, name: str) -> No
     report.leave_out(f"notes ({name} has no notes)", sum(1 for a in anns if a.note))
     report.leave_out(f"normalizations ({name} has none)", sum(len(a.normalizations) for a in anns))
     report.leave_out(f"annotator names on annotations ({name} has none)", sum(1 for a in anns if a.annotator))
+    ent_ids = {s.id for s in ents}
     report.leave_out(
         f"relations with an end that is not an entity ({name} links entities)",
-        sum(1 for r in adoc.relations if r.head not in {s.id for s in ents} or r.tail not in {s.id for s in ents}),
+        sum(1 for r in adoc.relations if r.head not in ent_ids or r.tail not in ent_ids),
     )
     if adoc.document.status != "new":
         report.leave_out(f"document statuses ({name} has none)")

@@ -73,7 +73,8 @@ class _Record:
             if start < prev_end:
                 raise self.err(f"{what} ({start}-{end}) starts before the end of the token before it ({prev_end})")
             if "text" in tok and tok["text"] != self.text[start:end]:
-                raise self.err(f"{what}: text {_js(tok['text'])} but the document has {_js(self.text[start:end])} there")
+                found = _js(self.text[start:end])
+                raise self.err(f"{what}: text {_js(tok['text'])} but the document has {found} there")
             if "id" in tok and tok["id"] != i:
                 raise self.err(f"{what} has id {_js(tok['id'])}; Prodigy's token ids are their positions")
             extra.update(k for k in tok if k not in TOKEN_KEYS)
@@ -101,7 +102,8 @@ class _Record:
             return self.tokens[token_range[0]][0], self.tokens[token_range[1]][1], token_range
         start, end = check_extent(raw.get("start"), raw.get("end"), len(self.text), what, self.where, self.line)
         if "text" in raw and raw["text"] != self.text[start:end]:
-            raise self.err(f"{what}: text {_js(raw['text'])} but the document has {_js(self.text[start:end])} at {start}-{end}")
+            found = _js(self.text[start:end])
+            raise self.err(f"{what}: text {_js(raw['text'])} but the document has {found} at {start}-{end}")
         if token_range is not None and self.tokens is not None:
             self._check_tokens(token_range, what)
             a, b = self.tokens[token_range[0]][0], self.tokens[token_range[1]][1]
@@ -116,7 +118,8 @@ class _Record:
         assert self.tokens is not None
         if token_range[0] < 0 or token_range[1] >= len(self.tokens):
             raise self.err(
-                f"{what}: tokens {token_range[0]}-{token_range[1]} are outside the {len(self.tokens)} tokens of the task"
+                f"{what}: tokens {token_range[0]}-{token_range[1]} are outside the {len(self.tokens)} tokens "
+                "of the task"
             )
 
 

@@ -46,7 +46,7 @@ def kept_tokens(kept: dict[str, Any], text: str) -> list[tuple[int, int]] | None
 
 
 def fit_tokens(text: str, base: list[tuple[int, int]], spans: Iterable[Span]) -> list[tuple[int, int]]:
-    """``base`` split at every span boundary inside a token, plus whitespace tokens where a span starts or ends in a gap."""
+    """``base`` split at span boundaries inside tokens, plus whitespace tokens where a span starts or ends in a gap."""
     starts = {s.start for s in spans}
     ends = {s.end for s in spans}
     if not base and not starts:
@@ -96,7 +96,8 @@ def doc_to_task(adoc: AnnotatedDocument, report: ExportReport) -> dict[str, Any]
     last = {b: i for i, (_, b) in enumerate(toks)}
 
     def span_obj(s: Span) -> dict[str, Any]:
-        return {"start": s.start, "end": s.end, "token_start": first[s.start], "token_end": last[s.end], "label": s.label}
+        return {"start": s.start, "end": s.end, "token_start": first[s.start], "token_end": last[s.end],
+                "label": s.label}
 
     task: dict[str, Any] = {"text": text, "meta": {k: v for k, v in doc.meta.items() if k != META_KEY}}
     task.update((k, v) for k, v in kept.items() if k not in _OWN)
