@@ -409,6 +409,26 @@ def test_export_oneie_in_sentence_windows(qtbot, window, tmp_path):
     assert len(records) == 2 and all("wnd_id" in r for r in records), records[0].keys()
 
 
+def test_export_hf_with_a_dev_share_and_a_seed(qtbot, window, tmp_path):
+    out = tmp_path / "hf-out"
+    dlg = open_dialog(qtbot, window, Qt.Key_E)
+    choose_format(qtbot, dlg.format_combo, "hf")
+    type_path(qtbot, dlg, out)
+    for spin, text in ((dlg.split, "50"), (dlg.seed, "7")):
+        spin.setFocus()
+        spin.selectAll()
+        qtbot.keyClicks(spin, text)
+    assert (dlg.split.value(), dlg.seed.value()) == (50, 7)
+    press_enter(qtbot, dlg)
+    assert window.messages.last is None, window.messages.last and window.messages.last.text()
+    parts = {}
+    for name in ("train.jsonl", "dev.jsonl"):
+        parts[name] = {json.loads(line)["document"] for line in (out / name).read_text(encoding="utf-8").splitlines()}
+    assert sorted(parts.values(), key=sorted) == [{"d1"}, {"d2"}]  # one document each, both there
+    labels = json.loads((out / "label_names.json").read_text(encoding="utf-8"))
+    assert labels[0] == "O" and {"B-ORG", "I-PER", "B-GPE", "B-TIME"} <= set(labels)
+
+
 def test_replacing_an_existing_file_is_asked_first(qtbot, window, tmp_path):
     out = tmp_path / "keep.jsonl"
     out.write_text("precious\n", encoding="utf-8")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase, QGuiApplication
+from PySide6.QtGui import QFontDatabase, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -12,6 +12,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from .fitlabels import fit_to_wrapped_labels
 
 
 class ReportDialog(QDialog):
@@ -43,11 +45,13 @@ class ReportDialog(QDialog):
         self.text.setFont(QFontDatabase.systemFont(QFontDatabase.FixedFont))
         self.text.setFocusPolicy(Qt.ClickFocus)  # Tab goes to the buttons; Enter closes
         metrics = self.text.fontMetrics()
+        margin = 2 * (self.text.frameWidth() + int(self.text.document().documentMargin())) + 4
         widest = max((metrics.horizontalAdvance(x) for x in self.lines), default=0)
-        width = min(max(widest + 40, 420), 900)
-        height = min(max(len(self.lines), 3), 18) * metrics.lineSpacing() + 24
-        self.text.setMinimumSize(min(width, 420), min(height, 80))
-        self.text.resize(width, height)
+        width = min(max(widest + margin + 20, 440), 900)  # 20: room for a vertical scroll bar
+        height = min(max(len(self.lines), 3), 18) * metrics.lineSpacing() + margin
+        if widest + margin > width:
+            height += self.text.horizontalScrollBar().sizeHint().height()
+        self.text.setMinimumSize(width, height)
         lay.addWidget(self.text, 1)
         buttons = QDialogButtonBox()
         self.copy_button = QPushButton("&Copy")
@@ -59,8 +63,12 @@ class ReportDialog(QDialog):
         buttons.rejected.connect(self.reject)
         self.close_button.clicked.connect(self.accept)
         lay.addWidget(buttons)
-        self.resize(width + 24, height + 140)
         self.close_button.setFocus()
+
+    def showEvent(self, e: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(e)
+        fit_to_wrapped_labels(self)
+        self.resize(self.width(), self.minimumHeight())  # the list's own height, not a scroll area's guess
 
     def copy(self) -> None:
         """The headline and every line, as plain text on the clipboard."""

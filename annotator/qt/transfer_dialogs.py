@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from ..formats import registry
 from ..formats.spec import FormatSpec
 from ..model import STATUSES
+from .fitlabels import fit_to_wrapped_labels
 
 AUTO = "auto"
 #: what the user reads for each document status
@@ -176,25 +177,8 @@ class _TransferDialog(QDialog):
         self.fit()
 
     def fit(self) -> None:
-        """Give each wrapped label the height its text needs at its width, then fit the dialog to the form.
-
-        A window's layout does not follow a wrapped label's height for its
-        width by itself: the labels get fixed heights instead, measured again
-        once the layout has given them their widths.
-        """
-        lay = self.layout()
-        for _ in range(2):
-            for box in self.findChildren(QWidget):
-                if box.layout() is not None:
-                    box.layout().invalidate()
-            lay.invalidate()
-            lay.activate()
-            for label in self.findChildren(QLabel):
-                if label.wordWrap() and label.width() > 50:
-                    label.setMinimumHeight(0)  # the measure below grows to the minimum
-                    label.setFixedHeight(label.heightForWidth(label.width()) if label.text() else 0)
-        self.setMinimumHeight(lay.totalMinimumSize().height())
-        self.resize(max(self.width(), self.minimumWidth()), lay.totalSizeHint().height())
+        """Be as tall as the wrapped hints need at their width."""
+        fit_to_wrapped_labels(self)
 
     def showEvent(self, e: QShowEvent) -> None:  # noqa: N802
         super().showEvent(e)
