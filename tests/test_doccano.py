@@ -294,3 +294,74 @@ def test_other_jsonl_is_not_taken_for_doccano(tmp_path):
     prodigy = Path(__file__).resolve().parent / "data" / "prodigy" / "news_headlines_ner.head-25.jsonl"
     assert not doccano.sniff(prodigy)
     assert not doccano.sniff(COLUMNS)
+
+
+# ---------------------------------------------------------------- corrupted input (doccano and Prodigy readers)
+
+_ODD_VALUES = [None, True, -1, 0, 1, 10**30, 1.5, "", "x", [], {}, [1, 2, "X"], {"start": 0}]
+
+
+def _corrupt(rng, data: bytes) -> bytes:
+    """Flip, drop or insert a few bytes, or put an odd value somewhere inside one record."""
+    if rng.random() < 0.5:
+        b = bytearray(data)
+        for _ in range(rng.randint(1, 3)):
+            i = rng.randrange(len(b))
+            op = rng.random()
+            if op < 0.4:
+                b[i] = rng.randrange(256)
+            elif op < 0.7:
+                del b[i]
+            else:
+                b.insert(i, rng.choice(b'{}[],:"0123456789 \n'))
+        return bytes(b)
+    records = original_records_bytes(data)
+    cur = rng.choice(records)
+    for _ in range(4):
+        keys = list(cur) if isinstance(cur, dict) else list(range(len(cur)))
+        if not keys:
+            break
+        k = rng.choice(keys)
+        if isinstance(cur[k], (dict, list)) and cur[k] and rng.random() < 0.6:
+            cur = cur[k]
+            continue
+        cur[k] = rng.choice(_ODD_VALUES)
+        break
+    return "\n".join(json.dumps(r) for r in records).encode("utf-8")
+
+
+def original_records_bytes(data: bytes) -> list:
+    text = data.decode("utf-8")
+    try:
+        return [json.loads(line) for line in text.splitlines() if line.strip()]
+    except ValueError:
+        return [json.loads(text)]
+
+
+def test_corrupted_files_are_read_whole_or_refused_in_one_line(tmp_path):
+    import random
+
+    from annotator.formats import prodigy
+
+    prodigy_data = Path(__file__).resolve().parent / "data" / "prodigy"
+    sources = [(doccano, RELEX), (doccano, SEQ), (doccano, PRETTY),
+               (prodigy, prodigy_data / "relations.jsonl"), (prodigy, prodigy_data / "news_headlines_ner.head-25.jsonl")]
+    rng = random.Random(9)
+    read_ok = refused = 0
+    for case in range(400):
+        module, src = rng.choice(sources)
+        path = tmp_path / f"case{case}.jsonl"
+        path.write_bytes(_corrupt(rng, src.read_bytes()))
+        try:
+            docs = [s.doc for s in module.FORMAT.read(path, ImportOptions(schema()), ImportReport())]
+        except FormatError as exc:
+            assert "\n" not in str(exc) and str(exc).startswith(str(path))
+            refused += 1
+            continue
+        for d in docs:
+            ids = {s.id for s in d.spans}
+            assert len(ids) == len(d.spans)
+            assert all(0 <= s.start < s.end <= len(d.document.text) for s in d.spans)
+            assert all(r.head in ids and r.tail in ids for r in d.relations)
+        read_ok += 1
+    assert read_ok > 50 and refused > 50  # both outcomes are exercised
