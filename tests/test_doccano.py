@@ -118,6 +118,21 @@ def test_every_key_is_written_and_metadata_comes_back(tmp_path):
     assert second == {"id": "in-2", "text": "nothing here", "entities": [], "relations": []}
 
 
+def test_doccano_1_labels_key_is_read_like_label(tmp_path):
+    # the layout of doccano 1.x exports: "labels", "meta" and "annotation_approver"
+    old = tmp_path / "old.jsonl"
+    old.write_text('{"id": 106, "text": "I ordered the hamburger and the fries.", "meta": {}, '
+                   '"annotation_approver": null, "labels": [[14, 23, "DISH"], [32, 37, "DISH"]]}\n', encoding="utf-8")
+    assert registry.detect(old).name == "doccano"
+    (adoc,) = read(old)
+    assert [(s.start, s.end, s.label) for s in adoc.spans] == [(14, 23, "DISH"), (32, 37, "DISH")]
+    assert adoc.document.id == "106"
+    assert adoc.document.meta == {"id": 106, "meta": {}, "annotation_approver": None}
+    old.write_text('{"text": "ab", "labels": [[0, 1, "X"]], "label": []}\n', encoding="utf-8")
+    with pytest.raises(FormatError, match='both "label" and "labels"'):
+        read(old)
+
+
 def test_overlapping_and_repeated_spans_are_kept(tmp_path):
     with project(tmp_path) as p:
         import_file(p, OVERLAP)

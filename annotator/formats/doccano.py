@@ -1,6 +1,7 @@
 """doccano JSONL: sequence labelling (``label`` triples) and relation extraction (``entities``/``relations``).
 
-Import reads both shapes doccano exports, one record per line::
+Import reads both shapes doccano exports, one record per line (doccano 1.x
+named the triples ``labels``, which is read the same way)::
 
     {"id": 7, "text": "EU rejects German call", "label": [[0, 2, "ORG"], [11, 17, "MISC"]], "Comments": []}
     {"text": "Google was founded ...", "entities": [{"id": 0, "start_offset": 0, "end_offset": 6, "label": "ORG"}],
@@ -38,7 +39,9 @@ from annotator.quoting import show
 __all__ = ["doc_to_record", "record_to_doc"]
 
 #: the keys doccano gives a meaning; all others are metadata
-OWN_KEYS = ("text", "label", "entities", "relations")
+OWN_KEYS = ("text", "label", "labels", "entities", "relations")
+#: the keys that may hold [start, end, label] triples: "labels" in doccano 1.x, "label" since
+TRIPLE_KEYS = ("label", "labels")
 
 
 def _is_int(value: Any) -> bool:
@@ -72,19 +75,21 @@ def record_to_doc(obj: dict[str, Any], where: str, line: int | None, default_id:
     if type(text) is not str:
         if "text" not in obj:
             keys = ", ".join(show(k) for k in list(obj)[:8]) or "none"
-            hint = "" if "label" in obj or "entities" in obj else (
+            hint = "" if any(k in obj for k in (*TRIPLE_KEYS, "entities")) else (
                 ' (and its spans in "label" or "entities"): rename the columns')
             raise FormatError(
                 where, line, f'no "text" key (keys: {keys}); a doccano record holds its text in "text"{hint}')
         raise FormatError(where, line, f'"text" must be a string, got {_json_type(text)}')
-    if "label" in obj and "entities" in obj:
-        raise FormatError(where, line, 'both "label" and "entities"; a doccano record has one or the other')
+    given = [k for k in (*TRIPLE_KEYS, "entities") if k in obj]
+    if len(given) > 1:
+        raise FormatError(where, line, f'both "{given[0]}" and "{given[1]}"; a doccano record has one of them')
     relations: list[Relation] = []
     if "entities" in obj:
         spans, by_id = _entities(obj["entities"], text, where, line)
         relations = _relations(obj.get("relations"), by_id, where, line)
     else:
-        spans = _label_triples(obj.get("label"), text, where, line)
+        key = "labels" if "labels" in obj else "label"
+        spans = _label_triples(obj.get(key), key, text, where, line)
         if obj.get("relations"):
             raise FormatError(where, line, '"relations" without "entities": relations need entity ids')
     raw_id = obj.get("id")
@@ -98,14 +103,14 @@ def record_to_doc(obj: dict[str, Any], where: str, line: int | None, default_id:
     return AnnotatedDocument(Document(id=doc_id, text=text, meta=meta), spans, [], relations)
 
 
-def _label_triples(raw: Any, text: str, where: str, line: int | None) -> list[Span]:
+def _label_triples(raw: Any, key: str, text: str, where: str, line: int | None) -> list[Span]:
     if raw is None:
         return []
     if type(raw) is not list:
-        raise FormatError(where, line, f'"label" must be an array of [start, end, label], got {_json_type(raw)}')
+        raise FormatError(where, line, f'"{key}" must be an array of [start, end, label], got {_json_type(raw)}')
     spans = []
     for i, item in enumerate(raw, 1):
-        what = f"label #{i}"
+        what = f"{key} #{i}"
         if type(item) is str:
             raise FormatError(
                 where, line,
@@ -277,9 +282,11 @@ def sniff(path: Path) -> bool:
     obj = first_record(path)
     if obj is None or type(obj.get("text")) is not str:
         return False
-    label, ents = obj.get("label"), obj.get("entities")
-    if type(label) is list and all(_is_triple(x) for x in label):
-        return True
+    ents = obj.get("entities")
+    for key in TRIPLE_KEYS:
+        label = obj.get(key)
+        if type(label) is list and all(_is_triple(x) for x in label):
+            return True
     return type(ents) is list and bool(ents) and all(type(e) is dict and "start_offset" in e for e in ents)
 
 
