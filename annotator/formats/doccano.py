@@ -293,10 +293,10 @@ def sniff(path: Path) -> bool:
 FORMAT = FormatSpec(
     name="doccano",
     title="doccano JSONL",
-    carries="text, entity spans (overlapping too) with labels, relations between entities, document id and "
-    "other record keys as metadata; reads both label triples and entities/relations, writes entities/relations",
-    cannot="events (triggers and arguments), discontinuous pieces (the outer extent is written), attributes, notes, "
-    "normalizations, annotator names, document status; each is counted in the export report",
+    carries="text, entity spans (overlapping too), relations, document id and other record keys as metadata; reads "
+    "label/labels triples and entities/relations, also pretty-printed or as a JSON array; writes entities/relations",
+    cannot="events, discontinuous pieces (the outer extent is written), attributes, notes, normalizations, "
+    "annotator names, document status; each counted in the export report",
     read=_read,
     write_stream=_write,
     sniff=sniff,

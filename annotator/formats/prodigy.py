@@ -262,12 +262,12 @@ def sniff(path: Path) -> bool:
 FORMAT = FormatSpec(
     name="prodigy",
     title="Prodigy JSONL",
-    carries="text, tokens, entity spans with labels and token_start/token_end, relations between spans "
-    "(head/child by token and by span), answer (reject/ignore skipped on import), meta, _input_hash/_task_hash "
-    "and Prodigy's other fields (kept and written back), the task's tokens (written back while they fit the spans)",
-    cannot="events (triggers and arguments), discontinuous pieces (the outer extent is written), attributes, notes, "
-    "normalizations, annotator names, document status and ids (re-import names documents <file>-<line>); "
-    "each is counted in the export report",
+    carries="text, tokens (a task's own are kept and written back), spans with token_start/token_end, relations "
+    "(head/child by token and by span), meta, _input_hash/_task_hash and other task keys; reject/ignore answers "
+    "are skipped on import and counted",
+    cannot="events, discontinuous pieces (the outer extent is written), attributes, notes, normalizations, "
+    "annotator names, document status and ids (a re-import names documents <file>-<line>); each counted in the "
+    "export report",
     read=_read,
     write_stream=write_stream,
     sniff=sniff,
