@@ -118,16 +118,17 @@ def parse_ann(text: str, ann: str, where: str, doc_id: str, ctx: BratContext, sh
             frags: list[tuple[int, int]] = []
             for piece in offs.split(";"):
                 se = piece.split()
-                if len(se) != 2 or not all(x.isascii() and x.isdigit() for x in se):
+                if len(se) != 2 or not (se[0].isdigit() and se[1].isdigit() and piece.isascii()):
                     raise FormatError(where, lineno, f"{aid}: expected 'TYPE START END[;START END...]', got {show(head)}")
                 a, b = int(se[0]) - shift, int(se[1]) - shift
                 if not 0 <= a < b <= n:
                     raise FormatError(where, lineno, f"{aid}: offsets {a + shift} {b + shift} are outside the text "
                                                      f"(length {n + shift}) or empty")
                 frags.append((a, b))
-            frags.sort()
+            if len(frags) > 1:
+                frags.sort()
             if has_text:
-                expected = " ".join(text[a:b] for a, b in frags)
+                expected = text[a:b] if len(frags) == 1 else " ".join(text[x:y] for x, y in frags)
                 if covered != expected and covered != flatten(expected):
                     raise FormatError(where, lineno, f"{aid}: text {show(covered)} does not match the document, "
                                                      f"which has {show(expected)} there")
@@ -268,20 +269,20 @@ def _resolve(
 # ----------------------------------------------------------------------------- files
 
 
-def _read_text(path: Path) -> tuple[str, bool]:
+def _read_text(path: str) -> tuple[str, bool]:
     """The text of a file and whether it began with a byte order mark (dropped from the text)."""
     limit = safety.MAX_LINE_BYTES
     try:
         with open(path, "rb") as fh:
             data = fh.read(limit + 1)
     except OSError as exc:
-        raise FormatError(str(path), None, f"cannot read: {exc.strerror or exc}") from None
+        raise FormatError(path, None, f"cannot read: {exc.strerror or exc}") from None
     if len(data) > limit:
-        raise FormatError(str(path), None, f"file is larger than {safety.describe_size(limit)}; refused")
-    return decode_text(data, str(path)), data.startswith(b"\xef\xbb\xbf")
+        raise FormatError(path, None, f"file is larger than {safety.describe_size(limit)}; refused")
+    return decode_text(data, path), data.startswith(b"\xef\xbb\xbf")
 
 
-def brat_pairs(root: Path) -> list[tuple[str, Path | None, Path | None]]:
+def brat_pairs(root: Path) -> list[tuple[str, str | None, str | None]]:
     """(document id, .txt path, .ann path) for every document under ``root`` (a folder, a .txt or an .ann).
 
     Hidden files and folders are skipped; pairs are sorted by relative path.
@@ -291,10 +292,10 @@ def brat_pairs(root: Path) -> list[tuple[str, Path | None, Path | None]]:
         if suffix not in (".txt", ".ann"):
             raise FormatError(str(root), None, "a brat file ends in .ann or .txt")
         txt, ann = root.with_suffix(".txt"), root.with_suffix(".ann")
-        return [(root.stem, txt if txt.is_file() else None, ann if ann.is_file() else None)]
+        return [(root.stem, str(txt) if txt.is_file() else None, str(ann) if ann.is_file() else None)]
     if not root.is_dir():
         raise FormatError(str(root), None, "no such file or folder")
-    found: dict[tuple[str, str], list[Path | None]] = {}
+    found: dict[tuple[str, str], list[str | None]] = {}
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         rel = os.path.relpath(dirpath, root)
@@ -306,15 +307,15 @@ def brat_pairs(root: Path) -> list[tuple[str, Path | None, Path | None]]:
             if not dot or ext not in ("txt", "ann"):
                 continue
             slot = found.setdefault((rel, stem), [None, None])
-            slot[0 if ext == "txt" else 1] = Path(dirpath, name)
-    out: list[tuple[str, Path | None, Path | None]] = []
-    owner: dict[str, Path] = {}
+            slot[0 if ext == "txt" else 1] = os.path.join(dirpath, name)
+    out: list[tuple[str, str | None, str | None]] = []
+    owner: dict[str, str] = {}
     for (_rel, stem), (txt, ann) in sorted(found.items()):
         path = ann or txt
         assert path is not None
         other = owner.setdefault(stem, path)
         if other is not path:
-            raise FormatError(str(path), None, f"document id {show(stem)} is already taken by {other}")
+            raise FormatError(path, None, f"document id {show(stem)} is already taken by {other}")
         out.append((stem, txt, ann))
     return out
 
@@ -332,7 +333,7 @@ def read_brat(root: Path, options: ImportOptions | None, report: ImportReport) -
     for doc_id, txt, ann in brat_pairs(root):
         if txt is None:
             assert ann is not None
-            raise FormatError(str(ann), None, f"no text file {ann.with_suffix('.txt').name} beside it")
+            raise FormatError(ann, None, f"no text file {Path(ann).with_suffix('.txt').name} beside it")
         text, bom = _read_text(txt)
         shift = 0
         if ann is not None and bom:
@@ -342,6 +343,6 @@ def read_brat(root: Path, options: ImportOptions | None, report: ImportReport) -
             adoc = AnnotatedDocument(Document(id=doc_id, text=text, name=""))
         else:
             content = _read_text(ann)[0]
-            adoc = parse_ann(text, content, str(ann), doc_id, ctx, shift)
-        adoc.document.name = txt.name
-        yield Sourced(adoc, str(ann or txt), None)
+            adoc = parse_ann(text, content, ann, doc_id, ctx, shift)
+        adoc.document.name = os.path.basename(txt)
+        yield Sourced(adoc, ann or txt, None)
