@@ -106,7 +106,8 @@ def test_import_gives_back_text_and_spans_and_ids(tmp_path):
 
 def test_round_trip_conll_project_spacy_project(tmp_path):
     pytest.importorskip("spacy")
-    (adoc,) = [s.doc for s in registry.get("conll").read(DATA / "ner-token-per-line.iob", ImportOptions(SCHEMA), ImportReport())]
+    conll = registry.get("conll")
+    (adoc,) = [s.doc for s in conll.read(DATA / "ner-token-per-line.iob", ImportOptions(SCHEMA), ImportReport())]
     schema = Schema.from_toml('name = "t"\n' + "".join(f"[entities.{x}]\n" for x in ("PERSON", "ORG", "DATE", "NORP")))
     with Project.open(tmp_path / "p.db", schema=schema) as p:
         p.import_documents([adoc])

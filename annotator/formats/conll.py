@@ -1,4 +1,4 @@
-"""CoNLL-2003 token-per-line files: IOB1 or IOB2 in, IOB2 out, ``-DOCSTART-`` documents, blank lines between sentences.
+"""CoNLL-2003 token-per-line files: IOB1 or IOB2 in, IOB2 out, ``-DOCSTART-`` documents, sentences.
 
 Each non-blank line is a token and its tag, the tag in the last column, the
 columns separated by tabs or spaces; middle columns (CoNLL-2003's part of
@@ -91,7 +91,9 @@ def read_conll(path: Path, report: ImportReport) -> Iterator[Sourced]:
                 open_doc, doc_line = True, lineno
                 continue
             if len(cols) < 2:
-                raise FormatError(where, lineno, f"expected a token and a tag, separated by a tab or spaces; got {line.strip()!r}")
+                raise FormatError(
+                    where, lineno, f"expected a token and a tag, separated by a tab or spaces; got {line.strip()!r}"
+                )
             token = cols[0]
             if any(c.isspace() for c in token):
                 raise FormatError(where, lineno, f"token {token!r} contains a space")

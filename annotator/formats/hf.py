@@ -71,8 +71,11 @@ def _write(docs: Iterable[AnnotatedDocument], out: FolderOutput, options: Export
                 for rec in records:
                     fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
                 n += 1
-        report.note(f"{name}: {len(part):,} document(s)")
     out.write_text(LABEL_NAMES, json.dumps(tag_names(labels), ensure_ascii=False, indent=1) + "\n")
+    if options.split is not None:
+        report.note(
+            f"split (seed {options.seed}): {len(train):,} document(s) in train.jsonl, {len(dev):,} in dev.jsonl"
+        )
     return n
 
 
@@ -103,7 +106,9 @@ def _tags(obj: dict[str, Any], names: list[str] | None, where: str, lineno: int)
             raise FormatError(where, lineno, f"token {i} ({tok!r}) is not a word without spaces")
         if isinstance(tag, int) and not isinstance(tag, bool):
             if names is None:
-                raise FormatError(where, lineno, f"ner_tags are numbers but there is no {LABEL_NAMES} beside the file")
+                raise FormatError(
+                    where, lineno, f"ner_tags are numbers but there is no {LABEL_NAMES} beside the file"
+                )
             if not 0 <= tag < len(names):
                 raise FormatError(where, lineno, f"tag number {tag} is not in {LABEL_NAMES} ({len(names)} names)")
             tag = names[tag]

@@ -1,4 +1,4 @@
-"""spaCy DocBin (``.spacy``) files that ``spacy train`` reads: entities in ``doc.ents``, overlapping ones in ``doc.spans["sc"]``.
+"""spaCy DocBin (``.spacy``) files for ``spacy train``: entities in ``doc.ents``, overlapping ones in ``spans["sc"]``.
 
 Export writes ``train.spacy`` (and ``dev.spacy`` with a split share, a
 seeded shuffle of whole documents) into a folder.  Each document becomes one
@@ -133,11 +133,14 @@ def _write(docs: Iterable[AnnotatedDocument], out: FolderOutput, options: Export
             db.add(sdoc)
             n += 1
         out.write_bytes(name, db.to_bytes())
-        report.note(f"{name}: {len(part):,} document(s)")
     if overlapping:
         report.note(
             f"{overlapping:,} overlapping entity span(s) written to doc.spans[{SPAN_KEY!r}]: "
             "doc.ents holds no overlapping spans"
+        )
+    if options.split is not None:
+        report.note(
+            f"split (seed {options.seed}): {len(train):,} document(s) in train.spacy, {len(dev):,} in dev.spacy"
         )
     return n
 

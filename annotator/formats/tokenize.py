@@ -1,4 +1,4 @@
-"""Tokens for the token-based exports (CoNLL, Hugging Face, spaCy): which tokenizer, spans widened to tokens, sentences."""
+"""Tokens for the token-based exports (CoNLL, Hugging Face, spaCy): tokenizer, spans widened to tokens, sentences."""
 from __future__ import annotations
 
 import re
