@@ -19,6 +19,7 @@ from .schema_hotkeys import normalize_hotkey
 from .schema_toml import parse_schema_toml
 from .schema_types import (
     CARDINALITIES,
+    CARDINALITY_FORMS,
     KIND_WORDS,
     AttributeDef,
     EntityType,
@@ -26,11 +27,13 @@ from .schema_types import (
     RelationType,
     Role,
     SchemaError,
+    cardinality_bounds,
     fallback_color,
 )
 
 __all__ = [
     "CARDINALITIES",
+    "CARDINALITY_FORMS",
     "KIND_WORDS",
     "AttributeDef",
     "EntityType",
@@ -39,6 +42,7 @@ __all__ = [
     "Role",
     "Schema",
     "SchemaError",
+    "cardinality_bounds",
     "default_schema_path",
     "fallback_color",
     "normalize_hotkey",

@@ -10,7 +10,7 @@ from typing import Any
 from .quoting import ident, one_line, show
 from .schema_hotkeys import check_hotkeys, normalize_hotkey
 from .schema_types import (
-    CARDINALITIES,
+    CARDINALITY_FORMS,
     KIND_WORDS,
     AttributeDef,
     EntityType,
@@ -18,6 +18,7 @@ from .schema_types import (
     RelationType,
     Role,
     SchemaError,
+    cardinality_bounds,
     fallback_color,
 )
 
@@ -91,7 +92,7 @@ _TOP_KEYS = ("name", "description", "entities", "events", "relations", "attribut
 _ENTITY_KEYS = ("color", "hotkey", "description")
 _EVENT_KEYS = ("color", "hotkey", "description", "roles")
 _ROLE_KEYS = ("types", "cardinality")
-_RELATION_KEYS = ("color", "head", "tail", "symmetric", "description")
+_RELATION_KEYS = ("color", "head", "tail", "symmetric", "transitive", "head_role", "tail_role", "description")
 _ATTRIBUTE_KEYS = ("values", "applies_to", "default")
 
 
@@ -158,8 +159,10 @@ def parse_schema_toml(
             rt = rraw
             r.keys(rt, rwhere, _ROLE_KEYS)
             card = rt.get("cardinality", "optional")
-            if card not in CARDINALITIES:
-                r.add(f"{rwhere}: unknown cardinality {show(card)} (allowed: {', '.join(CARDINALITIES)})")
+            if isinstance(card, int) and not isinstance(card, bool):
+                card = str(card)  # cardinality = 2 reads as "2"
+            if cardinality_bounds(card) is None:
+                r.add(f"{rwhere}: unknown cardinality {show(card)} (allowed: {CARDINALITY_FORMS})")
                 card = "optional"
             types = r.names(rt, "types", rwhere)
             if not types and "types" in rt:
@@ -203,13 +206,31 @@ def parse_schema_toml(
         if not isinstance(symmetric, bool):
             r.add(f"{where}: symmetric must be true or false, got {show(symmetric)}")
             symmetric = False
+        transitive = t.get("transitive", False)
+        if not isinstance(transitive, bool):
+            r.add(f"{where}: transitive must be true or false, got {show(transitive)}")
+            transitive = False
+        elif transitive and "symmetric" in t and t["symmetric"] is False:
+            r.add(f"{where}: transitive = true makes the type symmetric: drop symmetric = false")
+        roles_of: dict[str, str] = {}
+        for key, default in (("head_role", "Arg1"), ("tail_role", "Arg2")):
+            value = t.get(key, default)
+            if not isinstance(value, str) or not value.strip() or value != value.strip():
+                r.add(f"{where}: {key} must be a non-empty name without surrounding spaces, got {show(value)}")
+                value = default
+            roles_of[key] = value
+        if roles_of["head_role"] == roles_of["tail_role"]:
+            r.add(f"{where}: head_role and tail_role are both {show(roles_of['head_role'])} (they must differ)")
         relations[lname] = RelationType(
             name=lname,
             color=r.color(t, where, lname, 0.38),
             head_types=ends["head"],
             tail_types=ends["tail"],
-            symmetric=symmetric,
+            symmetric=symmetric or transitive,
             description=r.string(t, "description", where, "") or "",
+            transitive=transitive,
+            head_role=roles_of["head_role"],
+            tail_role=roles_of["tail_role"],
         )
 
     for tname in (*entities, *events, *relations):

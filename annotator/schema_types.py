@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import colorsys
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .quoting import one_line
 
 __all__ = [
     "CARDINALITIES",
+    "CARDINALITY_FORMS",
     "KIND_WORDS",
     "AttributeDef",
     "EntityType",
@@ -17,6 +18,7 @@ __all__ = [
     "RelationType",
     "Role",
     "SchemaError",
+    "cardinality_bounds",
     "fallback_color",
 ]
 
@@ -53,27 +55,69 @@ class EntityType:
     description: str = ""
 
 
+def cardinality_bounds(cardinality: str) -> tuple[int, int | None] | None:
+    """``(min, max)`` fillers of a role's cardinality (max None: no limit); None when it is not one.
+
+    The words of :data:`CARDINALITIES`, a count ``"N"`` (N >= 1; brat's
+    ``{N}``) or a range ``"N-M"`` (0 <= N <= M, M >= 1; brat's ``{N-M}``).
+    """
+    if not isinstance(cardinality, str):
+        return None
+    fixed = _FIXED_BOUNDS.get(cardinality)
+    if fixed is not None:
+        return fixed
+    lo, dash, hi = cardinality.partition("-")
+    if not (lo.isascii() and lo.isdigit()) or (dash and not (hi.isascii() and hi.isdigit())):
+        return None
+    a = int(lo)
+    b = int(hi) if dash else a
+    if b < a or b == 0:
+        return None
+    return a, b
+
+
+_FIXED_BOUNDS: dict[str, tuple[int, int | None]] = {
+    "optional": (0, 1), "one": (1, 1), "one_or_more": (1, None), "any": (0, None),
+}
+
+#: How a bad cardinality's message lists what is allowed.
+CARDINALITY_FORMS = ", ".join(CARDINALITIES) + ', a count such as "2" or a range such as "1-3"'
+
+
 @dataclass(frozen=True)
 class Role:
     """An argument role of an event type.
 
     ``types`` names the entity and event types that may fill it;
-    ``cardinality`` is one of :data:`CARDINALITIES`.
+    ``cardinality`` is one of :data:`CARDINALITIES`, a count ``"2"`` or a
+    range ``"1-3"`` (see :func:`cardinality_bounds`).  ``min`` and ``max``
+    are the fewest and most fillers it takes (``max`` None: no limit).
     """
 
     name: str
     types: tuple[str, ...]
     cardinality: str = "optional"
+    min: int = field(init=False, repr=False, compare=False)
+    max: int | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        bounds = cardinality_bounds(self.cardinality)
+        if bounds is None:
+            raise ValueError(f"role {self.name}: unknown cardinality {self.cardinality!r} (allowed: {CARDINALITY_FORMS})")
+        object.__setattr__(self, "min", bounds[0])
+        object.__setattr__(self, "max", bounds[1])
 
     @property
     def required(self) -> bool:
         """True when the role must be filled at least once."""
-        return self.cardinality in ("one", "one_or_more")
+        return self.min > 0
 
     @property
-    def max(self) -> int | None:
-        """How many fillers the role takes at most (None: no limit)."""
-        return 1 if self.cardinality in ("optional", "one") else None
+    def hint(self) -> str:
+        """A short form of the cardinality: ``0-1``, ``1``, ``1+``, ``any``, ``2``, ``1-3``."""
+        if self.max is None:
+            return "any" if self.min == 0 else f"{self.min}+"
+        return str(self.max) if self.min == self.max else f"{self.min}-{self.max}"
 
 
 @dataclass(frozen=True)
@@ -89,7 +133,13 @@ class EventType:
 
 @dataclass(frozen=True)
 class RelationType:
-    """A directed (or symmetric) link type between two entity types."""
+    """A directed (or symmetric) link type between two entity types.
+
+    ``transitive``: an equivalence, as brat's ``Equiv`` (symmetric and
+    transitive; implies ``symmetric``).  ``head_role`` and ``tail_role`` are
+    the names of its two arguments in formats that name them (brat's
+    ``Arg1``/``Arg2``).
+    """
 
     name: str
     color: str
@@ -97,6 +147,13 @@ class RelationType:
     tail_types: tuple[str, ...]
     symmetric: bool = False
     description: str = ""
+    transitive: bool = False
+    head_role: str = "Arg1"
+    tail_role: str = "Arg2"
+
+    def __post_init__(self) -> None:
+        if self.transitive and not self.symmetric:
+            object.__setattr__(self, "symmetric", True)
 
     def allows(self, head_type: str, tail_type: str) -> bool:
         """Whether a relation of this type may link ``head_type`` to ``tail_type``."""

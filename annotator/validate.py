@@ -194,8 +194,12 @@ class _Checker:
                     f"{ident(event.type)} role {ident(rname)} is filled {n} times, but its cardinality "
                     f"{show(role.cardinality)} allows at most {role.max}",
                 )
-            if role.required and n == 0:
-                self.incomplete(eid, f"required role {ident(rname)} of {ident(event.type)} is not filled")
+            if n < role.min:
+                if role.min == 1:
+                    self.incomplete(eid, f"required role {ident(rname)} of {ident(event.type)} is not filled")
+                else:
+                    self.incomplete(eid, f"role {ident(rname)} of {ident(event.type)} needs at least {role.min} "
+                                         f"fillers ({n} so far)")
         self.check_attributes(eid, event.type, event.attributes)
         if event.normalizations:
             self.check_normalizations(eid, event.normalizations)
@@ -284,7 +288,7 @@ class _Checker:
 # the document to the full checker, which alone builds messages.
 
 _RoleRow = tuple[str, int | None, bool]
-"""A role's name, the most fillers it takes (None: no limit), whether it is required."""
+"""A role's name, the most fillers it takes (None: no limit), the fewest it needs."""
 
 
 @dataclass(frozen=True)
@@ -314,7 +318,7 @@ def _tables(schema: Schema) -> _Tables:
                 for name, et in schema.event_types.items()
             },
             role_rows={
-                name: tuple((r.name, r.max, r.required) for r in et.roles.values())
+                name: tuple((r.name, r.max, r.min) for r in et.roles.values())
                 for name, et in schema.event_types.items()
             },
             attributes={
@@ -384,9 +388,9 @@ def _is_clean(schema: Schema, doc: AnnotatedDocument) -> bool:
             if allowed is None or filler is None or filler.kind != ENTITY or filler.label not in allowed:
                 return False
             counts[arg.role] = counts.get(arg.role, 0) + 1
-        for rname, most, required in t.role_rows[etype]:
+        for rname, most, least in t.role_rows[etype]:
             n = counts.get(rname, 0)
-            if (most is not None and n > most) or (required and n == 0):
+            if (most is not None and n > most) or n < least:
                 return False
         if event.attributes and not _attributes_ok(attr_defs.get(etype), event.attributes):
             return False

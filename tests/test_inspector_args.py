@@ -216,6 +216,38 @@ def test_too_many_and_not_allowed_roles_are_errors(qtbot, tmp_path):
         project.close()
 
 
+COUNTS_SCHEMA = REQUIRED_SCHEMA.replace(
+    'roles.Victim = { types = ["PER"], cardinality = "one_or_more" }',
+    'roles.Victim = { types = ["PER"], cardinality = "2" }',
+).replace('roles.Place = { types = ["GPE"], cardinality = "one" }',
+          'roles.Place = { types = ["GPE"], cardinality = "1-3" }')
+
+
+def test_counted_roles_show_their_count_and_need_their_minimum(qtbot, tmp_path):
+    project, session = _open(tmp_path, _seed(), Schema.from_toml(COUNTS_SCHEMA))
+    try:
+        ins = _show(qtbot, Inspector(session))
+        ins.show_annotation("E1")
+        assert _rows(ins)[1:3] == [("Victim", "2", ["T2"], REQUIRED), ("Place", "1-3", [], REQUIRED)]
+        status = ins.slots.widget("status:Victim")
+        assert status.text() == "needs 1 more" and status.font().bold()
+        assert ins.slots.widget("status:Place").text() == "required"
+        assert ins.slots.widget("role:Victim").font().bold()
+        assert "exactly 2 fillers" in ins.slots.widget("role:Victim").toolTip()
+        assert "1 to 3 fillers" in ins.slots.widget("role:Place").toolTip()
+        assert ins.slots.widget("add:Victim").isEnabled()
+        # the second Victim fills the role: no marker, and + is off (2 at most)
+        assert session.add_argument("E1", "Victim", "T3")
+        assert _rows(ins)[1] == ("Victim", "2", ["T2", "T3"], FILLED)
+        assert ins.slots.widget("status:Victim") is None
+        assert not ins.slots.widget("add:Victim").isEnabled()
+        assert ("Victim", "T3") in _args(project)
+        session.undo_stack.undo()
+        assert _rows(ins)[1] == ("Victim", "2", ["T2"], REQUIRED)
+    finally:
+        project.close()
+
+
 # ---------------------------------------------------------------------------- jump, keys
 
 def test_click_and_enter_on_a_filler_jump_and_tab_reaches_slots(qtbot, news):

@@ -333,7 +333,7 @@ def test_error_unknown_filler_type() -> None:
 def test_error_unknown_cardinality() -> None:
     err = load_error(mini_with(replace=('cardinality = "any"', 'cardinality = "many"')))
     assert str(err) == ("bad.toml: event type Attack: role Attacker: unknown cardinality 'many' "
-                        "(allowed: optional, one, one_or_more, any)")
+                        '(allowed: optional, one, one_or_more, any, a count such as "2" or a range such as "1-3")')
 
 
 def test_error_role_without_types() -> None:

@@ -1,7 +1,7 @@
 """Argument slots: one row per role of the shown event, with clickable fillers.
 
-A row shows the role, its cardinality hint ("1", "0-1", "1+", "any") and its
-fillers.  A filler is a link button (its covered text and type); clicking it,
+A row shows the role, its cardinality hint ("1", "0-1", "1+", "any", or a
+count "2" / range "1-3") and its fillers.  A filler is a link button (its covered text and type); clicking it,
 or pressing Enter on it, emits :attr:`ArgumentSlots.jump_requested` with the
 filler's id.  Each filler has a "⋯" menu (change role, move to another filler,
 remove) and each role a "+" button that asks the main window to pick a filler.
@@ -34,7 +34,7 @@ from ..schema import Role
 from .palette import swatch
 from .session import Session
 
-#: The short hint shown for each cardinality.
+#: The short hint shown for each named cardinality (counts and ranges show as themselves: see Role.hint).
 CARD_HINT: dict[str, str] = {"optional": "0-1", "one": "1", "one_or_more": "1+", "any": "any"}
 _CARD_WORDS: dict[str, str] = {
     "optional": "optional, at most one filler",
@@ -42,6 +42,21 @@ _CARD_WORDS: dict[str, str] = {
     "one_or_more": "required, one or more fillers",
     "any": "optional, any number of fillers",
 }
+
+
+def card_words(role: Role) -> str:
+    """The cardinality of ``role`` in words, for tooltips."""
+    words = _CARD_WORDS.get(role.cardinality)
+    if words:
+        return words
+    need = "required" if role.required else "optional"
+    if role.max is None:
+        return f"{need}, {role.min} or more fillers"
+    if role.min == role.max:
+        return f"{need}, exactly {role.min} fillers"
+    if role.min == 0:
+        return f"{need}, at most {role.max} fillers"
+    return f"{need}, {role.min} to {role.max} fillers"
 FILLER_CHARS = 28  # covered text longer than this is cut in the button (full text in the tooltip)
 
 # slot states, as :meth:`ArgumentSlots.slot_rows` reports them
@@ -273,11 +288,13 @@ class ArgumentSlots(QWidget):
                 state = NOT_ALLOWED
             elif role.max is not None and n > role.max:
                 state = TOO_MANY
+            elif n < role.min:
+                state = REQUIRED  # empty, or fewer fillers than the role needs
             elif n:
                 state = FILLED
             else:
-                state = REQUIRED if role.required else EMPTY
-            row = SlotRow(name, CARD_HINT.get(role.cardinality, "") if role else "", positions, state)
+                state = EMPTY
+            row = SlotRow(name, role.hint if role else "", positions, state)
             self._rows.append(row)
             self._add_row(r, ev, row, role)
 
@@ -294,7 +311,7 @@ class ArgumentSlots(QWidget):
             _color(label, QPalette.ColorRole.WindowText, t["warn"])
         if role is not None:
             types = ", ".join(role.types)
-            label.setToolTip(f"{name}: {_CARD_WORDS.get(role.cardinality, role.cardinality)}\nFillers: {types}")
+            label.setToolTip(f"{name}: {card_words(role)}\nFillers: {types}")
             hint = self._name(QLabel(row.hint), f"hint:{name}")
             hint.setToolTip(label.toolTip())
             _color(hint, QPalette.ColorRole.WindowText, t["error"] if row.state == TOO_MANY else t["muted"])
@@ -312,12 +329,16 @@ class ArgumentSlots(QWidget):
         for pos, ref in row.fillers:
             col.addWidget(self._filler_line(ev, pos, ref, role))
         if row.state in (EMPTY, REQUIRED):
-            status = self._name(QLabel("required" if row.state == REQUIRED else "—"), f"status:{name}")
+            missing = (role.min - len(row.fillers)) if role is not None else 0
+            text = "—" if row.state == EMPTY else "required" if not row.fillers else f"needs {missing} more"
+            status = self._name(QLabel(text), f"status:{name}")
             if row.state == REQUIRED:
                 sf = status.font()
                 sf.setBold(True)
                 status.setFont(sf)
-                status.setToolTip(f"{name} must be filled: press + and click its filler in the text")
+                status.setToolTip(f"{name} must be filled: press + and click its filler in the text" if not row.fillers
+                                  else f"{name} needs at least {role.min if role else 1} fillers: press + and click "
+                                       f"the next one in the text")
             else:
                 status.setToolTip("empty (optional)")
             _color(status, QPalette.ColorRole.WindowText, t["warn"] if row.state == REQUIRED else t["muted"])
