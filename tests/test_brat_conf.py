@@ -145,3 +145,17 @@ def test_the_tutorial_confs_load_as_schemas():
         else:
             assert list(schema.entity_types) == ["Protein", "Simple_chemical", "Complex", "Organism"]
             assert schema.relation_types["Equiv"].head_types == ("Protein", "Simple_chemical", "Organism")
+
+
+def test_visual_conf_colours_are_carried(tmp_path):
+    (tmp_path / "annotation.conf").write_text("[entities]\nPerson\nGPE\nMoney\n[relations]\nIn\tArg1:Person, Arg2:GPE\n"
+                                              "[events]\nMeet\tWho*:Person\n[attributes]\n", encoding="utf-8")
+    (tmp_path / "visual.conf").write_text(
+        "[labels]\nPerson | Person | P\n[drawing]\nSPAN_DEFAULT\tfgColor:black, bgColor:lightgreen\n"
+        "Person\tbgColor:#8EC5F5\nGPE\tfgColor:black, bgColor:#abc\nMoney\tbgColor:gold\nMeet\tbgColor:#ff9f9a\n"
+        "In\tcolor:#1f6fb2, dashArray:3-3\n", encoding="utf-8")
+    report = ImportReport()
+    data = tomllib.loads(read_schema(tmp_path, report))
+    assert data["entities"] == {"Person": {"color": "#8ec5f5"}, "GPE": {"color": "#aabbcc"}, "Money": {}}
+    assert data["events"]["Meet"]["color"] == "#ff9f9a" and data["relations"]["In"]["color"] == "#1f6fb2"
+    assert any("'gold'" in n and "Money" in n for n in report.notes)

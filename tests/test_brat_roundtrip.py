@@ -194,6 +194,8 @@ def test_exported_conf_reads_back_as_the_same_schema(tmp_path):
             export_brat(p, tmp_path / corpus)
         s2 = Schema.from_toml(read_schema(tmp_path / corpus, ImportReport()), "b.conf")
         assert list(s1.entity_types) == list(s2.entity_types)
+        assert [s1.color(t) for t in (*s1.entity_types, *s1.event_types, *s1.relation_types)] == \
+            [s2.color(t) for t in (*s1.entity_types, *s1.event_types, *s1.relation_types)]  # through visual.conf
         assert {n: {r: (x.types, x.cardinality) for r, x in t.roles.items()} for n, t in s1.event_types.items()} == \
             {n: {r: (x.types, x.cardinality) for r, x in t.roles.items()} for n, t in s2.event_types.items()}
         assert {n: (t.head_types, t.tail_types, t.symmetric, t.transitive) for n, t in s1.relation_types.items()} == \
@@ -267,3 +269,21 @@ def test_seed_article_to_brat_and_back_changes_nothing(tmp_path):
     # the ids were valid brat ids, so they are kept too
     assert sorted(s.id for s in before.spans) == sorted(s.id for s in after.spans)
     assert sorted(e.id for e in before.events) == sorted(e.id for e in after.events)
+
+
+def test_the_default_schema_through_annotation_conf_and_visual_conf(tmp_path):
+    s1 = Schema.default()
+    report = ExportReport()
+    FORMAT.write_folder([], FolderOutput(tmp_path), ExportOptions(s1), report)
+    s2 = Schema.from_toml(read_schema(tmp_path, ImportReport()), "annotation.conf")
+    assert list(s1.entity_types) == list(s2.entity_types) and list(s1.event_types) == list(s2.event_types)
+    assert {n: t.color for n, t in (*s1.entity_types.items(), *s1.event_types.items(), *s1.relation_types.items())} == \
+        {n: t.color for n, t in (*s2.entity_types.items(), *s2.event_types.items(), *s2.relation_types.items())}
+    assert {n: {r: (x.types, x.cardinality) for r, x in t.roles.items()} for n, t in s1.event_types.items()} == \
+        {n: {r: (x.types, x.cardinality) for r, x in t.roles.items()} for n, t in s2.event_types.items()}
+    assert {n: (t.head_types, t.tail_types, t.symmetric) for n, t in s1.relation_types.items()} == \
+        {n: (t.head_types, t.tail_types, t.symmetric) for n, t in s2.relation_types.items()}
+    assert {n: (a.values, a.applies_to) for n, a in s1.attributes.items()} == \
+        {n: (a.values, a.applies_to) for n, a in s2.attributes.items()}
+    # ACE's attribute defaults, hotkeys and descriptions have no place in brat: said, not silent
+    assert any("default" in n for n in report.notes) and any("hotkeys" in n for n in report.notes)

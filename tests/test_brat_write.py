@@ -101,7 +101,7 @@ def test_no_id_writes_outside_the_folder_and_no_two_share_a_file(tmp_path, ids):
     folder = tmp_path / "out"
     report = write([doc(i, spans=[Span("T1", "Protein", 0, 3)]) for i in ids], folder)
     files = sorted(p.name for p in folder.iterdir())
-    assert len(files) == 2 * len(ids) + 1 and "annotation.conf" in files
+    assert len(files) == 2 * len(ids) + 2 and {"annotation.conf", "visual.conf"} <= set(files)
     assert len({f.casefold() for f in files}) == len(files)  # also distinct on a case-insensitive disk
     assert all(p.parent == folder for p in folder.rglob("*"))
     assert sorted(tmp_path.iterdir()) == [folder]

@@ -65,9 +65,9 @@ FORMAT = FormatSpec(
     title="brat standoff",
     carries="text; entities and event triggers (also discontinuous); events with nested and repeated "
     "arguments; relations; Equiv groups of transitive relation types; attributes (flags and values); "
-    "notes; normalizations; the schema as annotation.conf",
+    "notes; normalizations; the schema as annotation.conf (colours in visual.conf)",
     cannot="document status, metadata and names (the file name is the id); annotator names; flags set to "
-    "false; the direction inside an Equiv group; schema colours, hotkeys, descriptions and attribute defaults",
+    "false; the direction inside an Equiv group; schema hotkeys, descriptions and attribute defaults",
     read=_read,
     write_folder=write_brat,
     sniff=sniff,

@@ -11,9 +11,8 @@ from annotator.quoting import ident, show
 
 if TYPE_CHECKING:
     from annotator.formats.spec import ImportReport
-    from annotator.schema import Schema
 
-__all__ = ["BratConf", "conf_to_toml", "parse_conf", "read_conf", "safe_name", "schema_to_conf"]
+__all__ = ["BratConf", "conf_to_toml", "parse_conf", "parse_visual", "read_conf", "safe_name"]
 
 _SECTIONS = ("entities", "relations", "events", "attributes")
 _KIND_MACROS = {"<ENTITY>": "entity", "<EVENT>": "event", "<RELATION>": "relation"}
@@ -270,9 +269,44 @@ class _Resolver:
         return out
 
 
-def conf_to_toml(conf: BratConf) -> tuple[str, list[str]]:
-    """The schema TOML that ``conf`` describes, and notes on what it could not carry."""
+def parse_visual(text: str) -> tuple[dict[str, str], list[str]]:
+    """Type name -> ``#rrggbb`` from the [drawing] section of brat's visual.conf (``bgColor``, or ``color`` for arcs)."""
+    colors: dict[str, str] = {}
+    notes: list[str] = []
+    section = ""
+    for raw in text.lstrip("\ufeff").split("\n"):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1].strip().lower()
+            continue
+        if section != "drawing":
+            continue
+        name, _, rest = line.replace("\t", " ").partition(" ")
+        for item in rest.split(","):
+            key, _, value = item.strip().partition(":")
+            if key not in ("bgColor", "color") or (key == "color" and name in colors):
+                continue
+            value = value.strip().lower()
+            if len(value) == 4 and value.startswith("#"):
+                value = "#" + "".join(c * 2 for c in value[1:])
+            if len(value) == 7 and value.startswith("#") and all(c in "0123456789abcdef" for c in value[1:]):
+                colors[name] = value
+            else:
+                notes.append(f"visual.conf: colour {show(value)} of {ident(name)} is not #rrggbb; not carried")
+    return colors, notes
+
+
+def conf_to_toml(conf: BratConf, colors: dict[str, str] | None = None) -> tuple[str, list[str]]:
+    """The schema TOML that ``conf`` describes (with ``colors`` from visual.conf), and notes on what it could not carry."""
     notes = list(conf.notes)
+    colors = colors or {}
+
+    def color(name: str) -> str:
+        c = colors.get(name)
+        return f"color = {_toml_str(c)}" if c else ""
+
     reserved = {"entity", "event", "relation"}
     entities = [e for e in conf.entities if e not in reserved]
     events: list[str] = []
@@ -285,10 +319,10 @@ def conf_to_toml(conf: BratConf) -> tuple[str, list[str]]:
     out = [f"# read from brat's annotation.conf\nname = {_toml_str(conf.name)}\n"]
     if entities:
         out.append("[entities]")
-        out += [f"{_toml_str(e)} = {{}}" for e in entities]
+        out += [f"{_toml_str(e)} = {{ {color(e)} }}" for e in entities]
         out.append("")
     for name in events:
-        out.append(f"[events.{_toml_str(name)}]")
+        out.append(f"[events.{_toml_str(name)}]\n{color(name)}")
         for role in conf.events[name].values():
             types = res.types(role.types, f"event {ident(name)} role {ident(role.name)}", notes)
             if not types:
@@ -320,7 +354,7 @@ def conf_to_toml(conf: BratConf) -> tuple[str, list[str]]:
                 f"{'|'.join(ends[0])} may now link to any of {'|'.join(ends[1])} (the pairing per line is not kept)"
             )
         relations.append(rel.name)
-        out.append(f"[relations.{_toml_str(rel.name)}]")
+        out.append(f"[relations.{_toml_str(rel.name)}]\n{color(rel.name)}")
         out.append(f"head = {_toml_list(ends[0])}\ntail = {_toml_list(ends[1])}")
         if rel.symmetric:
             out.append("symmetric = true")
@@ -353,65 +387,24 @@ def conf_to_toml(conf: BratConf) -> tuple[str, list[str]]:
 
 
 def read_conf(path: Path, report: ImportReport | None = None) -> str:
-    """The schema TOML of the annotation.conf at ``path``; notes what it cannot carry in ``report``."""
+    """The schema TOML of the annotation.conf at ``path`` (colours from visual.conf beside it); notes what it cannot carry."""
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         raise FormatError(str(path), None, f"not valid UTF-8 (byte {exc.start})") from None
     except OSError as exc:
         raise FormatError(str(path), None, f"cannot read: {exc.strerror or exc}") from None
-    toml, notes = conf_to_toml(parse_conf(text, str(path)))
+    colors: dict[str, str] = {}
+    notes: list[str] = []
+    visual = path.with_name("visual.conf")
+    if visual.is_file():
+        try:
+            colors, notes = parse_visual(visual.read_bytes().decode("utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            notes = [f"visual.conf: cannot be read ({exc}); colours not carried"]
+    toml, more = conf_to_toml(parse_conf(text, str(path)), colors)
+    notes += more
     if report is not None:
         for n in notes:
             report.note(n)
     return toml
-
-
-# ----------------------------------------------------------------------------- from a schema
-
-
-def _card_suffix(card: str) -> str:
-    fixed = {"one": "", "optional": "?", "any": "*", "one_or_more": "+"}
-    if card in fixed:
-        return fixed[card]
-    return "{" + card + "}"
-
-
-def schema_to_conf(schema: Schema, notes: list[str]) -> str:
-    """annotation.conf text for ``schema``; what brat cannot hold is added to ``notes``."""
-    n = safe_name
-    out = [f"# annotation.conf written by annotator from the schema {schema.name!r}", "", "[entities]", ""]
-    out += [n(e) for e in schema.entity_types]
-    out += ["", "[relations]", ""]
-    for rt in schema.relation_types.values():
-        hr = n(getattr(rt, "head_role", "Arg1") or "Arg1")
-        tr = n(getattr(rt, "tail_role", "Arg2") or "Arg2")
-        args = [f"{hr}:{'|'.join(map(n, rt.head_types))}", f"{tr}:{'|'.join(map(n, rt.tail_types))}"]
-        trans = bool(getattr(rt, "transitive", False))
-        if rt.symmetric and trans:
-            args.append("<REL-TYPE>:symmetric-transitive")
-        elif rt.symmetric:
-            args.append("<REL-TYPE>:symmetric")
-        elif trans:
-            args.append("<REL-TYPE>:transitive")
-        out.append(f"{n(rt.name)}\t{', '.join(args)}")
-    out += ["", "[events]", ""]
-    for et in schema.event_types.values():
-        args = [f"{n(r.name)}{_card_suffix(r.cardinality)}:{'|'.join(map(n, r.types))}" for r in et.roles.values()]
-        out.append(f"{n(et.name)}\t{', '.join(args)}" if args else n(et.name))
-    out += ["", "[attributes]", ""]
-    kinds = {"entity": "<ENTITY>", "event": "<EVENT>", "relation": "<RELATION>"}
-    defaults = 0
-    for a in schema.attributes.values():
-        targets = "|".join(kinds.get(t) or n(t) for t in a.applies_to)
-        line = f"{n(a.name)}\tArg:{targets}"
-        if a.values:
-            line += ", Value:" + "|".join(map(n, a.values))
-        defaults += a.default is not None
-        out.append(line)
-    if defaults:
-        notes.append(f"annotation.conf: {defaults} attribute default value(s) not written (brat has no defaults)")
-    if schema.entity_types or schema.event_types or schema.relation_types:
-        notes.append("annotation.conf: the colours, hotkeys and descriptions of types are not written "
-                     "(brat keeps colours and keys in other files)")
-    return "\n".join(out) + "\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from annotator.formats.brat_conf import safe_name, schema_to_conf
+from annotator.formats.brat_conf import safe_name
 from annotator.formats.brat_read import flatten
 from annotator.formats.output import FolderOutput
 from annotator.formats.spec import ExportOptions, ExportReport
@@ -12,7 +12,7 @@ from annotator.model import AnnotatedDocument, Relation
 from annotator.quoting import show
 from annotator.schema import Schema
 
-__all__ = ["ann_lines", "write_brat"]
+__all__ = ["ann_lines", "schema_to_conf", "schema_to_visual", "write_brat"]
 
 
 class _Names:
@@ -188,6 +188,7 @@ def write_brat(docs: Iterable[AnnotatedDocument], out: FolderOutput, options: Ex
     names = _Names(report)
     notes: list[str] = []
     out.write_text("annotation.conf", schema_to_conf(options.schema, notes))
+    out.write_text("visual.conf", schema_to_visual(options.schema))
     for t in (*options.schema.entity_types, *options.schema.event_types, *options.schema.relation_types):
         names(t)
     for n in notes:
@@ -215,3 +216,61 @@ def write_brat(docs: Iterable[AnnotatedDocument], out: FolderOutput, options: Ex
         report.note(f"{len(renamed)} document id(s) are not safe file names and were written as "
                     f"{', '.join(renamed[:3])}{more}; read back, the file name is the id")
     return count
+
+
+# ----------------------------------------------------------------------------- from a schema
+
+
+def _card_suffix(card: str) -> str:
+    fixed = {"one": "", "optional": "?", "any": "*", "one_or_more": "+"}
+    if card in fixed:
+        return fixed[card]
+    return "{" + card + "}"
+
+
+def schema_to_conf(schema: Schema, notes: list[str]) -> str:
+    """annotation.conf text for ``schema``; what brat cannot hold is added to ``notes``."""
+    n = safe_name
+    out = [f"# annotation.conf written by annotator from the schema {schema.name!r}", "", "[entities]", ""]
+    out += [n(e) for e in schema.entity_types]
+    out += ["", "[relations]", ""]
+    for rt in schema.relation_types.values():
+        hr = n(getattr(rt, "head_role", "Arg1") or "Arg1")
+        tr = n(getattr(rt, "tail_role", "Arg2") or "Arg2")
+        args = [f"{hr}:{'|'.join(map(n, rt.head_types))}", f"{tr}:{'|'.join(map(n, rt.tail_types))}"]
+        trans = bool(getattr(rt, "transitive", False))
+        if rt.symmetric and trans:
+            args.append("<REL-TYPE>:symmetric-transitive")
+        elif rt.symmetric:
+            args.append("<REL-TYPE>:symmetric")
+        elif trans:
+            args.append("<REL-TYPE>:transitive")
+        out.append(f"{n(rt.name)}\t{', '.join(args)}")
+    out += ["", "[events]", ""]
+    for et in schema.event_types.values():
+        args = [f"{n(r.name)}{_card_suffix(r.cardinality)}:{'|'.join(map(n, r.types))}" for r in et.roles.values()]
+        out.append(f"{n(et.name)}\t{', '.join(args)}" if args else n(et.name))
+    out += ["", "[attributes]", ""]
+    kinds = {"entity": "<ENTITY>", "event": "<EVENT>", "relation": "<RELATION>"}
+    defaults = 0
+    for a in schema.attributes.values():
+        targets = "|".join(kinds.get(t) or n(t) for t in a.applies_to)
+        line = f"{n(a.name)}\tArg:{targets}"
+        if a.values:
+            line += ", Value:" + "|".join(map(n, a.values))
+        defaults += a.default is not None
+        out.append(line)
+    if defaults:
+        notes.append(f"annotation.conf: {defaults} attribute default value(s) not written (brat has no defaults)")
+    if any(t.hotkey or t.description for t in (*schema.entity_types.values(), *schema.event_types.values())):
+        notes.append("annotation.conf: the hotkeys and descriptions of types are not written (brat has no place for them)")
+    return "\n".join(out) + "\n"
+
+
+def schema_to_visual(schema: Schema) -> str:
+    """visual.conf text with the colour of every type (``bgColor`` of spans, ``color`` of relation arcs)."""
+    n = safe_name
+    out = ["# visual.conf written by annotator: the colours of the schema's types", "", "[labels]", "", "[drawing]", ""]
+    out += [f"{n(t.name)}\tbgColor:{t.color}" for t in (*schema.entity_types.values(), *schema.event_types.values())]
+    out += [f"{n(t.name)}\tcolor:{t.color}" for t in schema.relation_types.values()]
+    return "\n".join(out) + "\n"
