@@ -158,22 +158,23 @@ def tag_document(
 
 def build_document(doc_id: str, sentences: list[list[Token]], meta: dict[str, Any]) -> AnnotatedDocument:
     """A document from sentences of tokens and parsed tags: text joined by spaces and line breaks, spans."""
-    parts: list[str] = []
+    lines: list[str] = []
     spans: list[Span] = []
     pos = 0
-    for k, sentence in enumerate(sentences):
-        if k:
-            parts.append("\n")
-            pos += 1
-        offsets: list[tuple[int, int]] = []
-        for j, (tok, _) in enumerate(sentence):
-            if j:
-                parts.append(" ")
-                pos += 1
-            parts.append(tok)
-            offsets.append((pos, pos + len(tok)))
-            pos += len(tok)
-        for first, last, label in decode([tag for _, tag in sentence]):
-            spans.append(Span(f"T{len(spans) + 1}", label, offsets[first][0], offsets[last - 1][1], kind=ENTITY))
-    document = Document(id=doc_id, text="".join(parts), meta=mark_whitespace_tokenized(dict(meta)))
+    for sentence in sentences:
+        words = [tok for tok, _ in sentence]
+        found = decode([tag for _, tag in sentence])
+        if found:
+            starts = []
+            at = pos
+            for w in words:
+                starts.append(at)
+                at += len(w) + 1
+            for first, last, label in found:
+                end = starts[last - 1] + len(words[last - 1])
+                spans.append(Span(f"T{len(spans) + 1}", label, starts[first], end, kind=ENTITY))
+        line = " ".join(words)
+        lines.append(line)
+        pos += len(line) + 1
+    document = Document(id=doc_id, text="\n".join(lines), meta=mark_whitespace_tokenized(dict(meta)))
     return AnnotatedDocument(document=document, spans=spans)

@@ -139,7 +139,8 @@ def align(
     return out
 
 
-_ENDS_SENTENCE = {".", "!", "?"}
+_LINE_BREAK = re.compile(r"[\r\n]+")
+_FINAL = re.compile(r"[.!?]")
 _OPENS = "\"'“‘«(["
 
 
@@ -156,26 +157,22 @@ def sentence_starts(
     n = len(toks)
     if not n:
         return []
-    inside = [0] * (n + 1)
+    starts = [a for a, _ in toks]
+    breaks: set[int] = set()
+    for m in _LINE_BREAK.finditer(text):
+        i = bisect_left(starts, m.end())
+        if 0 < i < n and toks[i - 1][1] <= m.start():
+            breaks.add(i)
+    if prose:
+        for m in _FINAL.finditer(text):
+            j = bisect_left(starts, m.start())
+            if j + 1 < n and toks[j] == m.span():
+                c = text[starts[j + 1]]
+                if c.isupper() or c in _OPENS:
+                    breaks.add(j + 1)
     for first, last in entities:
-        if last - first > 1:
-            inside[first + 1] += 1
-            inside[last] -= 1
-    out = [0]
-    depth = inside[0]
-    for i in range(1, n):
-        depth += inside[i]
-        if depth > 0:
-            continue
-        a, b = toks[i - 1][1], toks[i][0]
-        gap = text[a:b]
-        if "\n" in gap or "\r" in gap:
-            out.append(i)
-        elif prose and text[toks[i - 1][0]:a] in _ENDS_SENTENCE:
-            c = text[b]
-            if c.isupper() or c in _OPENS:
-                out.append(i)
-    return out
+        breaks.difference_update(range(first + 1, last))
+    return [0, *sorted(breaks)]
 
 
 def entities_and_leave_outs(adoc: AnnotatedDocument, report: ExportReport, fmt: str) -> list[Span]:
