@@ -12,7 +12,7 @@ from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QPalette
 from PySide6.QtWidgets import QApplication, QMenu, QToolButton, QWidget
 
-from annotator.model import TRIGGER, AnnotatedDocument, Argument, Document, Event, Relation, Span
+from annotator.model import TRIGGER, AnnotatedDocument, Argument, Document, Event, Normalization, Relation, Span
 from annotator.qt.argslots import EMPTY, FILLED, NOT_ALLOWED, REQUIRED, TOO_MANY, tones
 from annotator.qt.inspector import Inspector
 from annotator.qt.session import Session
@@ -244,6 +244,23 @@ def test_counted_roles_show_their_count_and_need_their_minimum(qtbot, tmp_path):
         assert ("Victim", "T3") in _args(project)
         session.undo_stack.undo()
         assert _rows(ins)[1] == ("Victim", "2", ["T2"], REQUIRED)
+    finally:
+        project.close()
+
+
+def test_a_span_with_normalizations_shows_them_read_only(qtbot, tmp_path):
+    adoc = _seed()
+    adoc.spans[0].normalizations = [Normalization("Wikipedia", "534366", "Carlos Salinas de Gortari"),
+                                    Normalization("GeoNames", "99", "")]
+    project, session = _open(tmp_path, adoc)
+    try:
+        ins = _show(qtbot, Inspector(session))
+        ins.show_annotation("T1")
+        assert ins.norm_label.isVisible()
+        assert ins.norm_label.text() == "Wikipedia:534366 Carlos Salinas de Gortari\nGeoNames:99"
+        assert ins.form.labelForField(ins.norm_label).isVisible()
+        ins.show_annotation("T2")  # none: the row is gone
+        assert not ins.norm_label.isVisible() and not ins.form.labelForField(ins.norm_label).isVisible()
     finally:
         project.close()
 

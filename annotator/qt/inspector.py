@@ -96,6 +96,15 @@ class Inspector(QWidget):
         self.text_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         form.addRow("Text", self.text_label)
 
+        # normalizations (links to entries of external resources, brat's N lines): read-only
+        self.norm_label = QLabel()
+        self.norm_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.norm_label.setWordWrap(True)
+        self.norm_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.norm_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.norm_label.setToolTip("Links to entries of external resources (resource:entry name)")
+        form.addRow("Links", self.norm_label)
+
         self.start_spin = QSpinBox()
         self.end_spin = QSpinBox()
         for spin, tip in ((self.start_spin, "First character (code points from 0)"),
@@ -252,6 +261,11 @@ class Inspector(QWidget):
             label = self.form.labelForField(self.offsets_row)
             if label is not None:
                 label.setText("Trigger" if kind == "event" else "Offsets")
+
+            norms = ann.normalizations
+            self.norm_label.setText("\n".join(
+                f"{x.resource}:{x.entry} {x.text}".rstrip() for x in norms))
+            self.form.setRowVisible(self.norm_label, bool(norms))
 
             # attributes
             self._fill_attributes(type_name, ann.attributes)
