@@ -13,8 +13,16 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QMessageBox
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QComboBox,
+    QFileDialog,
+    QLabel,
+    QMessageBox,
+    QWidget,
+)
 from shiboken6 import isValid
 
 from annotator.formats import registry
@@ -29,7 +37,7 @@ DATA = Path(__file__).resolve().parent / "data"
 SHOTS = Path(os.environ.get("GUI_SHOTS", "/tmp"))
 
 TEXT1 = "Police in Dujail arrested two men on Monday."
-TEXT2 = "Reuters reported it from Baghdad."
+TEXT2 = "Reuters reported it from Baghdad. Police confirmed it on Tuesday."
 
 
 def documents() -> list[AnnotatedDocument]:
@@ -169,6 +177,38 @@ def test_import_dialog_offers_a_file_or_a_folder_as_the_format_reads(qtbot, wind
         assert seen[name][:2] == expected[spec.input], name
         assert seen[name][2] is (not spec.carries_schema), name
     assert seen["jsonl"] == (True, False, True) and seen["text"] == (True, True, True)
+    dlg.reject()
+
+
+def test_choose_file_opens_a_file_dialog_filtered_by_the_format(qtbot, window, tmp_path):
+    src = tmp_path / "picked.jsonl"
+    src.write_text(json.dumps({"id": "p1", "text": "Picked."}) + "\n", encoding="utf-8")
+    dlg = open_dialog(qtbot, window, Qt.Key_I)
+    choose_format(qtbot, dlg.format_combo, "jsonl")
+    seen: dict[str, object] = {}
+
+    def pick() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QFileDialog):  # not open yet: look again soon
+            QTimer.singleShot(10, pick)
+            return
+        seen["filters"] = box.nameFilters()
+        box.selectFile(str(src))
+        box.accept()
+
+    QTimer.singleShot(0, pick)
+    qtbot.keyClick(dlg.format_combo, Qt.Key_E, Qt.AltModifier)  # "Choose Fil&e…" (an animated click)
+    qtbot.waitUntil(lambda: "filters" in seen)
+    assert seen["filters"] == ["JSON Lines (native) (*.jsonl *.json *.ndjson)", "All files (*)"]
+    assert dlg.path_edit.text() == str(src)
+    dlg.reject()
+
+
+def test_the_oneie_menu_entry_opens_the_export_dialog_on_oneie(qtbot, window):
+    window.menus["export_oneie"].trigger()
+    dlg = window.transfer.dialog
+    assert isinstance(dlg, ExportDialog) and dlg.format_combo.currentData() == "oneie"
+    assert dlg.windows.isVisibleTo(dlg)
     dlg.reject()
 
 
@@ -406,7 +446,11 @@ def test_export_oneie_in_sentence_windows(qtbot, window, tmp_path):
     qtbot.keyClick(dlg.windows, Qt.Key_Space)
     press_enter(qtbot, dlg)
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert len(records) == 2 and all("wnd_id" in r for r in records), records[0].keys()
+    # one record per sentence: d1 has one, d2 two
+    assert [r["doc_id"] for r in records] == ["d1", "d2", "d2"]
+    assert len({r["wnd_id"] for r in records}) == 3
+    assert [" ".join(r["tokens"]) for r in records[1:]] == ["Reuters reported it from Baghdad .",
+                                                            "Police confirmed it on Tuesday ."]
 
 
 def test_export_hf_with_a_dev_share_and_a_seed(qtbot, window, tmp_path):
@@ -465,6 +509,27 @@ def test_escape_cancels_the_export_dialog_and_writes_nothing(qtbot, window, home
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Escape)
     assert gone(dlg) and not target.exists()
     assert list(home.iterdir()) == []
+
+
+def mnemonics(dlg) -> list[str]:
+    """The Alt+letter keys of the dialog's visible labels and buttons."""
+    keys = []
+    for w in dlg.findChildren(QWidget):
+        if isinstance(w, (QLabel, QAbstractButton)) and w.isVisibleTo(dlg):
+            text = w.text().replace("&&", "")
+            if "&" in text:
+                keys.append(text[text.index("&") + 1].lower())
+    return keys
+
+
+def test_each_alt_key_does_one_thing(qtbot, window):
+    for key in (Qt.Key_I, Qt.Key_E):
+        dlg = open_dialog(qtbot, window, key)
+        for i in range(dlg.format_combo.count()):
+            dlg.format_combo.setCurrentIndex(i)
+            keys = mnemonics(dlg)
+            assert len(keys) == len(set(keys)), (dlg.format_combo.currentData(), sorted(keys))
+        dlg.reject()
 
 
 def test_every_control_is_reachable_with_tab(qtbot, window):

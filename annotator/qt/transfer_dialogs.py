@@ -205,7 +205,7 @@ class ImportDialog(_TransferDialog):
         self.format_combo = _format_combo(list(self.specs.values()), auto=True)
         self.format_hint = _hint()
         self._add_row("&Format:", _with_hint(self.format_combo, self.format_hint), self.format_combo)
-        self.file_button = QPushButton("Choose &File…")
+        self.file_button = QPushButton("Choose Fil&e…")
         self.folder_button = QPushButton("Choose F&older…")
         self.file_button.clicked.connect(self.choose_files)
         self.folder_button.clicked.connect(self.choose_folder)
@@ -335,7 +335,7 @@ class ExportDialog(_TransferDialog):
         self.form.addRow("Dev &share:", self.split)
         self.seed = QSpinBox()
         self.seed.setRange(0, 2**31 - 1)
-        self.form.addRow("S&eed:", self.seed)
+        self.form.addRow("Rando&m seed:", self.seed)
         self.windows = QCheckBox("One record per sentence &window (wnd_id)")
         self.form.addRow("", self.windows)
         self._auto_path: str | None = None
