@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMessageBox,
+    QProgressDialog,
     QWidget,
 )
 from shiboken6 import isValid
@@ -226,6 +227,25 @@ def test_import_jsonl_from_the_dialog_with_the_keyboard_only(qtbot, window, tmp_
     assert db_counts(project_path) == (3, 8, 1)
     assert window.statusBar().currentMessage() == f"Imported 1 document from {src}"
     assert window.panels.doc_list.next_id("d2", 1) == "x1"  # the list shows it
+
+
+def test_the_annotator_name_is_recorded_on_imported_annotations(qtbot, window, tmp_path, project_path):
+    src = tmp_path / "bob.jsonl"
+    src.write_text(json.dumps({"id": "b1", "text": "Police in Mosul.",
+                               "entities": [{"start": 10, "end": 15, "label": "GPE"}]}) + "\n", encoding="utf-8")
+    dlg = open_dialog(qtbot, window, Qt.Key_I)
+    type_path(qtbot, dlg, src)
+    dlg.annotator.setFocus()
+    dlg.annotator.selectAll()
+    qtbot.keyClicks(dlg.annotator, "bob")
+    press_enter(qtbot, dlg)
+    con = sqlite3.connect(f"file:{project_path}?mode=ro", uri=True)
+    try:
+        rows = con.execute("SELECT s.annotator FROM spans s JOIN documents d ON s.doc = d.pk "
+                           "WHERE d.id = 'b1'").fetchall()
+    finally:
+        con.close()
+    assert rows == [("bob",)]
 
 
 def test_import_of_a_malformed_file_names_file_and_line_and_changes_nothing(qtbot, window, tmp_path,
@@ -501,6 +521,32 @@ def test_spacy_missing_says_how_to_install_it(qtbot, window, tmp_path, monkeypat
     press_enter(qtbot, dlg)
     assert "pip install" in error_text(window)
     shot(window.messages.last, "export_spacy_missing")
+
+
+def test_an_export_can_be_cancelled_and_leaves_no_file(qtbot, tmp_path, settings, home):
+    path = tmp_path / "many.annotator.db"
+    with Project.open(path) as p:
+        p.import_documents([AnnotatedDocument(Document(id=f"m{i}", text=f"Report {i} from Mosul."))
+                            for i in range(3000)])
+    w = show_window(qtbot, MainWindow(path, settings=settings))
+    try:
+        out = tmp_path / "many.jsonl"
+        dlg = open_dialog(qtbot, w, Qt.Key_E)
+        type_path(qtbot, dlg, out)
+
+        def press_cancel() -> None:
+            found = w.findChildren(QProgressDialog)
+            if not found:  # not open yet: look again soon
+                QTimer.singleShot(5, press_cancel)
+                return
+            found[0].cancel()
+
+        QTimer.singleShot(0, press_cancel)
+        press_enter(qtbot, dlg)
+        assert not out.exists() and [p.name for p in tmp_path.iterdir() if p.name.startswith(".many")] == []
+        assert w.statusBar().currentMessage() == "Export cancelled; nothing was written"
+    finally:
+        w.close()
 
 
 def test_escape_cancels_the_export_dialog_and_writes_nothing(qtbot, window, home):
