@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from annotator.formats.jsonl_features import jsonl_features
+from annotator.formats.oneie_features import oneie_features
 from annotator.formats.registry import get
 from annotator.formats.spec import ExportOptions, ExportReport
 from annotator.model import AnnotatedDocument, Argument, Document, Event, Normalization, Relation, Span
@@ -57,6 +59,8 @@ def build_document(i: int) -> AnnotatedDocument:
         said = text.index("said")
         spans.append(Span("T5", "Contact.Meet", 7, said + 4, kind="trigger", fragments=[(7, 15), (said, said + 4)]))
         events.append(Event("E2", "Contact.Meet", "T5", [Argument("Entity", "T4")]))
+        spans.append(Span("T6", "Report", said, said + 4, kind="trigger"))  # a nested event: E3 reports E1
+        events.append(Event("E3", "Report", "T6", [Argument("Reporter", "T4"), Argument("Content", "E1")]))
     meta = {"source": f"doc-{i}.txt"}
     if late:
         meta.update(url=f"https://example.invalid/{i}", tags=["late", str(i)], score=0.5, checked=True)
@@ -65,19 +69,35 @@ def build_document(i: int) -> AnnotatedDocument:
 
 
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("big")
-    out = folder / "export.jsonl"
-    with Project.open(folder / "big.db") as project:
+def project_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("big") / "big.db"
+    with Project.open(path) as project:
         project.import_documents(build_document(i) for i in range(N_DOCS))
-        fmt = get("jsonl")
+    return path
+
+
+def export(project_file: Path, fmt_name: str, name: str, **options: object) -> Path:
+    out = project_file.parent / name
+    with Project.open(project_file) as project:
+        fmt = get(fmt_name)
         assert fmt.write_stream is not None
         with open(out, "w", encoding="utf-8", newline="\n") as fh:
-            n = fmt.write_stream(project.iter_annotated(), fh, ExportOptions(schema=project.schema), ExportReport())
+            n = fmt.write_stream(project.iter_annotated(), fh, ExportOptions(schema=project.schema, **options),
+                                 ExportReport())
     assert n == N_DOCS
     size = out.stat().st_size
     assert size > 12 << 20, size  # the late documents are well past the first 10 MB chunk
     return out
+
+
+@pytest.fixture(scope="module")
+def exported(project_file: Path) -> Path:
+    return export(project_file, "jsonl", "export.jsonl")
+
+
+def load(path: Path, cache: Path, features: object = None) -> object:
+    datasets.disable_progress_bars()
+    return datasets.load_dataset("json", data_files=str(path), cache_dir=str(cache), split="train", features=features)
 
 
 def test_the_late_documents_are_past_the_first_chunk(exported: Path) -> None:
@@ -93,8 +113,7 @@ def test_the_late_documents_are_past_the_first_chunk(exported: Path) -> None:
 def test_load_dataset_reads_every_row_with_its_values(exported: Path, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
-    datasets.disable_progress_bars()
-    ds = datasets.load_dataset("json", data_files=str(exported), cache_dir=str(tmp_path / "cache"), split="train")
+    ds = load(exported, tmp_path / "cache")
     assert ds.num_rows == N_DOCS
 
     first = ds[0]
@@ -118,7 +137,7 @@ def test_load_dataset_reads_every_row_with_its_values(exported: Path, tmp_path: 
     police, basra = text.index("police"), text.index("Basra")
     assert ents["T4"]["fragments"] == [[police, police + 6], [basra, basra + 5]]
     assert ents["T4"]["text"] == text[police:basra + 5]
-    e1, e2 = last["events"]
+    e1, e2, e3 = last["events"]
     assert json.loads(e1["attributes"]) == {"Polarity": "Negative", "Tense": "Past"}
     assert e1["annotator"] == f"annotator-{i}"
     assert [(a["role"], a["ref"], a["annotator"]) for a in e1["arguments"]] == [
@@ -129,3 +148,39 @@ def test_load_dataset_reads_every_row_with_its_values(exported: Path, tmp_path: 
     (rel,) = last["relations"]
     assert rel["annotator"] == f"annotator-{i}"
     assert json.loads(rel["normalizations"]) == [{"resource": "GeoNames", "entry": "99072", "text": "Mosul"}]
+    assert [(a["role"], a["ref"]) for a in e3["arguments"]] == [("Reporter", "T4"), ("Content", "E1")]
+
+
+def test_with_the_features_a_list_first_filled_after_10_mb_loads_too(exported: Path, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """No JSON shape can type a list that is empty all through the first 10 MB; jsonl_features() can."""
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    no_early_events = tmp_path / "no-early-events.jsonl"
+    with open(exported, encoding="utf-8") as src, open(no_early_events, "w", encoding="utf-8", newline="\n") as out:
+        for k, line in enumerate(src):
+            obj = json.loads(line)
+            if k < N_DOCS - N_LATE:
+                obj["events"] = []
+            out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    ds = load(no_early_events, tmp_path / "cache", jsonl_features())
+    assert ds.num_rows == N_DOCS
+    assert ds[0]["events"] == []
+    assert [e["type"] for e in ds[N_DOCS - 1]["events"]] == ["Conflict.Attack", "Contact.Meet", "Report"]
+
+
+def test_oneie_export_loads_with_its_features(project_file: Path, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nested arguments only in the last records: OneIE's shape needs oneie_features() for that."""
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    path = export(project_file, "oneie", "export.oneie.jsonl")
+    ds = load(path, tmp_path / "cache", oneie_features())
+    assert ds.num_rows == N_DOCS
+    first, last = ds[0], ds[N_DOCS - 1]
+    assert first["wnd_id"] == "doc-00000" and first["lang"] == "en"
+    assert first["event_mentions"][0]["nested_arguments"] == []
+    report = last["event_mentions"][2]
+    assert report["event_type"] == "Report"
+    assert report["nested_arguments"] == [{"event_id": "E1", "role": "Content"}]
+    (reporter,) = report["arguments"]
+    assert (reporter["entity_id"], reporter["role"]) == ("T4", "Reporter")
+    assert last["tokens"][reporter["start"]:reporter["end"]] == ["police", "in", "Basra"]

@@ -28,6 +28,11 @@ reads the first 10 MB to decide) sees one schema whatever comes later:
   type, so as JSON values they cannot have one schema.  ``"{}"`` and ``"[]"``
   when empty.
 
+One case no JSON shape can cover: a list that is empty on every line of the
+first 10 MB (no document there has an event, say) is typed as a list of
+nulls, and a later line that fills it cannot be cast.  For that, pass
+``features=`` :func:`annotator.formats.jsonl_features.jsonl_features`.
+
 Canonical key order (what :func:`doc_to_json` writes):
 
 * document: id, name, text, meta, status, entities, events, relations
@@ -193,8 +198,9 @@ FORMAT = FormatSpec(
     name="jsonl",
     title="JSON Lines (native)",
     carries="everything: text, entities, events with nested arguments, relations, discontinuous spans, "
-    "attributes, notes, normalizations, annotators, status, metadata",
-    cannot="nothing is left out",
+    "attributes, notes, normalizations, annotators, status, metadata; every key on every line, so "
+    "datasets.load_dataset('json') reads an export of any size",
+    cannot="nothing is left out (attributes, metadata and normalizations are written as JSON text)",
     read=_read,
     write_stream=_write,
     sniff=lambda path: has_suffix(path, ".jsonl", ".json", ".ndjson"),

@@ -34,6 +34,10 @@ One record per line (one per document, or one per sentence window with
   sentences: nothing is cut or left out, and the report says how many windows
   were joined.
 
+Lists that are often empty (``relation_mentions``, ``nested_arguments``)
+keep ``datasets`` from typing a big file by its first 10 MB; load it with
+``features=`` :func:`annotator.formats.oneie_features.oneie_features`.
+
 What OneIE has no place for (attributes, notes, normalizations, annotator
 names, the pieces of a discontinuous span, document names, status and
 metadata) is counted in the export report.  The reader is in
