@@ -31,7 +31,7 @@ from typing import Any, TextIO
 
 from annotator.formats.errors import FormatError
 from annotator.formats.json_records import first_record, read_records
-from annotator.formats.jsonl_fields import _js, _json_type
+from annotator.formats.record_checks import check_extent, count_losses, js as _js, json_type as _json_type
 from annotator.formats.spec import ExportOptions, ExportReport, FormatSpec, ImportOptions, ImportReport, Sourced
 from annotator.model import ENTITY, AnnotatedDocument, Document, Relation, Span
 from annotator.quoting import show
@@ -50,20 +50,6 @@ def _is_int(value: Any) -> bool:
 
 def _is_id(value: Any) -> bool:
     return type(value) is int or (type(value) is str and value != "")
-
-
-def check_extent(start: Any, end: Any, length: int, what: str, where: str, line: int | None) -> tuple[int, int]:
-    """``(start, end)`` when both are integers with ``0 <= start < end <= length``; else FormatError."""
-    err = FormatError
-    if not _is_int(start) or not _is_int(end):
-        raise err(where, line, f"{what}: offsets must be integers, got {_js(start)} and {_js(end)}")
-    if start > end:
-        raise err(where, line, f"{what}: start {start} is after end {end}")
-    if start < 0 or end > length:
-        raise err(where, line, f"{what}: offsets {start}-{end} are outside the text (length {length})")
-    if start == end:
-        raise err(where, line, f"{what}: offsets {start}-{end} cover no text")
-    return start, end
 
 
 # ---------------------------------------------------------------- reading
@@ -233,32 +219,6 @@ def doc_to_record(adoc: AnnotatedDocument, report: ExportReport) -> dict[str, An
             record[key] = value
     count_losses(adoc, report, "doccano")
     return record
-
-
-def count_losses(adoc: AnnotatedDocument, report: ExportReport, name: str) -> None:
-    """Count what a spans-and-relations format cannot hold: events, fragments, attributes, notes, ..."""
-    ents = [s for s in adoc.spans if s.kind == ENTITY]
-    report.leave_out(f"events ({name} has no events)", len(adoc.events))
-    report.leave_out(f"event triggers ({name} has no events)", len(adoc.spans) - len(ents))
-    report.leave_out(f"event arguments ({name} has no events)", sum(len(e.arguments) for e in adoc.events))
-    report.leave_out(
-        f"discontinuous pieces: spans written as their outer extent ({name} has one range per span)",
-        sum(1 for s in ents if s.fragments and len(s.fragments) > 1),
-    )
-    anns: list[Span | Relation] = [*ents, *adoc.relations]
-    report.leave_out(f"attribute values ({name} has no attributes)", sum(len(a.attributes) for a in anns))
-    report.leave_out(f"notes ({name} has no notes)", sum(1 for a in anns if a.note))
-    report.leave_out(f"normalizations ({name} has none)", sum(len(a.normalizations) for a in anns))
-    report.leave_out(f"annotator names on annotations ({name} has none)", sum(1 for a in anns if a.annotator))
-    ent_ids = {s.id for s in ents}
-    report.leave_out(
-        f"relations with an end that is not an entity ({name} links entities)",
-        sum(1 for r in adoc.relations if r.head not in ent_ids or r.tail not in ent_ids),
-    )
-    if adoc.document.status != "new":
-        report.leave_out(f"document statuses ({name} has none)")
-    if adoc.document.name != adoc.document.id:
-        report.leave_out(f"document names that differ from the id ({name} has none)")
 
 
 def _write(docs: Iterable[AnnotatedDocument], fh: TextIO, options: ExportOptions, report: ExportReport) -> int:

@@ -26,14 +26,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from annotator.formats.doccano import check_extent
 from annotator.formats.errors import FormatError
 from annotator.formats.json_records import first_record, read_records
-from annotator.formats.jsonl_fields import _js, _json_type
 from annotator.formats.prodigy_write import META_KEY, write_stream
+from annotator.formats.record_checks import check_extent, js as _js, json_type as _json_type
 from annotator.formats.spec import FormatSpec, ImportOptions, ImportReport, Sourced
 from annotator.model import AnnotatedDocument, Document, Relation, Span
-from annotator.quoting import show
 
 __all__ = ["META_KEY", "record_to_doc"]
 

@@ -15,7 +15,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from annotator.formats.doccano import count_losses
+from annotator.formats.record_checks import count_losses
 from annotator.formats.spec import ExportOptions, ExportReport
 from annotator.model import ENTITY, AnnotatedDocument, Span
 from annotator.text import tokens as word_tokens
