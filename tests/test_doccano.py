@@ -208,6 +208,25 @@ def test_a_broken_first_line_of_json_lines_is_reported_as_such(tmp_path):
     assert "malformed JSON" in str(e.value) and "spread over several lines" not in str(e.value)
 
 
+def test_deep_nesting_is_refused_with_its_line_not_a_recursion_error(tmp_path):
+    deep = tmp_path / "deep.jsonl"
+    deep.write_text('{"text": "a", "label": []}\n{"text": "b", "x": ' + "[" * 100000 + "]" * 100000 + "}\n", encoding="utf-8")
+    with pytest.raises(FormatError, match="nested deeper") as e:
+        read(deep)
+    assert e.value.line == 2
+    first = tmp_path / "first.jsonl"
+    first.write_text('{"text": "b", "x": ' + "[" * 100000 + "]" * 100000 + "}\n", encoding="utf-8")
+    with pytest.raises(FormatError, match="nested deeper"):
+        read(first)
+    assert not doccano.sniff(first)
+    spread = tmp_path / "spread.jsonl"
+    spread.write_text('{\n"text": "b", "x": ' + "[" * 100000 + "]" * 100000 + "}\n", encoding="utf-8")
+    with pytest.raises(FormatError, match="nested deeper") as e:
+        read(spread)
+    assert e.value.line == 1
+    assert not doccano.sniff(spread)
+
+
 def test_the_invalid_file_is_refused_and_nothing_is_written(tmp_path):
     with project(tmp_path) as p:
         with pytest.raises(FormatError) as e:

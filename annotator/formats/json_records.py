@@ -64,6 +64,8 @@ def _is_json_lines(first: str) -> bool:
     if first.startswith("{") and first.endswith("}") and len(first) > 1:
         try:
             return isinstance(json.loads(first), dict)
+        except RecursionError:
+            return True  # too deep: the line-by-line reader refuses it with its line
         except ValueError:
             return False
     return False
