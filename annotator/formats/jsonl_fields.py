@@ -123,6 +123,22 @@ def _opt_annotator(raw: dict[str, Any], what: str, err: _Err) -> str:
     return value
 
 
+def _obj_fast(raw: dict[str, Any], key: str) -> dict[str, Any] | None:
+    """A free-form object of a well-formed line (absent, an object, or JSON text of one); None for the checked path."""
+    value = raw.get(key)
+    if type(value) is dict:
+        return value
+    if value == "{}" or (value is None and key not in raw):
+        return {}
+    if type(value) is str:
+        try:
+            obj = safety.decode_json(value)
+        except (safety.Refused, ValueError):
+            return None
+        return obj if type(obj) is dict else None
+    return None
+
+
 def _one_piece(frags: Any, start: int, end: int) -> bool:
     """Whether ``frags`` is ``[[start, end]]``: the pieces of a continuous span, as written."""
     return (
@@ -344,14 +360,8 @@ def _event_fast(raw: dict[str, Any], text: str, length: int) -> _EventFields | N
             arguments.append(Argument(role, ref, arg_annotator))
     elif "arguments" in raw:
         return None
-    attributes = raw.get("attributes")
+    attributes = _obj_fast(raw, "attributes")
     if attributes is None:
-        if "attributes" in raw:
-            return None
-        attributes = {}
-    elif attributes == "{}":
-        attributes = {}
-    elif type(attributes) is not dict:
         return None
     note = raw.get("note", "")
     annotator = raw.get("annotator")

@@ -14,6 +14,7 @@ from annotator.formats.jsonl_fields import (
     _json_type,
     _max_t_number,
     _normalizations,
+    _obj_fast,
     _one_piece,
     _opt_annotator,
     _opt_list,
@@ -126,6 +127,8 @@ def doc_from_json(
         attributes = raw.get("attributes")
         if attributes == "{}":
             attributes = {}
+        elif type(attributes) is not dict:
+            attributes = _obj_fast(raw, "attributes")
         note = raw.get("note", "")
         annotator = raw.get("annotator")
         if annotator is None:
@@ -139,14 +142,12 @@ def doc_from_json(
             and type(label) is str
             and ((given := raw.get("text")) == text[start:end] or (given is None and "text" not in raw))
             and (frags is None or _one_piece(frags, start, end))
-            and (type(attributes) is dict or (attributes is None and "attributes" not in raw))
+            and attributes is not None
             and type(note) is str
             and type(annotator) is str
             and (norms is None or norms == "[]" or norms == [])
         ):
-            spans.append(
-                Span(span_id, label, start, end, ENTITY, None, {} if attributes is None else attributes, note, annotator)
-            )
+            spans.append(Span(span_id, label, start, end, ENTITY, None, attributes, note, annotator))
             continue
         ewhat = f"entity {ident(span_id)}"
         start, end, fragments = _extent(raw, text, length, ewhat, err)
@@ -202,9 +203,7 @@ def doc_from_json(
         head = raw.get("head")
         tail = raw.get("tail")
         relation_type = raw.get("type")
-        attributes = raw.get("attributes")
-        if attributes == "{}":
-            attributes = {}
+        attributes = _obj_fast(raw, "attributes")
         note = raw.get("note", "")
         annotator = raw.get("annotator")
         if annotator is None:
@@ -216,15 +215,13 @@ def doc_from_json(
             and head in known_entities
             and tail in known_entities
             and type(relation_type) is str
-            and (type(attributes) is dict or (attributes is None and "attributes" not in raw))
+            and attributes is not None
             and type(note) is str
             and type(annotator) is str
             and (norms is None or norms == "[]" or norms == [])
         ):
             relations.append(
-                Relation(
-                    relation_id, relation_type, head, tail, {} if attributes is None else attributes, note, annotator
-                )
+                Relation(relation_id, relation_type, head, tail, attributes, note, annotator)
             )
             continue
         rwhat = f"relation {ident(relation_id)}"
