@@ -272,3 +272,30 @@ def test_other_jsonl_is_not_taken_for_prodigy(tmp_path):
     assert not prodigy.sniff(native)
     doccano_file = Path(__file__).resolve().parent / "data" / "doccano" / "export_sequence_labeling.jsonl"
     assert not prodigy.sniff(doccano_file)
+
+
+def test_the_copies_are_the_corpus_files_byte_for_byte():
+    corpora = Path(__file__).resolve().parents[2] / "shared" / "corpora"
+    if not corpora.is_dir():
+        pytest.skip("../shared/corpora is not here (a CI clone has only the copies)")
+    doccano_root = corpora / "doccano" / "backend"
+    pairs = [
+        (NEWS, corpora / "prodigy/prodigy-recipes/example-datasets/"
+         "annotated_news_headlines-ORG-PERSON-LOCATION-ner.head-25.jsonl"),
+        (DATA.parent / "doccano/export_sequence_labeling.jsonl",
+         doccano_root / "data_export/pipeline/examples/sequence_labeling/example.jsonl"),
+        (DATA.parent / "doccano/export_relation_extraction_pretty.jsonl",
+         doccano_root / "data_export/pipeline/examples/relation_extraction/example.jsonl"),
+        (DATA.parent / "doccano/import_relation_extraction_compact.jsonl",
+         doccano_root / "data_import/pipeline/examples/relation_extraction/example.jsonl"),
+        (DATA.parent / "doccano/import_column_placeholders.jsonl",
+         doccano_root / "data_import/pipeline/examples/sequence_labeling/example.jsonl"),
+        (DATA.parent / "doccano/tests_relation_extraction.jsonl",
+         doccano_root / "data_import/tests/data/relation_extraction/example.jsonl"),
+        (DATA.parent / "doccano/tests_sequence_labeling_invalid.jsonl",
+         doccano_root / "data_import/tests/data/sequence_labeling/example.jsonl"),
+        (DATA.parent / "doccano/tests_overlapping.jsonl",
+         doccano_root / "data_import/tests/data/sequence_labeling/example_overlapping.jsonl"),
+    ]
+    for copy, source in pairs:
+        assert copy.read_bytes() == source.read_bytes(), copy.name
