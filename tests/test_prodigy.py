@@ -87,6 +87,23 @@ def test_ner_manual_export_round_trips_through_a_project(tmp_path):
     assert sum(len(w.get("spans", [])) for w in want) == sum(len(g["spans"]) for g in got) == 27
 
 
+def test_a_span_added_inside_a_prodigy_token_splits_that_token_on_export(tmp_path):
+    with project(tmp_path) as p:
+        import_file(p, NEWS)
+        doc_id = p.document_ids()[0]
+        assert p.get_document(doc_id).text[7:13] == "Lesson"
+        p.add_span(doc_id, Span("", "ORG", 7, 11))  # "Less", inside Prodigy's token 2
+        report = ExportReport()
+        got = export(p, tmp_path, report)[0]
+    want = original(NEWS)[0]
+    texts = [t["text"] for t in got["tokens"]]
+    assert texts[:5] == ["Uber", "’s", "Less", "on", ":"]
+    assert len(texts) == len(want["tokens"]) + 1
+    assert [span_view(s) for s in got["spans"]] == [
+        (0, 4, 0, 0, "ORG"), (15, 29, 5, 6, "LOCATION"), (7, 11, 2, 2, "ORG")]
+    assert any("split where a span starts or ends inside one" in n for n in report.notes)
+
+
 def test_relations_round_trip_and_rejected_tasks_are_skipped_and_counted(tmp_path):
     with project(tmp_path) as p:
         report = ImportReport()
