@@ -16,7 +16,9 @@ records, is read too (see :mod:`annotator.formats.json_records`) and the
 import says so.  doccano's token-per-line CoNLL import is the ``conll`` format.
 
 Export writes the ``entities``/``relations`` shape, because it is the one that
-holds relations; doccano's sequence-labelling import reads it too.  Every
+holds relations.  doccano reads it into a relation-extraction project (its
+"JSONL (Relation)" import); a sequence-labelling project there expects
+``label`` triples instead, which this module reads but does not write.  Every
 record has ``id``, ``text``, ``entities`` and ``relations`` (``[]`` when empty),
 then the document's metadata keys.  Entity ids are the numbers of the span ids
 (``T3`` -> 3), relation ids those of the relation ids (``R2`` -> 2).
