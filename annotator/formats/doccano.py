@@ -17,7 +17,7 @@ import says so.  doccano's token-per-line CoNLL import is the ``conll`` format.
 
 Export writes the ``entities``/``relations`` shape, because it is the one that
 holds relations.  doccano reads it into a relation-extraction project (its
-"JSONL (Relation)" import); a sequence-labelling project there expects
+"JSONL(relation)" import); a sequence-labelling project there expects
 ``label`` triples instead, which this module reads but does not write.  Every
 record has ``id``, ``text``, ``entities`` and ``relations`` (``[]`` when empty),
 then the document's metadata keys.  Entity ids are the numbers of the span ids
