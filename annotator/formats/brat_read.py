@@ -10,7 +10,6 @@ from typing import Any
 from annotator.formats import safety
 from annotator.formats.brat_conf import BratConf, parse_conf
 from annotator.formats.errors import FormatError
-from annotator.formats.plaintext import decode_text
 from annotator.formats.spec import ImportOptions, ImportReport, Sourced
 from annotator.model import ENTITY, TRIGGER, AnnotatedDocument, Argument, Document, Event, Normalization, Relation, Span
 from annotator.quoting import show
@@ -279,7 +278,13 @@ def _read_text(path: str) -> tuple[str, bool]:
         raise FormatError(path, None, f"cannot read: {exc.strerror or exc}") from None
     if len(data) > limit:
         raise FormatError(path, None, f"file is larger than {safety.describe_size(limit)}; refused")
-    return decode_text(data, path), data.startswith(b"\xef\xbb\xbf")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise FormatError(path, line, f"not valid UTF-8: byte {exc.start} cannot be decoded") from None
+    bom = text.startswith(_BOM)
+    return (text[1:] if bom else text), bom
 
 
 def brat_pairs(root: Path) -> list[tuple[str, str | None, str | None]]:
