@@ -429,7 +429,7 @@ def test_export_brat_writes_the_folder(qtbot, window, tmp_path):
     type_path(qtbot, dlg, out)
     press_enter(qtbot, dlg)
     assert window.messages.last is None, window.messages.last and window.messages.last.text()
-    assert sorted(p.name for p in out.iterdir()) == ["annotation.conf", "d1.ann", "d1.txt", "d2.ann", "d2.txt"]
+    assert sorted(p.name for p in out.iterdir()) == ["annotation.conf", "d1.ann", "d1.txt", "d2.ann", "d2.txt", "visual.conf"]
     assert (out / "d1.txt").read_text(encoding="utf-8") == TEXT1
     ann = (out / "d1.ann").read_text(encoding="utf-8")
     assert "ORG 0 6\tPolice" in ann and "GPE 10 16\tDujail" in ann and "Justice.Arrest-Jail 17 25\tarrested" in ann
