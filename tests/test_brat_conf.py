@@ -159,3 +159,8 @@ def test_visual_conf_colours_are_carried(tmp_path):
     assert data["entities"] == {"Person": {"color": "#8ec5f5"}, "GPE": {"color": "#aabbcc"}, "Money": {}}
     assert data["events"]["Meet"]["color"] == "#ff9f9a" and data["relations"]["In"]["color"] == "#1f6fb2"
     assert any("'gold'" in n and "Money" in n for n in report.notes)
+
+
+def test_a_huge_cardinality_is_refused():
+    with pytest.raises(FormatError, match="cardinality must be"):
+        parse_conf("[events]\nMarry Person-Arg{" + "9" * 5000 + "}:Person\n", "annotation.conf")

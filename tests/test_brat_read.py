@@ -245,3 +245,16 @@ def test_sniffer(tmp_path):
     assert sniff(tmp_path)
     assert registry.detect(tmp_path).name == "brat"
     assert not sniff(tmp_path / "missing")
+
+
+def test_huge_numbers_are_refused_or_read_without_a_traceback(tmp_path):
+    digits = "9" * 5000
+    with pytest.raises(FormatError, match="expected 'TYPE START END"):
+        read(pair(tmp_path / "a", f"T1\tOrganization 0 {digits}\tx\n"))
+    ann = f"T1\tOrganization {at('Google')}\tGoogle\nT2\tMerge-org {at('merged')}\tmerged\nE1\tMerge-org:T2 Org-Arg{digits}:T1\n"
+    (doc,) = read(pair(tmp_path / "b", ann))
+    assert doc.events[0].arguments[0].role == "Org-Arg"
+    ann = f"T1\tOrganization {at('Google')}\tGoogle\nT2\tOrganization {at('YouTube')}\tYouTube\n" \
+          f"R{digits}\tOrigin Arg1:T1 Arg2:T2\n*\tAlias T1 T2\n"
+    (doc,) = read(pair(tmp_path / "c", ann))
+    assert sorted(r.id for r in doc.relations) == sorted(["R1", f"R{digits}"])

@@ -156,3 +156,13 @@ def test_export_of_an_empty_document_and_crlf_text(tmp_path):
     assert lines(tmp_path / "e.ann") == ["T1\tProtein 0 8\tone  two"]  # the line break flattened on its line
     (back,) = [s.doc for s in FORMAT.read(tmp_path, ImportOptions(BIND), ImportReport())]
     assert (back.spans[0].start, back.spans[0].end) == (0, 8) and back.document.text == text
+
+
+def test_odd_ids_are_renumbered(tmp_path):
+    huge = "T" + "9" * 5000
+    spans = [Span(huge, "Protein", 0, 3), Span("T01", "Protein", 10, 14), Span("T٣", "Protein", 19, 22),
+             Span("T2", "Binding", 4, 9, kind="trigger")]
+    events = [Event("E" + "7" * 5000, "Binding", "T2", [Argument("Theme", huge)])]
+    write([doc(spans=spans, events=events)], tmp_path)
+    assert lines(tmp_path / "d1.ann") == ["T3\tProtein 0 3\tp53", "T4\tProtein 10 14\tMdm2", "T5\tProtein 19 22\tTax",
+                                          "T2\tBinding 4 9\tbinds", "E1\tBinding:T2 Theme:T3"]

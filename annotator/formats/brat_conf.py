@@ -81,7 +81,7 @@ def _cardinality(role: str, where: str, line: int) -> tuple[str, str]:
     if last == "}" and "{" in role:
         base, _, spec = role[:-1].rpartition("{")
         lo, dash, hi = spec.partition("-")
-        if not (lo.isascii() and lo.isdigit()) or (dash and not (hi.isascii() and hi.isdigit())):
+        if not (lo.isascii() and lo.isdigit()) or (dash and not (hi.isascii() and hi.isdigit())) or len(spec) > 20:
             raise FormatError(where, line, f"role {show(role)}: cardinality must be {{n}} or {{n-m}}")
         a = int(lo)
         b = int(hi) if dash else a

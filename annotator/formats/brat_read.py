@@ -69,7 +69,7 @@ class BratContext:
             return role
         for j in range(i, len(role)):
             base, num = role[:j], role[j:]
-            if num[0] != "0" and int(num) >= 2 and (roles is None or base in roles):
+            if num[0] != "0" and (len(num) > 1 or num >= "2") and (roles is None or base in roles):
                 return base
             if roles is None:
                 break
@@ -117,7 +117,7 @@ def parse_ann(text: str, ann: str, where: str, doc_id: str, ctx: BratContext, sh
             frags: list[tuple[int, int]] = []
             for piece in offs.split(";"):
                 se = piece.split()
-                if len(se) != 2 or not (se[0].isdigit() and se[1].isdigit() and piece.isascii()):
+                if len(se) != 2 or not (se[0].isdigit() and se[1].isdigit() and piece.isascii()) or len(piece) > 40:
                     raise FormatError(where, lineno, f"{aid}: expected 'TYPE START END[;START END...]', got {show(head)}")
                 a, b = int(se[0]) - shift, int(se[1]) - shift
                 if not 0 <= a < b <= n:
@@ -205,7 +205,7 @@ def _resolve(
     rels = [r for r, _, _ in relations.values()]
     if equivs:
         taken = set(relations)
-        nums = [int(r[1:]) for r in relations if r[1:].isascii() and r[1:].isdigit()]
+        nums = [int(r[1:]) for r in relations if r[1:].isascii() and r[1:].isdigit() and len(r) < 12]
         nxt = max(nums, default=0) + 1
         for lineno, etype, members in equivs:
             for m in members:

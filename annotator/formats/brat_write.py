@@ -37,7 +37,7 @@ def _numbered(ids: Iterable[str], prefix: str) -> tuple[dict[str, str], int]:
     top = 0
     for i in ids:
         num = i[1:]
-        if i[:1] == prefix and num.isascii() and num.isdigit() and num[0] != "0" and i not in kept:
+        if i[:1] == prefix and num.isascii() and num.isdigit() and num[0] != "0" and len(num) < 10 and i not in kept:
             kept[i] = i
             top = max(top, int(num))
     return kept, top + 1
@@ -60,7 +60,7 @@ def _assign(ids: list[str], prefix: str) -> dict[str, str]:
 
 def _key(bid: str) -> tuple[int, str]:
     num = bid[1:]
-    return (int(num), bid) if num.isdigit() else (1 << 62, bid)
+    return (int(num), bid) if num.isascii() and num.isdigit() and len(num) < 10 else (1 << 62, bid)
 
 
 def _components(rels: list[Relation], tids: dict[str, str]) -> list[list[str]]:
