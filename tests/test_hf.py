@@ -154,6 +154,8 @@ def test_import_numbered_tags_with_label_names_beside(tmp_path):
         ('{"tokens": ["a"], "ner_tags": [3]}', "no label_names.json"),
         ('{"tokens": ["a b"], "ner_tags": ["O"]}', "not a word without spaces"),
         ('{"tokens": "a", "ner_tags": ["O"]}', 'expected "tokens" and "ner_tags" lists'),
+        ('{"tokens": [', "malformed JSON"),
+        ('[1, 2]', "expected a JSON object"),
     ],
 )
 def test_bad_records_name_file_and_line(tmp_path, record, message):
