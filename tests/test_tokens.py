@@ -115,3 +115,22 @@ def test_align_widens_and_reports_never_drops():
     assert len(out) == 4
     assert report.expanded[:2] == ["d1: T1 'U.N' -> 'U.N.'", "d1: T2 '30' -> '30,000'"]
     assert len(report.expanded) == 3
+
+
+def test_without_spacy_the_preferred_tokenizer_falls_back_to_word_tokens(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "spacy", None)  # `import spacy` raises ImportError
+    assert tokenizer_for(options(), prefer_spacy=True) is tokens
+
+
+def test_sentences_end_at_line_breaks_and_sentence_punctuation_but_not_inside_a_span():
+    from annotator.formats.tokenize import sentence_starts
+
+    text = "Mr. Smith left. He said “no.” Then\nNew\nYork. end. x"
+    toks = tokens(text)
+    assert [text[a:b] for a, b in toks] == [
+        "Mr.", "Smith", "left", ".", "He", "said", "“", "no", ".", "”", "Then", "New", "York", ".", "end", ".", "x"]
+    assert sentence_starts(text, toks) == [0, 4, 10, 11, 12]   # after the closing quote
+    assert sentence_starts(text, toks, [(11, 13)]) == [0, 4, 10, 11]       # "New\nYork" is one span
+    assert sentence_starts(text, toks, prose=False) == [0, 11, 12]

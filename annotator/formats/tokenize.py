@@ -142,6 +142,7 @@ def align(
 _LINE_BREAK = re.compile(r"[\r\n]+")
 _FINAL = re.compile(r"[.!?]")
 _OPENS = "\"'“‘«(["
+_CLOSES = {"\"", "'", "”", "’", "»", ")", "]"}
 
 
 def sentence_starts(
@@ -150,8 +151,8 @@ def sentence_starts(
     """Indices of the tokens that begin a sentence (0 first, when there are tokens).
 
     A line break between two tokens ends a sentence.  With ``prose``, so does
-    a ``.``, ``!`` or ``?`` token followed by one that begins with a capital
-    letter or an opening quote.  No sentence ends inside one of ``entities``
+    a ``.``, ``!`` or ``?`` token (and the closing quotes or brackets after
+    it) followed by one that begins with a capital letter or an opening quote.  No sentence ends inside one of ``entities``
     (token ranges ``[first, last)``), so an entity is never cut in two.
     """
     n = len(toks)
@@ -167,9 +168,11 @@ def sentence_starts(
         for m in _FINAL.finditer(text):
             j = bisect_left(starts, m.start())
             if j + 1 < n and toks[j] == m.span():
-                c = text[starts[j + 1]]
-                if c.isupper() or c in _OPENS:
-                    breaks.add(j + 1)
+                k = j + 1
+                while k < n and text[starts[k]:toks[k][1]] in _CLOSES:
+                    k += 1
+                if k < n and (text[starts[k]].isupper() or text[starts[k]] in _OPENS):
+                    breaks.add(k)
     for first, last in entities:
         breaks.difference_update(range(first + 1, last))
     return [0, *sorted(breaks)]
