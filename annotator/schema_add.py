@@ -18,7 +18,7 @@ from .schema_types import AttributeDef, EntityType, EventType, RelationType, Rol
 
 __all__ = ["add_types", "schema_from_types", "schema_to_toml", "toml_key", "toml_string"]
 
-_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
 
 # The lightness of the colour made from a name, as schema_toml uses when a type gives none.
@@ -41,7 +41,7 @@ def toml_string(value: str) -> str:
 
 def toml_key(name: str) -> str:
     """``name`` as one TOML key: bare when TOML allows it (letters, digits, ``_``, ``-``), else quoted."""
-    return name if _BARE_KEY.match(name) else toml_string(name)
+    return name if _BARE_KEY.fullmatch(name) else toml_string(name)
 
 
 def _strings(values: Iterable[str]) -> str:

@@ -33,7 +33,7 @@ INLINE = 'name = "inline"\nentities = { PER = { color = "#aabbcc" } }\nevents = 
     ("PER", "PER"), ("B-ORG", "B-ORG"), ("under_score9", "under_score9"),
     ("Conflict.Attack", '"Conflict.Attack"'), ("Person-Arg", "Person-Arg"), ("New York", '"New York"'),
     ('say "hi"', '"say \\"hi\\""'), ("back\\slash", '"back\\\\slash"'), ("tab\there", '"tab\\there"'),
-    ("bell\x07", '"bell\\u0007"'), ("Ärger", '"Ärger"'), ("", '""'),
+    ("bell\x07", '"bell\\u0007"'), ("Ärger", '"Ärger"'), ("", '""'), ("PER\n", '"PER\\n"'),
 ])
 def test_keys_are_bare_only_when_toml_allows(name, key):
     assert toml_key(name) == key
@@ -138,7 +138,7 @@ def test_schema_to_toml_reads_back_as_the_same_schema():
 _NAME = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=12).filter(
     lambda n: n not in KIND_WORDS)
 _ALPHABET_NAMES = st.sampled_from(["B-ORG", "I-PER", "Conflict.Attack", "Person-Arg", "New York", 'say "x"',
-                                   "a\\b", "e\u0301", "日本", "x y.z", "'single'", "#hash", "[br]", "=eq"])
+                                   "a\\b", "e\u0301", "B-ORG\n", "日本", "x y.z", "'single'", "#hash", "[br]", "=eq"])
 _NAMES = st.lists(st.one_of(_NAME, _ALPHABET_NAMES), min_size=1, max_size=6, unique=True)
 
 
