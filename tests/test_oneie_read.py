@@ -377,3 +377,16 @@ def test_the_format_reads_through_the_registry(tmp_path):
     assert fmt.can_read and fmt.can_write and fmt.sniff is not None
     docs = list(fmt.read(DEMO, ImportOptions(schema=Schema.default()), ImportReport()))
     assert len(docs) == 5 and docs[0].line == 1 and docs[0].path == str(DEMO)
+
+
+def test_an_array_of_records_spread_over_lines_reads_too(tmp_path):
+    records = [json.loads(line) for line in DEMO.read_text(encoding="utf-8").splitlines()[:2]]
+    path = tmp_path / "pretty.json"
+    path.write_text(json.dumps(records, indent=2, ensure_ascii=False), encoding="utf-8")
+    assert sniff_oneie(path)
+    report = ImportReport()
+    got = list(read_oneie(path, report, Schema.default()))
+    starts = [i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if line == "  {"]
+    assert starts[0] == 2
+    assert [(s.doc.document.id, s.line) for s in got] == [("DOC_000000", starts[0]), ("DOC_000001", starts[1])]
+    assert shown(got[0].doc)["events"] == [("Life.Die", 34, 40, (("Place", ("entity", "GPE", 44, 52)),))]

@@ -1,6 +1,7 @@
 """Reading OneIE / TextEE event JSONL: one document per record, spans from token indices or character offsets.
 
-What a record becomes:
+Records are JSON Lines, or JSON objects spread over lines, or an array of
+them (:mod:`annotator.formats.json_records`).  What a record becomes:
 
 * Its id is ``wnd_id`` (or ``doc_id``, or ``<file stem>-<line>``).  Windows
   are not joined back into documents (their texts do not say what lay
@@ -40,9 +41,9 @@ from ..model import ENTITY, TRIGGER, AnnotatedDocument, Argument, Document, Even
 from ..quoting import ident, show
 from ..schema import Schema
 from .errors import FormatError
-from .jsonl import iter_jsonl_lines
-from .jsonl_fields import _json_type, _js
-from .sniffing import first_record
+from .json_records import first_record, read_records
+from .record_checks import js as _js
+from .record_checks import json_type as _json_type
 from .spec import ImportReport, Sourced
 
 __all__ = ["ARGUMENT_TYPE", "read_oneie", "record_to_doc", "sniff_oneie"]
@@ -55,10 +56,7 @@ _Err = Callable[[str], FormatError]
 
 def sniff_oneie(path: Path) -> bool:
     """True for a file whose first record has ``tokens`` and ``event_mentions`` or ``entity_mentions``."""
-    try:
-        rec = first_record(path)
-    except (OSError, ValueError, RecursionError):
-        return False
+    rec = first_record(path)  # never raises
     return (
         rec is not None
         and isinstance(rec.get("tokens"), list)
@@ -71,12 +69,10 @@ def read_oneie(path: Path, report: ImportReport, schema: Schema | None = None) -
 
     ``schema`` types the entities made for arguments that name none (see the module docstring).
     """
-    if path.is_dir():
-        raise FormatError(str(path), None, "is a folder; OneIE import takes files")
     where = str(path)
     seen: dict[str, int] = {}
     tally: dict[str, int] = {}
-    for lineno, obj in iter_jsonl_lines(path):
+    for lineno, obj in read_records(path, report, "OneIE"):
         adoc = record_to_doc(obj, where, lineno, f"{path.stem}-{lineno}", report, tally, schema)
         first = seen.setdefault(adoc.document.id, lineno)
         if first != lineno:
