@@ -275,6 +275,20 @@ def test_a_missing_file_is_said_in_the_dialog_which_stays_open(qtbot, window, tm
     assert gone(dlg)
 
 
+def test_an_unrecognised_file_asks_for_its_format_in_the_dialog(qtbot, window, tmp_path, project_path):
+    odd = tmp_path / "notes.xyz"
+    odd.write_text("what format is this?\n", encoding="utf-8")
+    before = db_counts(project_path)
+    dlg = open_dialog(qtbot, window, Qt.Key_I)
+    type_path(qtbot, dlg, odd)
+    press_enter(qtbot, dlg)
+    assert dlg.isVisible() and dlg.problem.text() == f"Cannot tell the format of {odd}; choose it under Format."
+    choose_format(qtbot, dlg.format_combo, "text")  # then it imports as plain text
+    press_enter(qtbot, dlg)
+    assert gone(dlg)
+    assert db_counts(project_path)[0] == before[0] + 1
+
+
 def test_labels_the_schema_lacks_are_refused_then_added_with_the_checkbox(qtbot, window, tmp_path,
                                                                          project_path):
     src = DATA / "prodigy" / "news_headlines_ner.head-25.jsonl"

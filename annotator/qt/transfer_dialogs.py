@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..formats import registry
+from ..formats.errors import FormatError
 from ..formats.spec import FormatSpec
 from ..model import STATUSES
 from .fitlabels import fit_to_wrapped_labels
@@ -284,6 +285,11 @@ class ImportDialog(_TransferDialog):
                 return self.show_problem(f"{p} is a folder; {spec.title} is read from files")
             if spec is not None and spec.input == "folder" and not path.is_dir():
                 return self.show_problem(f"{p} is a file; {spec.title} is read from a folder")
+            if spec is None:
+                try:
+                    registry.detect(path)
+                except FormatError:
+                    return self.show_problem(f"Cannot tell the format of {p}; choose it under Format.")
         self.accept()
 
     def choice(self) -> ImportChoice:
