@@ -318,3 +318,30 @@ def test_round_trip_iob1_comes_back_as_iob2_with_the_same_spans(tmp_path):
     second = read(again)
     assert [d.document.text for d in second] == [d.document.text for d in first]
     assert [entity_list(d) for d in second] == [entity_list(d) for d in first]
+
+
+def test_through_import_paths_and_export_to_path(tmp_path):
+    """The path the command line and the GUI take: detection, the report, an atomic file."""
+    from annotator.importer import export_to_path, import_paths
+
+    with Project.open(tmp_path / "p.db", schema=schema_for("PERSON", "ORG", "DATE", "NORP", "LOC", "PER")) as p:
+        report = ImportReport()
+        n = import_paths(p, [SPACY_IOB, DATA / "example.conll"], report=report)
+        assert n == 2
+        assert report.notes == ["text rebuilt from the tokens: single spaces between tokens, one sentence per line"]
+        out = tmp_path / "out.conll"
+        ereport = ExportReport()
+        assert export_to_path(p, out, "conll", report=ereport) == 2
+    assert pairs(out) == pairs(SPACY_IOB) + pairs(DATA / "example.conll")
+    assert out.read_text("utf-8").count("-DOCSTART- -X- O O\n") == 2
+    assert ereport.lossless
+
+
+def test_a_bad_file_among_good_ones_imports_nothing(tmp_path):
+    from annotator.importer import import_paths
+
+    with Project.open(tmp_path / "p.db", schema=schema_for("LOC", "PER")) as p:
+        with pytest.raises(FormatError) as err:
+            import_paths(p, [DATA / "example.conll", DATA / "labeling.invalid.conll"])
+        assert err.value.line == 1
+        assert p.document_count() == 0
