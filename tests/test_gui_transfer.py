@@ -524,6 +524,24 @@ def test_replacing_an_existing_file_is_asked_first(qtbot, window, tmp_path):
     assert [json.loads(x)["id"] for x in out.read_text(encoding="utf-8").splitlines()] == ["d1", "d2"]
 
 
+def test_exporting_into_a_folder_that_holds_files_is_asked_first(qtbot, window, tmp_path):
+    out = tmp_path / "texts"
+    out.mkdir()
+    (out / "d1.txt").write_text("older text\n", encoding="utf-8")
+    dlg = open_dialog(qtbot, window, Qt.Key_E)
+    choose_format(qtbot, dlg.format_combo, "text")
+    type_path(qtbot, dlg, out)
+    press_enter(qtbot, dlg)
+    box = dlg.question
+    assert isinstance(box, QMessageBox) and "already holds 1 file" in box.text()
+    box.button(QMessageBox.No).click()
+    assert (out / "d1.txt").read_text(encoding="utf-8") == "older text\n" and dlg.isVisible()
+    press_enter(qtbot, dlg)
+    dlg.question.button(QMessageBox.Yes).click()
+    assert (out / "d1.txt").read_text(encoding="utf-8") == TEXT1
+    assert (out / "d2.txt").read_text(encoding="utf-8") == TEXT2
+
+
 def test_spacy_missing_says_how_to_install_it(qtbot, window, tmp_path, monkeypatch):
     if not registry.get("spacy").can_write:
         pytest.skip("spaCy export is not written yet")
