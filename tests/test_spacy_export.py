@@ -169,3 +169,19 @@ def test_spacy_train_reads_the_export(tmp_path):
     )
     assert train.returncode == 0, train.stdout[-2000:] + train.stderr[-2000:]
     assert (tmp_path / "model" / "model-last" / "ner").is_dir()
+
+
+def test_through_export_to_path_with_a_split(tmp_path):
+    pytest.importorskip("spacy")
+    from annotator.importer import export_to_path
+
+    schema = Schema.from_toml('name = "t"\n[entities.PER]\n')
+    with Project.open(tmp_path / "p.db", schema=schema) as p:
+        p.import_documents([doc(f"d{i}", f"Smith {i} left.", ("PER", "Smith")) for i in range(4)])
+        report = ExportReport()
+        n = export_to_path(p, tmp_path / "out", "spacy", options=ExportOptions(schema, split=0.5, seed=0),
+                           report=report)
+    assert n == 4
+    assert sorted(f.name for f in report.files) == ["dev.spacy", "train.spacy"]
+    assert len(load(tmp_path / "out" / "train.spacy")) == 2 and len(load(tmp_path / "out" / "dev.spacy")) == 2
+    assert report.notes == ["split (seed 0): 2 document(s) in train.spacy, 2 in dev.spacy"]
