@@ -287,3 +287,29 @@ def test_the_default_schema_through_annotation_conf_and_visual_conf(tmp_path):
         {n: (a.values, a.applies_to) for n, a in s2.attributes.items()}
     # ACE's attribute defaults, hotkeys and descriptions have no place in brat: said, not silent
     assert any("default" in n for n in report.notes) and any("hotkeys" in n for n in report.notes)
+
+
+@pytest.mark.parametrize("corpus", ["news", "bio"])
+def test_through_the_importer_and_the_exporter(tmp_path, corpus):
+    """import_paths (format detected, annotation.conf becomes the new project's schema) and export_to_path."""
+    needs_schema_keys()
+    from annotator.importer import export_to_path, import_paths
+
+    with Project.open(tmp_path / "p.db") as p:
+        report = ImportReport()
+        assert import_paths(p, [DATA / corpus], report=report) == 13
+        assert set(p.schema.entity_types) == {line.strip() for line in _section(DATA / corpus / "annotation.conf", "entities")}
+        out = ExportReport()
+        assert export_to_path(p, tmp_path / "out", "brat", report=out) == 13
+    assert canon_folder(DATA / corpus) == canon_folder(tmp_path / "out")
+    assert tmp_path / "out" / "annotation.conf" in out.files
+
+
+def _section(conf: Path, name: str) -> list[str]:
+    lines, inside = [], False
+    for line in conf.read_text(encoding="utf-8").splitlines():
+        if line.startswith("["):
+            inside = line.strip() == f"[{name}]"
+        elif inside and line.strip() and not line.startswith("#"):
+            lines.append(line)
+    return lines
