@@ -140,9 +140,14 @@ def _export_options(args: argparse.Namespace, project: Project) -> ExportOptions
 
 
 def _say_report(report: ExportReport) -> None:
-    """What the export could not carry, on stderr (stdout may hold the export itself)."""
+    """What the export could not carry (warnings) and what else to know (notes), on stderr."""
     for line in report.lines():
-        print(f"warning: {line}" if not line.startswith("  ") else line, file=sys.stderr)
+        if line.startswith("  "):
+            print(line, file=sys.stderr)  # an item of the list above it
+        elif line in report.notes:
+            print(f"note: {line}", file=sys.stderr)
+        else:
+            print(f"warning: {line}", file=sys.stderr)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
