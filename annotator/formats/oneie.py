@@ -278,11 +278,12 @@ def _read(path: Path, options: ImportOptions, report: ImportReport) -> Iterator[
 FORMAT = FormatSpec(
     name="oneie",
     title="OneIE / TextEE event JSONL",
-    carries="entities, events (triggers, arguments with token and character offsets, arguments that are "
-    "events as nested_arguments), relations; lang; one record per document or per sentence window (--windows); "
-    "import also reads TextEE files without entity mentions or text",
+    carries="entities, events (triggers; arguments with token and character offsets; events that fill roles "
+    "as nested_arguments), relations, lang; one record per document or per sentence window (--windows); "
+    "import also reads TextEE output without entity mentions or text",
     cannot="attributes, notes, normalizations, annotator names, document names, status and metadata; "
-    "discontinuous spans become their outer extent; windows are imported as documents of their own",
+    "discontinuous spans are written as their outer extent; imported windows stay separate documents; "
+    "an argument without an entity mention gets the first entity type its role allows",
     read=_read,
     write_stream=_write,
     sniff=sniff_oneie,
