@@ -78,7 +78,7 @@ def detect(path: Path) -> FormatSpec:
         try:
             if spec.sniff(path):
                 return spec
-        except (OSError, ValueError, UnicodeError):
+        except (OSError, ValueError, UnicodeError, RecursionError):
             continue  # a sniffer never decides by failing
     what = "folder" if path.is_dir() else f"file (extension {path.suffix or 'none'})"
     raise FormatError(

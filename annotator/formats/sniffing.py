@@ -41,7 +41,7 @@ def first_record(path: Path) -> dict[str, Any] | None:
     text = line.decode("utf-8", errors="replace").lstrip("\ufeff").strip()
     try:
         obj = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     if isinstance(obj, list) and obj and isinstance(obj[0], dict):
         return obj[0]
