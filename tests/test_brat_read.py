@@ -258,3 +258,12 @@ def test_huge_numbers_are_refused_or_read_without_a_traceback(tmp_path):
           f"R{digits}\tOrigin Arg1:T1 Arg2:T2\n*\tAlias T1 T2\n"
     (doc,) = read(pair(tmp_path / "c", ann))
     assert sorted(r.id for r in doc.relations) == sorted(["R1", f"R{digits}"])
+
+
+def test_a_broken_conf_beside_the_files_is_said(tmp_path):
+    pair(tmp_path, f"T1\tOrganization {at('Google')}\tGoogle\n")
+    (tmp_path / "annotation.conf").write_text("[relations]\nLocated Arg1:Person\n", encoding="utf-8")
+    report = ImportReport()
+    (doc,) = read(tmp_path, report=report)
+    assert len(doc.spans) == 1
+    assert any("annotation.conf:2:" in n and "role names are not used" in n for n in report.notes), report.notes

@@ -332,8 +332,9 @@ def read_brat(root: Path, options: ImportOptions | None, report: ImportReport) -
     if conf_path.is_file():
         try:
             conf = parse_conf(conf_path.read_bytes().decode("utf-8", "replace"), str(conf_path))
-        except FormatError:
-            conf = None  # read_schema reports it; the roles fall back to the project's schema
+        except FormatError as exc:
+            conf = None  # the role names come from the project's schema alone
+            report.note(f"{exc} (its role names are not used)")
     ctx = BratContext.build(options, conf, report)
     for doc_id, txt, ann in brat_pairs(root):
         if txt is None:
