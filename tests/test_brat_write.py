@@ -166,3 +166,21 @@ def test_odd_ids_are_renumbered(tmp_path):
     write([doc(spans=spans, events=events)], tmp_path)
     assert lines(tmp_path / "d1.ann") == ["T3\tProtein 0 3\tp53", "T4\tProtein 10 14\tMdm2", "T5\tProtein 19 22\tTax",
                                           "T2\tBinding 4 9\tbinds", "E1\tBinding:T2 Theme:T3"]
+
+
+def test_relation_role_names_are_written_and_read_back_through_the_conf(tmp_path):
+    if not _has_transitive():
+        pytest.skip("waiting for RelationType.head_role / tail_role in the schema")
+    schema = Schema.from_toml('[entities.P]\n[entities.O]\n[relations.Employs]\nhead = ["O"]\ntail = ["P"]\n'
+                              'head_role = "Employer"\ntail_role = "Employee"\n', "e.toml")
+    spans = [Span("T1", "P", 0, 3), Span("T2", "O", 10, 14)]
+    write([doc(spans=spans, relations=[Relation("R1", "Employs", "T2", "T1")])], tmp_path, schema)
+    assert "R1\tEmploys Employer:T2 Employee:T1\t" in lines(tmp_path / "d1.ann")
+    assert "Employs\tEmployer:O, Employee:P" in (tmp_path / "annotation.conf").read_text(encoding="utf-8")
+    # swapped on the line, and read with a schema that does not know the type: the conf beside the files decides
+    (tmp_path / "d1.ann").write_text("T1\tP 0 3\tp53\nT2\tO 10 14\tMdm2\nR1\tEmploys Employee:T1 Employer:T2\n",
+                                     encoding="utf-8")
+    report = ImportReport()
+    (back,) = [s.doc for s in FORMAT.read(tmp_path, ImportOptions(BIND), report)]
+    r = back.relations[0]
+    assert (r.head, r.tail) == ("T2", "T1") and not report.notes
