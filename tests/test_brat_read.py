@@ -267,3 +267,11 @@ def test_a_broken_conf_beside_the_files_is_said(tmp_path):
     (doc,) = read(tmp_path, report=report)
     assert len(doc.spans) == 1
     assert any("annotation.conf:2:" in n and "role names are not used" in n for n in report.notes), report.notes
+
+
+def test_fragments_in_any_order_are_sorted(tmp_path):
+    g, y = at("Google"), at("YouTube")
+    (doc,) = read(pair(tmp_path, f"T1\tOrganization {y};{g}\tYouTube Google\n"))
+    span = doc.spans[0]
+    assert [TEXT[a:b] for a, b in span.fragments] == ["Google", "YouTube"]
+    assert (span.start, span.end) == (span.fragments[0][0], span.fragments[-1][1])

@@ -124,13 +124,13 @@ def parse_ann(text: str, ann: str, where: str, doc_id: str, ctx: BratContext, sh
                     raise FormatError(where, lineno, f"{aid}: offsets {a + shift} {b + shift} are outside the text "
                                                      f"(length {n + shift}) or empty")
                 frags.append((a, b))
-            if len(frags) > 1:
-                frags.sort()
-            if has_text:
+            if has_text:  # the covered text, fragments in the order the line gives them
                 expected = text[a:b] if len(frags) == 1 else " ".join(text[x:y] for x, y in frags)
                 if covered != expected and covered != flatten(expected):
                     raise FormatError(where, lineno, f"{aid}: text {show(covered)} does not match the document, "
                                                      f"which has {show(expected)} there")
+            if len(frags) > 1:
+                frags.sort()
             span = Span(aid, label, frags[0][0], frags[-1][1], fragments=frags if len(frags) > 1 else None)
             spans[aid] = span
         elif kind == "E":
