@@ -471,6 +471,23 @@ def test_export_conll_summary_says_what_was_left_out(qtbot, window, tmp_path):
     summary.close()
 
 
+def test_a_second_summary_replaces_the_first(qtbot, window, tmp_path):
+    if not registry.get("conll").can_write:
+        pytest.skip("CoNLL is not written yet")
+    first = second = None
+    for name in ("one.conll", "two.conll"):
+        dlg = open_dialog(qtbot, window, Qt.Key_E)
+        choose_format(qtbot, dlg.format_combo, "conll")
+        type_path(qtbot, dlg, tmp_path / name)
+        press_enter(qtbot, dlg)
+        first, second = second, window.transfer.summary
+    assert first is not None and gone(first)
+    assert second is not None and second.isVisible()
+    assert second.headline.text().endswith("two.conll")
+    second.close()
+    assert window.transfer.summary is None
+
+
 def test_export_oneie_in_sentence_windows(qtbot, window, tmp_path):
     out = tmp_path / "windows.oneie.json"
     dlg = open_dialog(qtbot, window, Qt.Key_E)

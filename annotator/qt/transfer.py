@@ -57,14 +57,17 @@ class Transfer:
         return dlg
 
     def _show_summary(self, title: str, headline: str, lines: list[str], intro: str = "") -> None:
-        if self.summary is not None and self.summary.isVisible():
-            self.summary.close()
-        self.summary = ReportDialog(title, headline, lines, self.parent, intro=intro)
-        self.summary.destroyed.connect(self._summary_gone)
-        self.summary.show()
+        """A non-modal summary; it replaces the one still open."""
+        if self.summary is not None:
+            self.summary.close()  # its finished signal forgets it
+        dlg = ReportDialog(title, headline, lines, self.parent, intro=intro)
+        self.summary = dlg
+        dlg.finished.connect(lambda _result, dlg=dlg: self._forget_summary(dlg))
+        dlg.show()
 
-    def _summary_gone(self) -> None:
-        self.summary = None
+    def _forget_summary(self, dlg: ReportDialog) -> None:
+        if self.summary is dlg:
+            self.summary = None
 
     # ------------------------------------------------------------------ import
 
