@@ -183,8 +183,8 @@ class Transfer:
         lines = report.lines()
         if lines:
             title = registry.get(fmt).title
-            intro = (f"{title} cannot hold everything in this project. The files were written; "
-                     "this is what they lack or what was changed:" if not report.lossless else "")
+            intro = (f"{title} cannot hold everything in this project. The export was written; "
+                     "this is what it lacks and what was changed:" if not report.lossless else "")
             self._show_summary("Export", headline, lines, intro=intro)
         return n
 
