@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .quoting import ident, show
-from .model import ENTITY, SPAN_KINDS, TRIGGER, AnnotatedDocument, Event, Normalization, Span
+from .model import ENTITY, SPAN_KINDS, TRIGGER, AnnotatedDocument, Event, Normalization, Relation, Span
 from .schema import AttributeDef, Schema
 
 __all__ = ["ERROR", "INCOMPLETE", "Problem", "errors", "validate_document"]
@@ -208,75 +208,97 @@ class _Checker:
         """Report each cycle of events filling one another's roles once (self-fills are reported apart)."""
         graph: dict[str, list[str]] = {}
         for eid, event in self.events.items():
-            succ = [a.ref for a in event.arguments if a.ref in self.events and a.ref != eid]
+            succ = event_successors(event, self.events)
             if succ:
                 graph[eid] = succ
-        WHITE, GREY, BLACK = 0, 1, 2
-        state: dict[str, int] = {}
-        for root in graph:
-            if state.get(root, WHITE) != WHITE:
-                continue
-            path: list[str] = [root]
-            pos: dict[str, int] = {root: 0}
-            iters = [iter(graph.get(root, ()))]
-            state[root] = GREY
-            while iters:
-                nxt = next(iters[-1], None)
-                if nxt is None:
-                    done = path.pop()
-                    del pos[done]
-                    state[done] = BLACK
-                    iters.pop()
-                    continue
-                s = state.get(nxt, WHITE)
-                if s == GREY:
-                    cycle = path[pos[nxt]:]
-                    chain = " -> ".join(map(ident, [*cycle, nxt]))
-                    self.error(nxt, f"events fill each other's roles in a cycle: {chain}")
-                elif s == WHITE:
-                    state[nxt] = GREY
-                    pos[nxt] = len(path)
-                    path.append(nxt)
-                    iters.append(iter(graph.get(nxt, ())))
+        for ref, message in cycle_messages(graph):
+            self.error(ref, message)
 
     # -------------------------------------------------------------- relations
     def check_relations(self) -> None:
-        schema = self.schema
         for rel in self.doc.relations:
-            rid = rel.id
-            rt = schema.relation_types.get(rel.type)
-            if rt is None:
-                self.error(rid, f"unknown relation type {show(rel.type)}")
-            labels: dict[str, str | None] = {}
-            for end, ref in (("head", rel.head), ("tail", rel.tail)):
-                span = self.spans.get(ref)
-                if span is None:
-                    what = "an event" if ref in self.events else "no annotation in the document"
-                    self.error(rid, f"{end} {show(ref)} is not an entity span (it names {what})")
-                    labels[end] = None
-                elif span.kind != ENTITY:
-                    self.error(rid, f"{end} {show(ref)} is not an entity span (it is a {span.kind} span)")
-                    labels[end] = None
-                else:
-                    labels[end] = span.label
-            if rel.normalizations:
-                self.check_normalizations(rid, rel.normalizations)
-            if rt is None:
-                continue
-            head, tail = labels["head"], labels["tail"]
-            if rt.symmetric and head is not None and tail is not None:
-                if not rt.allows(head, tail):
-                    self.error(
-                        rid,
-                        f"{ident(rel.type)} does not allow {ident(head)} and {ident(tail)} "
-                        f"(allowed: {_allowed(rt.head_types)} with {_allowed(rt.tail_types)})",
-                    )
+            self.check_relation(rel)
+
+    def check_relation(self, rel: Relation) -> None:
+        schema = self.schema
+        rid = rel.id
+        rt = schema.relation_types.get(rel.type)
+        if rt is None:
+            self.error(rid, f"unknown relation type {show(rel.type)}")
+        labels: dict[str, str | None] = {}
+        for end, ref in (("head", rel.head), ("tail", rel.tail)):
+            span = self.spans.get(ref)
+            if span is None:
+                what = "an event" if ref in self.events else "no annotation in the document"
+                self.error(rid, f"{end} {show(ref)} is not an entity span (it names {what})")
+                labels[end] = None
+            elif span.kind != ENTITY:
+                self.error(rid, f"{end} {show(ref)} is not an entity span (it is a {span.kind} span)")
+                labels[end] = None
             else:
-                if head is not None and head not in rt.head_types:
-                    self.error(rid, f"{ident(rel.type)} does not allow head {ident(head)} (allowed: {_allowed(rt.head_types)})")
-                if tail is not None and tail not in rt.tail_types:
-                    self.error(rid, f"{ident(rel.type)} does not allow tail {ident(tail)} (allowed: {_allowed(rt.tail_types)})")
-            self.check_attributes(rid, rel.type, rel.attributes)
+                labels[end] = span.label
+        if rel.normalizations:
+            self.check_normalizations(rid, rel.normalizations)
+        if rt is None:
+            return
+        head, tail = labels["head"], labels["tail"]
+        if rt.symmetric and head is not None and tail is not None:
+            if not rt.allows(head, tail):
+                self.error(
+                    rid,
+                    f"{ident(rel.type)} does not allow {ident(head)} and {ident(tail)} "
+                    f"(allowed: {_allowed(rt.head_types)} with {_allowed(rt.tail_types)})",
+                )
+        else:
+            if head is not None and head not in rt.head_types:
+                self.error(rid, f"{ident(rel.type)} does not allow head {ident(head)} (allowed: {_allowed(rt.head_types)})")
+            if tail is not None and tail not in rt.tail_types:
+                self.error(rid, f"{ident(rel.type)} does not allow tail {ident(tail)} (allowed: {_allowed(rt.tail_types)})")
+        self.check_attributes(rid, rel.type, rel.attributes)
+
+
+def event_successors(event: Event, events: dict[str, Event] | Any) -> list[str]:
+    """The events ``event`` has as role fillers (itself left out), in argument order."""
+    eid = event.id
+    return [a.ref for a in event.arguments if a.ref in events and a.ref != eid]
+
+
+def cycle_messages(graph: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """``(ref, message)`` for each cycle found in ``graph`` (event id -> the events it has as fillers).
+
+    The walk starts from the roots in sorted order, so the result depends only
+    on the graph, not on the order the events came in: a validation of part of
+    a document (:mod:`annotator.validate_incremental`) finds the same cycles.
+    """
+    out: list[tuple[str, str]] = []
+    WHITE, GREY, BLACK = 0, 1, 2
+    state: dict[str, int] = {}
+    for root in sorted(graph):
+        if state.get(root, WHITE) != WHITE:
+            continue
+        path: list[str] = [root]
+        pos: dict[str, int] = {root: 0}
+        iters = [iter(graph.get(root, ()))]
+        state[root] = GREY
+        while iters:
+            nxt = next(iters[-1], None)
+            if nxt is None:
+                done = path.pop()
+                del pos[done]
+                state[done] = BLACK
+                iters.pop()
+                continue
+            s = state.get(nxt, WHITE)
+            if s == GREY:
+                cycle = path[pos[nxt]:]
+                chain = " -> ".join(map(ident, [*cycle, nxt]))
+                out.append((nxt, f"events fill each other's roles in a cycle: {chain}"))
+            elif s == WHITE:
+                state[nxt] = GREY
+                pos[nxt] = len(path)
+                path.append(nxt)
+                iters.append(iter(graph.get(nxt, ())))
+    return out
 
 
 # ---------------------------------------------------------------- fast path

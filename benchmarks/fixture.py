@@ -134,9 +134,114 @@ def make_fixture(n_entities: int = 10000, n_events: int = 2000, size_bytes: int 
     return AnnotatedDocument(doc, spans, events, [])
 
 
+# ------------------------------------------------------------------ schema-valid fixtures
+#
+# The figures of bench_edit (and any benchmark that edits through the window)
+# need documents that are valid against ``Schema.default()`` (ACE names), at a
+# chosen size and at one of two densities:
+#
+# - "news": the density of :func:`make_fixture` (10,000 entities and 2,000
+#   events per MB, about a third nested or overlapping);
+# - "brat": brat's density, 5 entities and 1 event with 2 arguments per sentence.
+
+ACE_EVENTS = {"Attack": "Conflict.Attack", "Die": "Life.Die", "Injure": "Life.Injure",
+              "Transport": "Movement.Transport", "Meet": "Contact.Meet",
+              "Arrest-Jail": "Justice.Arrest-Jail", "Elect": "Personnel.Elect"}
+
+#: event type -> two (role, filler label) pairs the default schema allows (both roles take many fillers)
+_BRAT_EVENTS = (
+    ("Conflict.Attack", ("Attacker", ("ORG", "PER", "GPE")), ("Target", ("FAC", "VEH", "PER"))),
+    ("Life.Die", ("Agent", ("ORG", "GPE")), ("Victim", ("PER",))),
+    ("Life.Injure", ("Agent", ("PER", "ORG")), ("Instrument", ("WEA", "VEH"))),
+    ("Movement.Transport", ("Agent", ("ORG", "GPE")), ("Artifact", ("PER", "WEA", "VEH"))),
+    ("Contact.Meet", ("Entity", ("PER", "ORG")), ("Entity", ("PER", "GPE"))),
+    ("Justice.Arrest-Jail", ("Agent", ("ORG", "GPE")), ("Person", ("PER",))),
+)
+_OTHER_LABELS = ("PER", "ORG", "GPE", "LOC", "FAC", "VEH", "WEA")
+_SENTENCE = re.compile(r"[^\n.]+\.?")
+
+
+def news_valid(adoc: AnnotatedDocument, schema) -> AnnotatedDocument:  # noqa: ANN001 (a Schema)
+    """``adoc`` (from :func:`make_fixture`) with ACE event types and only the roles ``schema`` allows."""
+    labels = adoc.span_by_id()
+    for ev in adoc.events:
+        ev.type = ACE_EVENTS.get(ev.type, ev.type)
+        labels[ev.trigger].label = ev.type
+        et = schema.event_types[ev.type]
+        used: dict[str, int] = {}
+        args = []
+        for a in ev.arguments:
+            for role in schema.allowed_roles(ev.type, labels[a.ref].label):
+                mx = et.roles[role].max
+                if mx is None or used.get(role, 0) < mx:
+                    used[role] = used.get(role, 0) + 1
+                    args.append(Argument(role, a.ref))
+                    break
+        ev.arguments = args
+    return adoc
+
+
+def make_brat_density(size_bytes: int = 1_000_000, seed: int = 1) -> AnnotatedDocument:
+    """A ~``size_bytes`` document at brat's density: per sentence 5 entities and 1 event with 2 arguments.
+
+    Every span covers one word (no nesting); each event's two arguments are
+    entities of its own sentence.  Valid against ``Schema.default()``.  A
+    sentence of fewer than 6 words gets nothing.
+    """
+    rng = random.Random(seed)
+    text = _text(rng, size_bytes)
+    spans: list[Span] = []
+    events: list[Event] = []
+    for m in _SENTENCE.finditer(text):
+        words = [(w.start() + m.start(), w.end() + m.start()) for w in _TOKEN.finditer(m.group())
+                 if w.group()[0].isalnum()]
+        if len(words) < 6:
+            continue
+        picks = sorted(rng.sample(range(len(words)), 6))
+        trig_at = rng.randrange(6)
+        etype, (role1, labels1), (role2, labels2) = rng.choice(_BRAT_EVENTS)
+        others = [k for k in range(6) if k != trig_at]
+        filler_at = rng.sample(others, 2)
+        made: dict[int, Span] = {}
+        for k in range(6):
+            a, b = words[picks[k]]
+            if k == trig_at:
+                sp = Span(f"T{len(spans) + 1}", etype, a, b, kind=TRIGGER)
+            elif k == filler_at[0]:
+                sp = Span(f"T{len(spans) + 1}", rng.choice(labels1), a, b)
+            elif k == filler_at[1]:
+                sp = Span(f"T{len(spans) + 1}", rng.choice(labels2), a, b)
+            else:
+                sp = Span(f"T{len(spans) + 1}", rng.choice(_OTHER_LABELS), a, b)
+            spans.append(sp)
+            made[k] = sp
+        events.append(Event(f"E{len(events) + 1}", etype, made[trig_at].id,
+                            [Argument(role1, made[filler_at[0]].id), Argument(role2, made[filler_at[1]].id)]))
+    doc = Document(id=f"brat-{seed}", text=text, name="benchmark fixture (brat density)")
+    return AnnotatedDocument(doc, spans, events, [])
+
+
+def sized_fixture(size_mb: float, density: str, schema, doc_id: str) -> AnnotatedDocument:  # noqa: ANN001
+    """A schema-valid document of ``size_mb`` MB at ``density`` "news" (make_fixture's) or "brat"."""
+    size = int(size_mb * 1_000_000)
+    if density == "brat":
+        adoc = make_brat_density(size)
+    elif density == "news":
+        adoc = news_valid(make_fixture(n_entities=int(10_000 * size_mb), n_events=int(2_000 * size_mb),
+                                       size_bytes=size), schema)
+    else:
+        raise ValueError(f"unknown density {density!r} (news or brat)")
+    adoc.document.id = adoc.document.name = doc_id
+    return adoc
+
+
 if __name__ == "__main__":
     import time
 
     t = time.perf_counter()
     f = make_fixture()
     print(f"{len(f.document.text.encode())} bytes, {len(f.spans)} spans, {len(f.events)} events in {time.perf_counter() - t:.2f} s")
+    t = time.perf_counter()
+    b = make_brat_density()
+    print(f"brat density: {len(b.document.text.encode())} bytes, {len(b.spans)} spans, {len(b.events)} events "
+          f"in {time.perf_counter() - t:.2f} s")

@@ -1,7 +1,9 @@
 """The validation panel: every problem of the current document, errors first.
 
-It re-validates the current document when one is opened or loaded and after
-edits (debounced, so that a burst of edits validates once), records the
+It validates the current document when one is opened or loaded; after an
+edit it re-checks only the annotations the edit can have affected
+(:class:`~annotator.validate_incremental.IncrementalValidation`, at once, in
+the same turn of the event loop: no whole-document pass per edit), records the
 document's problem counts in the project (only when they changed) and tells
 the rest of the window through :attr:`ValidationPanel.problems_changed`.  A
 click on a problem (or Enter) emits :attr:`ValidationPanel.problem_activated`
@@ -25,7 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from ..store import StoreError, problem_counts
-from ..validate import ERROR, INCOMPLETE, Problem, validate_document
+from ..validate import ERROR, INCOMPLETE, Problem
+from ..validate_incremental import IncrementalValidation, display_order
 from .problemicons import problem_badge, problem_summary, severity_color, severity_icon
 from .session import Change, Session
 from .undo import is_write_failure
@@ -40,11 +43,6 @@ __all__ = [
 
 REF_ROLE = Qt.ItemDataRole.UserRole + 1
 SEVERITY_ROLE = Qt.ItemDataRole.UserRole + 2
-
-
-def _sorted(problems: list[Problem]) -> list[Problem]:
-    """Errors first, then incomplete events; stable within each (the validator's order)."""
-    return sorted(problems, key=lambda p: 0 if p.severity == ERROR else 1)
 
 
 def _short(p: Problem) -> str:
@@ -83,6 +81,8 @@ class ValidationPanel(QWidget):
         self._problems: list[Problem] = []
         self._emitted: tuple[str, int, int] | None = None
         self._checked_state: object | None = None  # the DocState last validated, while no edit followed
+        self._inc: IncrementalValidation | None = None  # the current document's problems, kept by edits
+        self._stored: tuple[str, int, int] | None = None  # the counts known to be in the project file
 
         self.summary = QLabel()
         self.summary.setObjectName("validation-summary")
@@ -134,6 +134,7 @@ class ValidationPanel(QWidget):
         self._timer.stop()
         self.session.ensure_loaded()
         self._checked_state = None
+        self._stored = None  # read the file's counts again
         self._run()
         return self.problems()
 
@@ -159,9 +160,15 @@ class ValidationPanel(QWidget):
             self._timer.stop()
             self._run()
 
-    def _on_changed(self, _change: Change) -> None:
-        self._checked_state = None
-        self._timer.start()  # restarts: a burst of edits validates once, after the last
+    def _on_changed(self, change: Change) -> None:
+        cur = self.session.current
+        inc = self._inc
+        if cur is None or cur.partial or inc is None or inc.doc is not cur or change.doc_id != cur.id:
+            self._checked_state = None
+            self._timer.start()  # not followed incrementally: validate the whole document, once, after a burst
+            return
+        if inc.update(change.ids):
+            self._publish(cur)
 
     # ------------------------------------------------------------------ validation
 
@@ -169,25 +176,40 @@ class ValidationPanel(QWidget):
         cur = self.session.current
         if cur is None:
             self._checked_state = None
+            self._inc = None
             self._show([], "No document")
             return
         if cur.partial:  # document_loaded will follow
             return
-        problems = _sorted(validate_document(self.session.project.schema, cur.annotated()))
+        self._inc_rebuild()
         self._checked_state = cur
+        self._stored = None  # a whole validation compares with the file's counts
+        self._publish(cur)
+
+    def _inc_rebuild(self) -> None:
+        """Validate the whole current document (on open and load; tests count these)."""
+        self._inc = IncrementalValidation(self.session.project.schema, self.session.current)
+
+    def _publish(self, cur) -> None:  # noqa: ANN001 (a DocState)
+        """Show the problems held, record changed counts in the project and announce them."""
+        assert self._inc is not None
+        problems = display_order(self._inc.problems())
         n_errors, n_incomplete = problem_counts(problems)
         self._show(problems, problem_summary(n_errors, n_incomplete))
         project = self.session.project
+        key = (cur.id, n_errors, n_incomplete)
         try:
             if self.session.read_only:  # the counts are a cache: a read-only file keeps its own
                 pass
-            elif project.problem_counts(cur.id) != (n_errors, n_incomplete):
-                project.set_problem_counts(cur.id, n_errors, n_incomplete)
+            elif key != self._stored:
+                if project.problem_counts(cur.id) != (n_errors, n_incomplete):
+                    project.set_problem_counts(cur.id, n_errors, n_incomplete)
+                self._stored = key
         except StoreError as exc:  # the document was deleted under us
+            self._stored = None
             if not is_write_failure(exc):  # a cache write that failed (locked) is retried next time
                 self.session.error.emit(str(exc))
                 return
-        key = (cur.id, n_errors, n_incomplete)
         if key != self._emitted:
             self._emitted = key
             self.problems_changed.emit(*key)
