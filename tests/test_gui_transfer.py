@@ -30,7 +30,8 @@ from annotator.formats import registry
 from annotator.model import TRIGGER, AnnotatedDocument, Argument, Document, Event, Relation, Span
 from annotator.qt.mainwindow import MainWindow
 from annotator.qt.report_dialog import ReportDialog
-from annotator.qt.transfer_dialogs import ExportDialog, ImportDialog
+from annotator.qt.export_dialog import ExportDialog
+from annotator.qt.transfer_dialogs import ImportDialog
 from annotator.store import Project
 from test_mainwindow import show_window
 

@@ -12,9 +12,10 @@ from ..formats.errors import FormatError
 from ..formats.spec import ExportOptions, ExportReport, ImportReport
 from ..importer import export_to_path, import_paths
 from ..store import StoreError
+from .export_dialog import ExportDialog
 from .report_dialog import ReportDialog
 from .session import Session
-from .transfer_dialogs import ExportDialog, ImportDialog
+from .transfer_dialogs import ImportDialog
 
 
 class _Cancelled(Exception):
