@@ -335,6 +335,7 @@ def test_annlist_update_in_a_large_document_touches_one_row(qtbot, tmp_path):
         p.import_documents([AnnotatedDocument(Document("big", text), spans)])
         s = Session(p)
         s.open_document("big")
+        s.ensure_loaded()  # a long document loads in slices after its first frame: finish it here
         al = _show(qtbot, AnnotationList(s), (520, 260))
         assert al.proxy.rowCount() == 12000
         rec = _RowRecorder(al.model)

@@ -32,6 +32,14 @@ class DocState:
         self.relations: dict[str, Relation] = {r.id: r for r in adoc.relations}
         self.n_entities = sum(1 for s in adoc.spans if s.kind == ENTITY)
         self.partial = False  # True while only the first part is loaded (Session.open_document)
+        # while partial: every span starting before this code point is in (events and relations come last)
+        self.loaded_upto = len(self.document.text)
+        self.touched: set[str] = set()  # ids refreshed from the store while partial (the loader keeps them)
+
+    def add_loaded_spans(self, spans: list[Span]) -> None:
+        """Take in spans the loader read (none of them already here)."""
+        self.spans.update((s.id, s) for s in spans)
+        self.n_entities += sum(1 for s in spans if s.kind == ENTITY)
 
     @property
     def id(self) -> str:

@@ -98,6 +98,47 @@ class LinkIndex:
             self.by_owner.setdefault(link.owner, set()).add(link.id)
         return touched | self._index(link.id)
 
+    def add_many(self, links: list[Link]) -> set[int]:
+        """Add many new links at once (a slice of a loading document); the paragraphs of their ends."""
+        touched: set[int] = set()
+        spans = self._spans()
+        new_cp: list[int] = []
+        new_val: list[tuple[str, bool]] = []
+        by_span, by_owner = self._by_span_, self._by_owner_
+        for lk in links:
+            if lk.id in self.links:  # a replacement: the one-by-one path
+                touched |= self.add(lk)
+                continue
+            lid = lk.id
+            self.links[lid] = lk
+            if by_span is not None:
+                by_span.setdefault(lk.source, set()).add(lid)
+                by_span.setdefault(lk.target, set()).add(lid)
+            if by_owner is not None and lk.owner:
+                by_owner.setdefault(lk.owner, set()).add(lid)
+            s, t = spans.get(lk.source), spans.get(lk.target)
+            if s is None or t is None or lk.source == lk.target:
+                self._unindexed.add(lid)
+                continue
+            self._lk_cp[lid] = (s.start, t.start)
+            new_cp += (s.start, t.start)
+            new_val += ((lid, True), (lid, False))
+        if not new_cp:
+            return touched
+        order = sorted(range(len(new_cp)), key=new_cp.__getitem__)
+        new_cp = [new_cp[i] for i in order]
+        new_val = [new_val[i] for i in order]
+        touched.update(map(self._para_of_cp, new_cp))
+        if not self._le_cp or new_cp[0] >= self._le_cp[-1]:
+            self._le_cp.extend(new_cp)
+            self._le_val.extend(new_val)
+        else:
+            cps, vals = self._le_cp + new_cp, self._le_val + new_val  # two sorted runs: a linear merge
+            order = sorted(range(len(cps)), key=cps.__getitem__)
+            self._le_cp = [cps[i] for i in order]
+            self._le_val = [vals[i] for i in order]
+        return touched
+
     def remove(self, link_id: str) -> set[int]:
         """Drop one link (nothing if unknown)."""
         if link_id not in self.links:

@@ -87,6 +87,16 @@ class Linker(QObject):
                 out.extend(links)
         return out
 
+    def links_for(self, cur: DocState, ids: list[str]) -> list[Link]:
+        """The links of ``ids`` (events, relations just loaded), recorded as theirs for :meth:`update`."""
+        out: list[Link] = []
+        for ann_id in ids:
+            links = self.links_of(cur, ann_id)
+            if links:
+                self._owned[ann_id] = [lk.id for lk in links]
+                out.extend(links)
+        return out
+
     def update(self, ids: set[str]) -> None:
         """Rebuild the links owned by ``ids`` (events and relations a change touched)."""
         cur = self.session.current

@@ -18,6 +18,7 @@ from ..store import Project, StoreError
 from .commands import (AddEventCommand, AddRelationCommand, AddSpanCommand, ArgumentCommand, RemoveCommand,
                        SetStatusCommand, UpdateCommand)
 from .docstate import Change, DocState  # the panels import these two from here too
+from .loader import DocumentLoader, LoadSlice
 from .undo import SafeUndoStack, is_write_failure, write_failure_text
 
 
@@ -27,6 +28,7 @@ class Session(QObject):
     changed = Signal(object)            # Change
     document_opened = Signal(str)       # doc id of the new current document (maybe only its first part)
     document_loaded = Signal(str)       # the current document is completely loaded
+    document_progress = Signal(object)  # LoadSlice: one more slice of the current document is in
     documents_changed = Signal()        # the list of documents changed (an import)
     document_updated = Signal(str)      # one document's status or annotation count changed
     saved = Signal()                    # a write reached the project file
@@ -39,6 +41,7 @@ class Session(QObject):
         self.undo_stack = SafeUndoStack(self, parent=self)
         self.current: DocState | None = None
         self._resync = False  # a change from elsewhere is still to be read (a read failed)
+        self.loader = DocumentLoader(project, self._on_slice, self)
 
     @property
     def read_only(self) -> bool:
@@ -47,13 +50,16 @@ class Session(QObject):
 
     # ------------------------------------------------------------------ documents
 
-    #: A longer document opens in two steps: first its text with the spans of
-    #: its first FIRST_CHARS characters, enough for the first frame (one
-    #: indexed query); then, on the next turn of the event loop, everything.
+    #: A longer document opens in steps: first its text with the spans of its
+    #: first FIRST_CHARS characters, enough for the first frame (one indexed
+    #: query); then the rest, read on a worker thread and taken in slices, one
+    #: per turn of the event loop (:mod:`annotator.qt.loader`), each announced
+    #: by ``document_progress``; ``document_loaded`` when complete.
     FIRST_CHARS = 20_000
 
     def open_document(self, doc_id: str) -> None:
         """Make ``doc_id`` current: ``document_opened``, then ``document_loaded`` when complete."""
+        self.loader.cancel()
         doc = self.project.get_document(doc_id)
         if len(doc.text) <= self.FIRST_CHARS:
             self.current = DocState(self.project.get_annotated(doc_id))
@@ -61,20 +67,32 @@ class Session(QObject):
             self.document_loaded.emit(doc_id)
             return
         first = self.project.spans_in_range(doc_id, 0, self.FIRST_CHARS)
-        self.current = DocState(AnnotatedDocument(doc, first))
-        self.current.partial = True
+        self.current = cur = DocState(AnnotatedDocument(doc, first))
+        cur.partial = True
+        cur.loaded_upto = self.FIRST_CHARS  # spans_in_range: every span starting before it
         self.document_opened.emit(doc_id)
-        QTimer.singleShot(0, lambda: self.ensure_loaded(doc_id))
+        if self.current is cur:
+            self.loader.start(cur)
 
     def ensure_loaded(self, doc_id: str | None = None) -> None:
-        """Finish loading the current document if only its first part is in (see FIRST_CHARS)."""
+        """Finish loading the current document now if it is still loading (waits for the reader)."""
         cur = self.current
         if cur is None or not cur.partial or (doc_id is not None and cur.id != doc_id):
             return
-        self.current = DocState(self.project.get_annotated(cur.id))
-        self.document_loaded.emit(cur.id)
+        self.loader.finish_now()
+
+    def is_loaded(self, start: int, end: int) -> bool:
+        """Whether every span that could touch code points ``[start, end)`` is in the current document."""
+        cur = self.current
+        return cur is not None and (not cur.partial or end < cur.loaded_upto)
+
+    def _on_slice(self, sl: LoadSlice) -> None:
+        self.document_progress.emit(sl)
+        if sl.last:
+            self.document_loaded.emit(sl.doc_id)
 
     def close(self) -> None:
+        self.loader.cancel()
         self.undo_stack.clear()
         self.current = None
         self.project.close()
@@ -87,9 +105,10 @@ class Session(QObject):
         ``wrote``: a write reached the file just before (``saved``); False when
         only the screen is brought in line with the file.
         """
-        self.ensure_loaded()
         cur = self.current
         if cur is not None and cur.id == doc_id:
+            if cur.partial:  # still loading: these ids keep the value read here, not the loader's older one
+                cur.touched.update(ids)
             before = [cur.extent(i) for i in ids]
             spans, events, relations = self.project.fetch(doc_id, ids)
             for i in ids:
@@ -164,10 +183,12 @@ class Session(QObject):
     # not reach the file; return None/False) and never reaches the undo stack;
     # then it pushes a command whose undo/redo SafeUndoStack writes first.
 
-    def _doc(self) -> DocState:
+    def _doc(self, start: int | None = None, end: int | None = None) -> DocState:
+        """The current document, complete, or loaded at least over ``[start, end)`` when given."""
         if self.current is None:
             raise RuntimeError("no document is open")
-        self.ensure_loaded()
+        if start is None or end is None or not self.is_loaded(start, end):
+            self.ensure_loaded()
         return self.current
 
     def _push(self, command) -> None:
@@ -205,7 +226,7 @@ class Session(QObject):
         Returns the new annotation's id (the event id for an event type), or
         None when the store refused it (the reason goes to ``error``).
         """
-        cur = self._doc()
+        cur = self._doc(start, end)  # a tag in the part already loaded does not wait for the rest
         kind = self.project.schema.label_kind(label)
         if kind == "entity":
             span = self._guard(self.project.add_span, cur.id, Span("", label, start, end),

@@ -114,6 +114,22 @@ class AnnotationView(QAbstractScrollArea):
         self._sidx.add(span)
         self.relayout(self.hits.paras_of(span.id) | self.arcs.span_changed(span.id))
 
+    def add_spans(self, spans: list[Span]) -> None:
+        """Draw many new spans (a slice of a loading document): one index merge; only cached layouts they
+        touch are dropped (the others are laid out when shown, with them)."""
+        if not spans:
+            return
+        self._sidx.add_many(spans)
+        to_view, para_of = self._omap.to_view, self.stack.para_of
+        p0 = para_of(to_view(min(sp.start for sp in spans)))
+        p1 = para_of(to_view(max(sp.end for sp in spans)))
+        self.relayout({p for p in self.stack.cache if p0 <= p <= p1})
+
+    def add_links(self, links: list[Link]) -> None:
+        """Draw many more links at once (a slice of a loading document)."""
+        if links:
+            self.arcs.add_links(links)
+
     def remove_span(self, span_id: str) -> None:
         """Stop drawing ``span_id``."""
         if span_id not in self._sidx.spans:

@@ -68,6 +68,12 @@ class ArcLayer:
         """Draw one more link; only the paragraphs of its two ends are laid out again."""
         self._host.relayout(self.index.add(link))
 
+    def add_links(self, links: list[Link]) -> None:
+        """Draw many more links (a slice of a loading document); lays out again only what is cached."""
+        touched = self.index.add_many(links)
+        cache = self._stack.cache
+        self._host.relayout({p for p in touched if p in cache} if len(touched) > len(cache) else touched & cache.keys())
+
     def remove_link(self, link_id: str) -> None:
         """Stop drawing ``link_id``."""
         if link_id in self.index.links:

@@ -1,35 +1,77 @@
 """Keeps the text view's spans and arcs in step with the session's current document."""
 from __future__ import annotations
 
+import weakref
+
 from .linking import Linker
-from .session import Change, DocState
+from .loader import LoadSlice
+from .session import Change, DocState, Session
 from .textview import AnnotationView
 
 
 class ViewSync:
-    """Puts a document into the view, then applies each change to the spans and links it touched."""
+    """Puts a document into the view, then applies each change to the spans and links it touched.
+
+    A long document arrives in slices (``Session.document_progress``): each is
+    drawn as it comes, so the user scrolls and tags while the rest loads.
+    """
 
     def __init__(self, view: AnnotationView, linker: Linker):
         self.view = view
         self.linker = linker
+        self._session: weakref.ref[Session] | None = None
+        self._shown: DocState | None = None  # the document state the view shows
+        self._complete = False  # the view has all of _shown's spans and links
+        self._sliced = False  # _shown arrived in slices after its first frame
 
     def show_document(self, cur: DocState, colors: dict[str, str]) -> None:
         """A newly opened document: its text, the spans loaded so far, their arcs."""
+        self._follow()
+        self._shown, self._complete, self._sliced = cur, not cur.partial, False
         self.view.set_document(cur.text, list(cur.spans.values()), colors)
         self.view.set_links(self.linker.all_links(cur))
         self.linker.cancel_pick()
 
-    def fill_loaded(self, cur: DocState) -> bool:
-        """The rest of a long document arrived after its first frame: show all its spans.
+    def _follow(self) -> None:
+        """Listen to the slices of the session the linker works for (once per session)."""
+        try:
+            session = self.linker.session
+        except AssertionError:  # no project open
+            return
+        if session is None:
+            return
+        if self._session is None or self._session() is not session:
+            session.document_progress.connect(self.add_slice)
+            self._session = weakref.ref(session)
 
-        Returns False when the view had them all already."""
+    def add_slice(self, sl: LoadSlice) -> None:
+        """Draw one more slice of the document being loaded."""
+        session = self._session() if self._session is not None else None
+        cur = session.current if session is not None else None
+        if cur is None or cur is not self._shown or cur.id != sl.doc_id:
+            return
+        self._sliced = True
+        if sl.spans:
+            self.view.add_spans(sl.spans)
+        ids = sl.events + sl.relations
+        if ids:
+            self.view.add_links(self.linker.links_for(cur, ids))
+        if sl.last:
+            self._complete = True
+
+    def fill_loaded(self, cur: DocState) -> bool:
+        """The document is completely loaded: make sure the view shows all of it.
+
+        Returns whether anything arrived after the first frame (the counts changed)."""
         shown = self.view.spans()
-        if len(shown) == len(cur.spans) and len(self.view.links()) == len(self.linker.all_links(cur)):
-            return False
-        for span in cur.spans.values():
-            if span.id not in shown:
-                self.view.add_span(span)
+        missing = [s for s in cur.spans.values() if s.id not in shown]
+        if missing:
+            self.view.add_spans(missing)
+        if cur is self._shown and self._complete:
+            return self._sliced or bool(missing)
+        # not followed slice by slice (e.g. no project session to listen to): everything at once
         self.view.set_links(self.linker.all_links(cur))
+        self._shown, self._complete = cur, True
         return True
 
     def apply(self, cur: DocState, change: Change) -> str | None:
