@@ -84,16 +84,13 @@ def event_type_name(type_name: str) -> str:
     return type_name.replace(".", ":", 1)
 
 
-def _record(adoc: AnnotatedDocument, lo: int, hi: int, wnd_id: str, lang: str,
-            spans: list[Span], event_ids: set[str] | None = None, relation_ids: set[str] | None = None,
-            ) -> dict[str, Any]:
-    """The record of ``adoc``'s text ``[lo, hi)``: the given spans, and the events and relations chosen."""
-    doc_text = adoc.document.text
-    text = doc_text[lo:hi]
-    toks = aligned_tokens(text, [Span(s.id, s.label, s.start - lo, s.end - lo) for s in spans])
+def _record(part: AnnotatedDocument, lo: int, hi: int, wnd_id: str, lang: str,
+            by_id: dict[str, Span]) -> dict[str, Any]:
+    """The record of the text ``[lo, hi)`` with ``part``'s annotations; ``by_id`` has every span of the document."""
+    text = part.document.text[lo:hi]
+    toks = aligned_tokens(text, [Span(s.id, s.label, s.start - lo, s.end - lo) for s in part.spans])
     starts = [t[0] for t in toks]
     ends = [t[1] for t in toks]
-    by_id = adoc.span_by_id()
 
     def place(span: Span) -> dict[str, Any]:
         s, e = span.start - lo, span.end - lo
@@ -108,15 +105,13 @@ def _record(adoc: AnnotatedDocument, lo: int, hi: int, wnd_id: str, lang: str,
                 "offset_start": p["offset_start"], "offset_end": p["offset_end"]}
 
     entity_mentions = []
-    for s in spans:
+    for s in part.spans:
         if s.kind == ENTITY:
             p = place(s)
             entity_mentions.append({"id": s.id, "start": p["start"], "end": p["end"], "entity_type": s.label,
                                     "text": p["text"], "offset_start": p["offset_start"], "offset_end": p["offset_end"]})
     events = []
-    for ev in adoc.events:
-        if event_ids is not None and ev.id not in event_ids:
-            continue
+    for ev in part.events:
         trig = place(by_id[ev.trigger])
         args, nested = [], []
         for a in ev.arguments:
@@ -131,10 +126,10 @@ def _record(adoc: AnnotatedDocument, lo: int, hi: int, wnd_id: str, lang: str,
                        "arguments": args, "nested_arguments": nested})
     relations = [
         {"id": r.id, "relation_type": r.type, "arguments": [argument(r.head, "Arg-1"), argument(r.tail, "Arg-2")]}
-        for r in adoc.relations if relation_ids is None or r.id in relation_ids
+        for r in part.relations
     ]
     return {
-        "doc_id": adoc.document.id, "wnd_id": wnd_id, "text": text, "lang": lang,
+        "doc_id": part.document.id, "wnd_id": wnd_id, "text": text, "lang": lang,
         "tokens": [text[a:b] for a, b in toks],
         "entity_mentions": entity_mentions, "relation_mentions": relations, "event_mentions": events,
     }
@@ -142,7 +137,7 @@ def _record(adoc: AnnotatedDocument, lo: int, hi: int, wnd_id: str, lang: str,
 
 def doc_to_oneie(adoc: AnnotatedDocument, lang: str = "en") -> dict[str, Any]:
     """The OneIE/TextEE record of one whole document (``wnd_id`` is the document id)."""
-    return _record(adoc, 0, len(adoc.document.text), adoc.document.id, lang, adoc.spans)
+    return _record(adoc, 0, len(adoc.document.text), adoc.document.id, lang, adoc.span_by_id())
 
 
 def windows(adoc: AnnotatedDocument) -> list[tuple[int, int]]:
@@ -150,10 +145,15 @@ def windows(adoc: AnnotatedDocument) -> list[tuple[int, int]]:
 
     A document whose text has no sentence (empty, or only whitespace) is one window.
     """
+    return _windows(adoc)[0]
+
+
+def _windows(adoc: AnnotatedDocument) -> tuple[list[tuple[int, int]], int]:
+    """:func:`windows`, and how many sentences they hold."""
     text = adoc.document.text
     sents = sentences(text)
     if not sents:
-        return [(0, len(text))]
+        return [(0, len(text))], 0
     s_starts = [a for a, _ in sents]
 
     def first_last(span: Span) -> tuple[int, int]:
@@ -199,12 +199,11 @@ def windows(adoc: AnnotatedDocument) -> list[tuple[int, int]]:
             k += 1
         out.append((min(lo_of[i:j + 1]), max(hi_of[i:j + 1])))
         i = j + 1
-    return out
+    return out, len(sents)
 
 
 def _window_records(adoc: AnnotatedDocument, lang: str, report: ExportReport) -> Iterator[dict[str, Any]]:
-    ranges = windows(adoc)
-    n_sents = len(sentences(adoc.document.text))
+    ranges, n_sents = _windows(adoc)
     if len(ranges) < n_sents:
         report.note(f"{adoc.document.id}: {n_sents} sentences in {len(ranges)} windows "
                     "(sentences joined where a span, an event or a relation spans several)")
@@ -214,19 +213,17 @@ def _window_records(adoc: AnnotatedDocument, lang: str, report: ExportReport) ->
     def window_of(offset: int) -> int:
         return max(bisect_right(starts, offset) - 1, 0)
 
-    spans_in: list[list[Span]] = [[] for _ in ranges]
+    parts = [AnnotatedDocument(adoc.document) for _ in ranges]
     for s in adoc.spans:
-        spans_in[window_of(s.start)].append(s)
-    events_in: list[set[str]] = [set() for _ in ranges]
+        parts[window_of(s.start)].spans.append(s)
     for ev in adoc.events:
         trig = by_id.get(ev.trigger)
-        events_in[window_of(trig.start if trig else 0)].add(ev.id)
-    relations_in: list[set[str]] = [set() for _ in ranges]
+        parts[window_of(trig.start if trig else 0)].events.append(ev)
     for r in adoc.relations:
         head = by_id.get(r.head)
-        relations_in[window_of(head.start if head else 0)].add(r.id)
+        parts[window_of(head.start if head else 0)].relations.append(r)
     for i, (lo, hi) in enumerate(ranges):
-        yield _record(adoc, lo, hi, f"{adoc.document.id}-{i}", lang, spans_in[i], events_in[i], relations_in[i])
+        yield _record(parts[i], lo, hi, f"{adoc.document.id}-{i}", lang, by_id)
 
 
 def oneie_records(adoc: AnnotatedDocument, report: ExportReport, *, lang: str = "en",
