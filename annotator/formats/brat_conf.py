@@ -12,20 +12,10 @@ from annotator.quoting import ident, show
 if TYPE_CHECKING:
     from annotator.formats.spec import ImportReport
 
-__all__ = ["BratConf", "conf_to_toml", "parse_conf", "parse_visual", "read_conf", "safe_name"]
+__all__ = ["BratConf", "conf_to_toml", "parse_conf", "parse_visual", "read_conf"]
 
 _SECTIONS = ("entities", "relations", "events", "attributes")
 _KIND_MACROS = {"<ENTITY>": "entity", "<EVENT>": "event", "<RELATION>": "relation"}
-#: characters a brat name cannot hold (they separate fields in .ann and annotation.conf)
-_UNSAFE_CHARS = " \t\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029\u00a0:,|"
-_SAFE_TABLE = str.maketrans({c: "_" for c in _UNSAFE_CHARS})
-
-
-def safe_name(name: str) -> str:
-    """``name`` with the characters brat uses as separators (spaces, ``:``, ``,``, ``|``) replaced by ``_``."""
-    return name.translate(_SAFE_TABLE)
-
-
 @dataclass
 class ConfRole:
     """A role of a brat event type: its filler type tokens (macros not yet expanded) and cardinality."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from annotator.formats.brat_conf import safe_name
 from annotator.formats.brat_read import flatten
 from annotator.formats.output import FolderOutput
 from annotator.formats.spec import ExportOptions, ExportReport
@@ -12,7 +11,16 @@ from annotator.model import AnnotatedDocument, Relation
 from annotator.quoting import show
 from annotator.schema import Schema
 
-__all__ = ["ann_lines", "schema_to_conf", "schema_to_visual", "write_brat"]
+__all__ = ["ann_lines", "safe_name", "schema_to_conf", "schema_to_visual", "write_brat"]
+
+#: characters a brat name cannot hold (they separate fields in .ann and annotation.conf)
+_UNSAFE_CHARS = " \t\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029\u00a0:,|"
+_SAFE_TABLE = str.maketrans({c: "_" for c in _UNSAFE_CHARS})
+
+
+def safe_name(name: str) -> str:
+    """``name`` with the characters brat uses as separators (spaces, ``:``, ``,``, ``|``) replaced by ``_``."""
+    return name.translate(_SAFE_TABLE)
 
 
 class _Names:
