@@ -24,6 +24,14 @@ from annotator.store import Project
 
 datasets = pytest.importorskip("datasets", reason="datasets is not installed (pip install '.[test]')")
 
+
+@pytest.fixture(autouse=True)
+def offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No network: datasets reads HF_DATASETS_OFFLINE when it is imported, so set what it read too."""
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setattr(datasets.config, "HF_HUB_OFFLINE", True)
+    monkeypatch.setattr(datasets.config, "HF_DATASETS_OFFLINE", True)
+
 N_DOCS = 6000
 N_LATE = 5
 FILLER = "Nothing else happened in the province that week. " * 40  # ~2 KB, so the file passes 10 MB
@@ -110,9 +118,7 @@ def test_the_late_documents_are_past_the_first_chunk(exported: Path) -> None:
     assert all(len(d["events"]) == 1 and d["events"][0]["normalizations"] == "[]" for d in first)
 
 
-def test_load_dataset_reads_every_row_with_its_values(exported: Path, tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+def test_load_dataset_reads_every_row_with_its_values(exported: Path, tmp_path: Path) -> None:
     ds = load(exported, tmp_path / "cache")
     assert ds.num_rows == N_DOCS
 
@@ -151,10 +157,8 @@ def test_load_dataset_reads_every_row_with_its_values(exported: Path, tmp_path: 
     assert [(a["role"], a["ref"]) for a in e3["arguments"]] == [("Reporter", "T4"), ("Content", "E1")]
 
 
-def test_with_the_features_a_list_first_filled_after_10_mb_loads_too(exported: Path, tmp_path: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_with_the_features_a_list_first_filled_after_10_mb_loads_too(exported: Path, tmp_path: Path) -> None:
     """No JSON shape can type a list that is empty all through the first 10 MB; jsonl_features() can."""
-    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
     no_early_events = tmp_path / "no-early-events.jsonl"
     with open(exported, encoding="utf-8") as src, open(no_early_events, "w", encoding="utf-8", newline="\n") as out:
         for k, line in enumerate(src):
@@ -168,10 +172,8 @@ def test_with_the_features_a_list_first_filled_after_10_mb_loads_too(exported: P
     assert [e["type"] for e in ds[N_DOCS - 1]["events"]] == ["Conflict.Attack", "Contact.Meet", "Report"]
 
 
-def test_oneie_export_loads_with_its_features(project_file: Path, tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_oneie_export_loads_with_its_features(project_file: Path, tmp_path: Path) -> None:
     """Nested arguments only in the last records: OneIE's shape needs oneie_features() for that."""
-    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
     path = export(project_file, "oneie", "export.oneie.jsonl")
     ds = load(path, tmp_path / "cache", oneie_features())
     assert ds.num_rows == N_DOCS
