@@ -106,14 +106,20 @@ def shot(widget, name: str) -> None:
 
 def open_dialog(qtbot, w: MainWindow, key: Qt.Key) -> ImportDialog | ExportDialog:
     """Press Ctrl+key in the window; returns the dialog it opened, once active."""
-    w.transfer.dialog = None
+    before = w.transfer.dialog
     w.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
     qtbot.keyClick(w.view, key, Qt.ControlModifier)
     dlg = w.transfer.dialog
-    assert dlg is not None, "the shortcut opened no dialog"
+    assert dlg is not None and dlg is not before, "the shortcut opened no dialog"
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dlg)
     return dlg
+
+
+def activate(qtbot, widget) -> None:
+    """Make ``widget``'s window the active one (after a box over it closed)."""
+    widget.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is widget)
 
 
 def choose_format(qtbot, combo: QComboBox, name: str) -> None:
@@ -535,10 +541,13 @@ def test_replacing_an_existing_file_is_asked_first(qtbot, window, tmp_path):
     assert isinstance(box, QMessageBox) and "exists already" in box.text()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is box)
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Return)  # No is the default
-    assert out.read_text(encoding="utf-8") == "precious\n" and dlg.isVisible()
+    assert out.read_text(encoding="utf-8") == "precious\n" and dlg.isVisible() and dlg.question is None
+    activate(qtbot, dlg)
     press_enter(qtbot, dlg)
     box = dlg.question
+    assert box is not None
     box.button(QMessageBox.Yes).click()
+    qtbot.waitUntil(lambda: gone(dlg))  # the export runs once the question has closed
     assert [json.loads(x)["id"] for x in out.read_text(encoding="utf-8").splitlines()] == ["d1", "d2"]
 
 
@@ -554,8 +563,11 @@ def test_exporting_into_a_folder_that_holds_files_is_asked_first(qtbot, window, 
     assert isinstance(box, QMessageBox) and "already holds 1 file" in box.text()
     box.button(QMessageBox.No).click()
     assert (out / "d1.txt").read_text(encoding="utf-8") == "older text\n" and dlg.isVisible()
+    activate(qtbot, dlg)
     press_enter(qtbot, dlg)
+    assert dlg.question is not None
     dlg.question.button(QMessageBox.Yes).click()
+    qtbot.waitUntil(lambda: gone(dlg))
     assert (out / "d1.txt").read_text(encoding="utf-8") == TEXT1
     assert (out / "d2.txt").read_text(encoding="utf-8") == TEXT2
 

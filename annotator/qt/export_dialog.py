@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QCheckBox, QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QSpinBox, QWidget
 
 from ..formats import registry
@@ -173,9 +173,18 @@ class ExportDialog(TransferDialog):
         box = QMessageBox(QMessageBox.Question, "Export", text, QMessageBox.Yes | QMessageBox.No, self)
         box.setDefaultButton(QMessageBox.No)
         box.setAttribute(Qt.WA_DeleteOnClose)
-        box.finished.connect(lambda result: self.accept() if result == QMessageBox.Yes else None)
+        box.finished.connect(self._answered)
         self.question = box
         box.open()
+
+    def _answered(self, result: int) -> None:
+        self.question = None
+        if result == QMessageBox.Yes:
+            # after the box has finished closing: the export that follows runs the event loop,
+            # which must not delete the box while it is still inside its own done()
+            QTimer.singleShot(0, self.accept)
+        else:
+            self.path_edit.setFocus()
 
     def choice(self) -> ExportChoice:
         """What the user chose."""

@@ -57,6 +57,11 @@ class Transfer:
         dlg.setMinimumDuration(300)
         return dlg
 
+    def _replace_dialog(self, dlg: ImportDialog | ExportDialog) -> None:
+        if self.dialog is not None:
+            self.dialog.deleteLater()
+        self.dialog = dlg
+
     def _show_summary(self, title: str, headline: str, lines: list[str], intro: str = "") -> None:
         """A non-modal summary; it replaces the one still open."""
         if self.summary is not None:
@@ -136,7 +141,7 @@ class Transfer:
             return
         start = self._remembered("import/last_folder")
         dlg = ImportDialog(self.parent, annotator=session.project.annotator or "", start=start)
-        self.dialog = dlg
+        self._replace_dialog(dlg)
 
         def run() -> None:
             c = dlg.choice()
@@ -198,7 +203,7 @@ class Transfer:
         stem = project.path.name.split(".")[0] if project.path else "export"
         dlg = ExportDialog(self.parent, stem=stem or "export", folder=self._remembered("export/last_folder"),
                            counts=project.counts_by_status(), fmt=fmt)
-        self.dialog = dlg
+        self._replace_dialog(dlg)
 
         def run() -> None:
             c = dlg.choice()

@@ -109,7 +109,9 @@ class TransferDialog(QDialog):
     def __init__(self, title: str, ok_text: str, parent: QWidget | None):
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.setAttribute(Qt.WA_DeleteOnClose)
+        # not deleted on close: the import or export runs from its accepted signal and
+        # processes events, which must not delete the dialog under that signal (Transfer
+        # deletes the previous dialog when it opens the next one)
         self.outer = QVBoxLayout(self)
         self.outer.setSpacing(10)
         self.form = QFormLayout()
