@@ -81,12 +81,12 @@ class AnnotationReads:
         p = [doc_pk, *wanted]
         loads = json.loads
         spans = [span_from_row(r) for r in db.query(
-            f"SELECT * FROM spans WHERE doc = ? AND id IN ({marks}) ORDER BY seq", p)]
+            f"SELECT * FROM spans WHERE doc = ? AND id IN ({marks}) ORDER BY +seq", p)]
         events: list[Event] = []
         by_pk: dict[int, Event] = {}
         for r in db.execute(
             f"SELECT e.pk, e.id, e.type, t.id, e.attributes, e.note, e.annotator, e.normalizations FROM events e "
-            f"JOIN spans t ON t.pk = e.trigger WHERE e.doc = ? AND e.id IN ({marks}) ORDER BY e.seq", p
+            f"JOIN spans t ON t.pk = e.trigger WHERE e.doc = ? AND e.id IN ({marks}) ORDER BY +e.seq", p
         ):
             ev = Event(id=r[1], type=r[2], trigger=r[3], attributes=loads(r[4]) if r[4] else {},
                        note=r[5] or "", annotator=r[6] or "", normalizations=load_normalizations(r[7]))
@@ -106,7 +106,7 @@ class AnnotationReads:
             for r in db.execute(
                 f"SELECT r.id, r.type, h.id, t.id, r.attributes, r.note, r.annotator, r.normalizations FROM relations r "
                 f"JOIN spans h ON h.pk = r.head JOIN spans t ON t.pk = r.tail "
-                f"WHERE r.doc = ? AND r.id IN ({marks}) ORDER BY r.seq", p)
+                f"WHERE r.doc = ? AND r.id IN ({marks}) ORDER BY +r.seq", p)
         ]
         return spans, events, relations
 
@@ -123,23 +123,25 @@ class AnnotationReads:
         run = self.state.db.execute
         if ids:
             p = [doc_pk, *ids]
+            in_spans = lambda n: f"(SELECT pk FROM spans WHERE doc = ? AND id IN ({q(n)}))"  # noqa: E731
             ids |= {r[0] for r in run(
-                f"SELECT e.id FROM events e JOIN spans t ON t.pk = e.trigger WHERE e.doc = ? AND t.id IN ({q(len(ids))})", p)}
+                f"SELECT e.id FROM events e WHERE e.trigger IN {in_spans(len(ids))}", p)}
             ids |= {r[0] for r in run(
                 f"SELECT t.id FROM events e JOIN spans t ON t.pk = e.trigger WHERE e.doc = ? AND e.id IN ({q(len(ids))})",
                 [doc_pk, *ids])}
             ids |= {r[0] for r in run(
-                f"SELECT e.id FROM events e JOIN spans t ON t.pk = e.trigger WHERE e.doc = ? AND t.id IN ({q(len(ids))})",
-                [doc_pk, *ids])}
-            p = [doc_pk, *ids, *ids]
+                f"SELECT e.id FROM events e WHERE e.trigger IN {in_spans(len(ids))}", [doc_pk, *ids])}
+            # Each lookup goes through an index on the id or the referring column
+            # (arguments.filler_*, relations.head/tail), never a scan of the document.
+            p = [doc_pk, *ids, doc_pk, *ids]
             ids |= {r[0] for r in run(
                 f"SELECT e.id FROM arguments a JOIN events e ON e.pk = a.event "
-                f"LEFT JOIN spans s ON s.pk = a.filler_span LEFT JOIN events f ON f.pk = a.filler_event "
-                f"WHERE a.doc = ? AND (s.id IN ({q(len(ids))}) OR f.id IN ({q(len(ids))}))", p)}
-            p = [doc_pk, *ids, *ids]
+                f"WHERE a.filler_span IN {in_spans(len(ids))} "
+                f"OR a.filler_event IN (SELECT pk FROM events WHERE doc = ? AND id IN ({q(len(ids))}))", p)}
+            p = [doc_pk, *ids, doc_pk, *ids]
             ids |= {r[0] for r in run(
-                f"SELECT r.id FROM relations r JOIN spans h ON h.pk = r.head JOIN spans t ON t.pk = r.tail "
-                f"WHERE r.doc = ? AND (h.id IN ({q(len(ids))}) OR t.id IN ({q(len(ids))}))", p)}
+                f"SELECT r.id FROM relations r "
+                f"WHERE r.head IN {in_spans(len(ids))} OR r.tail IN {in_spans(len(ids))}", p)}
         spans, events, relations = self.fetch_pk(doc_pk, ids)
         have = {s.id for s in spans} | {e.id for e in events}
         for _ in range(2):  # triggers and fillers, then the triggers of filler events

@@ -86,11 +86,17 @@ class StoreState:
         return text
 
     def touch(self, doc_pk: int) -> None:
-        """Mark a document as edited now (a new document becomes in progress)."""
+        """Mark a document as edited now (a new document becomes in progress).
+
+        The row holds the text, and SQLite rewrites a whole row (text included)
+        to change any column of it: so the row is written only when something
+        changes (``updated`` is to the second), not on every edit.
+        """
+        stamp = now()
         self.db.execute(
             "UPDATE documents SET updated = ?, status = CASE status WHEN 'new' THEN 'in_progress' ELSE status END "
-            "WHERE pk = ?",
-            [now(), doc_pk],
+            "WHERE pk = ? AND (updated IS NOT ? OR status = 'new')",
+            [stamp, doc_pk, stamp],
         )
 
     def forget_documents(self) -> None:
