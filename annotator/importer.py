@@ -244,6 +244,7 @@ def export_to_path(
                 n = spec.write_folder(docs, out, options, report)
             finally:
                 report.files = list(out.written)
+            out.finish()
             fsync_folder(target.resolve())
         else:
             assert spec.write_stream is not None

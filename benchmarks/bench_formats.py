@@ -14,6 +14,10 @@ export.  For each format:
   validation and label checks), through ``import_paths`` as the command line
   does, against importing the JSONL (the baseline).
 
+For a folder format the export is also set beside the floor of writing the
+same files with plain ``open()``/``write()`` from memory: creating thousands
+of files costs what it costs on the machine's file system, whatever the format.
+
 Each figure is the best of ``--repeat`` runs, printed as documents per second
 and as the ratio to JSONL measured in the same run.  Not included: process
 start-up and Python's import time (the command line pays them once), and the
@@ -45,6 +49,21 @@ OUTPUT = {"jsonl": "out.jsonl", "brat": "brat", "conll": "out.conll"}
 
 def best(repeat: int, fn: Callable[[int], float]) -> float:
     return min(fn(i) for i in range(repeat))
+
+
+def files_floor(folder: Path, scratch: Path) -> Callable[[int], float]:
+    """Writing the files of an exported folder again with plain open()/write(), content in memory."""
+    contents = [(p.name, p.read_bytes()) for p in sorted(folder.iterdir())]
+
+    def run(i: int) -> float:
+        out = scratch / str(i)
+        out.mkdir(parents=True)
+        t0 = time.perf_counter()
+        for name, data in contents:
+            with open(out / name, "wb") as fh:
+                fh.write(data)
+        return time.perf_counter() - t0
+    return run
 
 
 def main() -> None:
@@ -93,7 +112,14 @@ def main() -> None:
         show("export jsonl", base_export, base_export)
         show("import jsonl", base_import, base_import)
         for fmt in formats:
-            show(f"export {fmt}", best(args.repeat, export(fmt)), base_export)
+            seconds = best(args.repeat, export(fmt))
+            show(f"export {fmt}", seconds, base_export)
+            exported = tmp / f"{fmt}-0" / OUTPUT[fmt]
+            if exported.is_dir():
+                floor = best(args.repeat, files_floor(exported, tmp / f"floor-{fmt}"))
+                n_files = sum(1 for _ in exported.iterdir())
+                print(f"{'':<16} the same {n_files:,} files written with open()/write(): {floor:.3f} s, "
+                      f"ratio {seconds / floor:5.2f} (creating files is the floor for a folder format)")
             show(f"import {fmt}", best(args.repeat, import_(fmt)), base_import)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
