@@ -240,3 +240,23 @@ def test_two_ids_never_share_a_file(tmp_path):
     assert len({s.casefold() for s in stems}) == len(ids)
     assert out.stem("a/b") == stems[0]  # the same id, the same file
     assert file_stem("plain-id_1.2") == "plain-id_1.2"
+
+
+def test_a_folder_export_syncs_once_and_leaves_no_temporary_files(tmp_path, monkeypatch):
+    import os
+
+    src = jsonl(tmp_path / "in.jsonl", *(doc(f"d{i}", f"Text {i}.") for i in range(5)))
+    calls: list[str] = []
+    real_sync, real_fsync = os.sync, os.fsync
+    monkeypatch.setattr(os, "sync", lambda: (calls.append("sync"), real_sync())[1])
+    monkeypatch.setattr(os, "fsync", lambda fd: (calls.append("fsync"), real_fsync(fd))[1])
+    with Project.open(tmp_path / "p.db") as p:
+        import_paths(p, [src])
+        calls.clear()
+        from annotator.importer import export_to_path
+
+        assert export_to_path(p, tmp_path / "out", "text") == 5
+    assert calls.count("sync") == 1
+    assert calls.count("fsync") <= 1  # the folder itself, after the renames; no fsync per file
+    assert sorted(x.name for x in (tmp_path / "out").iterdir()) == [f"d{i}.txt" for i in range(5)]
+    assert (tmp_path / "out" / "d3.txt").read_text(encoding="utf-8") == "Text 3."
