@@ -14,6 +14,8 @@ the public API speaks code points, converted only by :class:`~annotator.text.Off
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, Qt, QTimer, Signal
@@ -38,13 +40,14 @@ from annotator.qt.text_find import find_match
 from annotator.qt.view_arcs import ArcLayer
 from annotator.qt.view_hits import HitMap
 from annotator.qt.view_input import ViewInput
+from annotator.qt.view_links import ViewLinks
 from annotator.qt.view_paint import ViewStyle, paint_para
 from annotator.text import OffsetMap
 
 __all__ = ["AnnotationView", "Link"]  # Link is re-exported for callers
 
 
-class AnnotationView(QAbstractScrollArea):
+class AnnotationView(ViewLinks, QAbstractScrollArea):
     """Shows one document, its spans and the arcs between them; emits what the user does."""
 
     selection_made = Signal(int, int)
@@ -71,6 +74,7 @@ class AnnotationView(QAbstractScrollArea):
         self.arcs = ArcLayer(self, self.stack, self.hits, self.vstyle)
         self.input = ViewInput(self, self.stack, self.hits, self.arcs.hit)
         self._selected: str | None = None
+        self._batch: set[int] | None = None  # paragraphs to lay out at the end of a batched() block
         self._painted = (0, 0)  # first and last paragraph of the last paint
         self._last_sb = 0
         self._prefetch_timer = QTimer(self)
@@ -125,11 +129,6 @@ class AnnotationView(QAbstractScrollArea):
         p1 = para_of(to_view(max(sp.end for sp in spans)))
         self.relayout({p for p in self.stack.cache if p0 <= p <= p1})
 
-    def add_links(self, links: list[Link]) -> None:
-        """Draw many more links at once (a slice of a loading document)."""
-        if links:
-            self.arcs.add_links(links)
-
     def remove_span(self, span_id: str) -> None:
         """Stop drawing ``span_id``."""
         if span_id not in self._sidx.spans:
@@ -154,47 +153,6 @@ class AnnotationView(QAbstractScrollArea):
         """The spans shown, by id (read-only view for callers)."""
         return self._sidx.spans
 
-    # ------------------------------------------------------------------ links (the arc layer)
-    def set_links(self, links: list[Link]) -> None:
-        """Replace all links (arcs) of the document and repaint."""
-        self.arcs.set_links(links)
-
-    def add_link(self, link: Link) -> None:
-        """Draw one more link; only the paragraphs of its two ends are laid out again."""
-        self.arcs.add_link(link)
-
-    def remove_link(self, link_id: str) -> None:
-        """Stop drawing ``link_id``."""
-        self.arcs.remove_link(link_id)
-
-    def links(self) -> dict[str, Link]:
-        """The links shown, by id (read-only view for callers)."""
-        return self.arcs.links()
-
-    def set_highlight(self, owner: str | None, span_ids: set[str] | frozenset[str] = frozenset()) -> None:
-        """Draw ``owner``'s arcs and ``span_ids`` strong, fade the rest (``None`` and no spans: off)."""
-        self.arcs.set_highlight(owner, span_ids)
-
-    def set_arcs_mode(self, mode: str) -> None:
-        """``"all"`` arcs (default) or only the ``"selected"`` (highlighted owner's) ones."""
-        self.arcs.set_mode(mode)
-
-    def arcs_mode(self) -> str:
-        """The current arcs mode."""
-        return self.arcs.mode()
-
-    def link_label_rect(self, link_id: str) -> QRect | None:
-        """Viewport rectangle of the role label of ``link_id`` as drawn (source side first)."""
-        return self.arcs.link_label_rect(link_id)
-
-    def link_path_points(self, link_id: str) -> list[QPoint]:
-        """A few viewport points on the drawn arc of ``link_id`` (not under any label)."""
-        return self.arcs.link_path_points(link_id)
-
-    def link_stub_rect(self, link_id: str) -> QRect | None:
-        """Viewport rectangle of the stub arrow of ``link_id`` if it is drawn as a stub."""
-        return self.arcs.link_stub_rect(link_id)
-
     # ------------------------------------------------------------------ paragraphs
     def _lay_out(self, p: int) -> ParaLayout:
         """Lay out paragraph ``p`` with its spans and link ends (the stack caches it)."""
@@ -205,8 +163,25 @@ class AnnotationView(QAbstractScrollArea):
         st = self.vstyle
         return lay_out_paragraph(self.stack.paras[p], pieces, st.font, st.tag_font, self._text_width(), ends=ends)
 
+    @contextmanager
+    def batched(self) -> Iterator[None]:
+        """Group span and link changes: each touched paragraph is laid out once, at the end."""
+        if self._batch is not None:  # nested: the outer block lays out
+            yield
+            return
+        self._batch = set()
+        try:
+            yield
+        finally:
+            paras, self._batch = self._batch, None
+            if paras:
+                self.relayout(paras)
+
     def relayout(self, paras: set[int] | None) -> None:
         """Drop the layout of ``paras`` (None: of all) and repaint what shows them."""
+        if paras is not None and self._batch is not None:
+            self._batch |= paras
+            return
         if paras is None:
             self.stack.cache.clear()
             self._sync_scrollbar()

@@ -78,16 +78,17 @@ class ViewSync:
         """Update the spans and links ``change`` touched; returns the view's selected span, if any
         (cleared when the change removed it)."""
         shown = self.view.spans()
-        for ann_id in change.ids:
-            span = cur.spans.get(ann_id)
-            if span is not None:
-                if ann_id in shown:
-                    self.view.update_span(span)
-                else:
-                    self.view.add_span(span)
-            elif ann_id in shown:
-                self.view.remove_span(ann_id)
-        self.linker.update(change.ids)
+        with self.view.batched():  # each touched paragraph is laid out once
+            for ann_id in change.ids:
+                span = cur.spans.get(ann_id)
+                if span is not None:
+                    if ann_id in shown:
+                        self.view.update_span(span)
+                    else:
+                        self.view.add_span(span)
+                elif ann_id in shown:
+                    self.view.remove_span(ann_id)
+            self.linker.update(change.ids)
         sel = self.view.selected_span()
         if sel and sel not in cur.spans:
             self.view.select_span(None, scroll=False)
