@@ -132,11 +132,12 @@ class LinkIndex:
         if not self._le_cp or new_cp[0] >= self._le_cp[-1]:
             self._le_cp.extend(new_cp)
             self._le_val.extend(new_val)
-        else:
-            cps, vals = self._le_cp + new_cp, self._le_val + new_val  # two sorted runs: a linear merge
+        else:  # merge with just the tail it overlaps (two sorted runs: Timsort merges them in linear time)
+            i = bisect_right(self._le_cp, new_cp[0])
+            cps, vals = self._le_cp[i:] + new_cp, self._le_val[i:] + new_val
             order = sorted(range(len(cps)), key=cps.__getitem__)
-            self._le_cp = [cps[i] for i in order]
-            self._le_val = [vals[i] for i in order]
+            self._le_cp[i:] = [cps[k] for k in order]
+            self._le_val[i:] = [vals[k] for k in order]
         return touched
 
     def remove(self, link_id: str) -> set[int]:

@@ -92,11 +92,12 @@ class SpanIndex:
             self._starts.extend(starts)
             self._order.extend(map(_ID, short))
             return
-        all_starts = self._starts + starts  # two sorted runs: Timsort merges them in linear time
-        all_ids = self._order + list(map(_ID, short))
+        i = bisect_right(self._starts, starts[0])  # merge with just the tail it overlaps (two sorted runs)
+        all_starts = self._starts[i:] + starts
+        all_ids = self._order[i:] + list(map(_ID, short))
         order = sorted(range(len(all_starts)), key=all_starts.__getitem__)
-        self._starts = [all_starts[i] for i in order]
-        self._order = [all_ids[i] for i in order]
+        self._starts[i:] = [all_starts[k] for k in order]
+        self._order[i:] = [all_ids[k] for k in order]
 
     def remove(self, sid: str) -> None:
         """Forget span ``sid`` (nothing if it is not indexed)."""
