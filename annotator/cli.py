@@ -202,12 +202,20 @@ def cmd_stats(args: argparse.Namespace) -> int:
         unknown = sorted(set(counts) - set(schema.entity_types) - set(schema.event_types) - set(schema.relation_types))
         for name in unknown:
             print(f"  {name:<32} {counts[name]:>8}  (not in the schema)")
-        incomplete = list(_incomplete(project))
-        print(f"incomplete events: {len(incomplete)}")
-        for doc_id, p in incomplete[:20]:
-            print(f"  {doc_id}: {p.message}")
-        if len(incomplete) > 20:
-            print(f"  ... and {len(incomplete) - 20} more")
+        # From the problem counts stored per document (an index of the documents that have any):
+        # only the documents listed below are read and validated, whatever the project's size.
+        n_incomplete = project.incomplete_total()
+        print(f"incomplete events: {n_incomplete}")
+        shown: set[tuple[str, str | None]] = set()  # (document, event): the count is of events
+        lines = 0
+        for doc_id in project.documents.incomplete_ids(20):
+            for p in project.problems(doc_id):
+                if p.severity == "incomplete" and lines < 20:
+                    print(f"  {doc_id}: {p.message}")
+                    shown.add((doc_id, p.ref))
+                    lines += 1
+        if n_incomplete > len(shown):
+            print(f"  ... and {n_incomplete - len(shown)} more incomplete event(s)")
     return EXIT_OK
 
 

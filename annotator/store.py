@@ -21,6 +21,7 @@ transaction):
   (:mod:`annotator.store_checks`, ids from :mod:`annotator.store_ids`, rows through :mod:`annotator.store_annrows`);
 - ``project.removals`` (:mod:`annotator.store_removal`): cascading deletes and their undo;
 - ``project.imports`` (:mod:`annotator.store_import`): bulk import of whole documents;
+- ``project.pages`` (:mod:`annotator.store_documents`): the document list as indexed SQL (counts, pages, positions);
 - opening, upgrading and copying the file: :mod:`annotator.projectopen`; schema changes: :mod:`annotator.store_schema`.
 """
 from __future__ import annotations
@@ -38,7 +39,7 @@ from .projectopen import open_state, save_as
 from .schema import Schema
 from .store_annrows import AnnotationRows
 from .store_checks import WriteChecks
-from .store_documents import DocumentSummary, ProjectDocuments
+from .store_documents import DocumentPages, DocumentQuery, DocumentSummary, ProjectDocuments
 from .store_ids import IdAllocator
 from .store_import import BulkImport
 from .store_reads import AnnotationReads
@@ -59,6 +60,8 @@ __all__ = [
     "SchemaConflict",
     "Removal",
     "DocumentSummary",
+    "DocumentQuery",
+    "DocumentPages",
     "MIGRATIONS",
     "Schema",
     "problem_counts",
@@ -88,6 +91,7 @@ class Project:
         self.writes = AnnotationWrites(state, rows, self.ids, WriteChecks(state, self.reads), self.reads)
         self.removals = Removals(state, rows, self.reads)
         self.imports = BulkImport(state, self.documents)
+        self.pages = DocumentPages(state)
 
     # ------------------------------------------------------------------ the file
 
@@ -211,6 +215,14 @@ class Project:
     def document_summaries(self) -> list[DocumentSummary]:
         """Every document with its status, number of annotations and problem counts, in import order."""
         return self.documents.document_summaries()
+
+    def document_summary(self, doc_id: str) -> DocumentSummary | None:
+        """One document's row of the document list, read now (None when there is no such document)."""
+        return self.pages.summary(doc_id)
+
+    def incomplete_total(self) -> int:
+        """The number of incomplete events in the project, from the stored problem counts (indexed)."""
+        return self.documents.incomplete_total()
 
     def problem_counts(self, doc_id: str) -> tuple[int, int]:
         """The stored ``(n_errors, n_incomplete)`` of a document (see :func:`problem_counts`)."""

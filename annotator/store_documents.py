@@ -1,9 +1,28 @@
-"""The documents of a project: reading them, their status and problem counts, the document list, deleting one."""
+"""The documents of a project: reading them, their status and problem counts, the document list, deleting one.
+
+The document list as SQL: a :class:`DocumentQuery` says what the list shows (a status, a name
+substring, a sort); :class:`DocumentPages` answers "how many", "rows i to j"
+and "at which row is this document" with indexed queries, so that a list of
+a million documents never reads every row.  How each query runs:
+
+- no name filter, sorted by import order, name or status: counted and paged
+  in SQL over an index (``documents(status)``, ``documents(name COLLATE
+  NOCASE)``, the status-rank index of m004); a page far down the list is read
+  from the other end (``ORDER BY ... DESC``), so the last page is as cheap as
+  the first;
+- a name filter (case-insensitive substring): one scan of the names index
+  (not of the texts) gives the pks that match, in order; pages are then read
+  by pk.  Only the matches are held, as an array of integers;
+- sorted by number of annotations: one aggregate over the project gives the
+  order (the one sort that costs a pass over every document's annotations).
+"""
 from __future__ import annotations
 
 import json
+from array import array
 from dataclasses import dataclass
 
+from .migrations import STATUS_RANK_SQL
 from .model import STATUSES, Document
 from .problemcounts import refresh_problem_counts
 from .rows import now
@@ -99,6 +118,16 @@ class ProjectDocuments:
             raise self._missing(doc_id)
         return row[0] or 0, row[1] or 0
 
+    def incomplete_total(self) -> int:
+        """The sum of the stored counts of incomplete events (a scan of m004's partial index only)."""
+        return self.state.db.execute(
+            "SELECT coalesce(sum(n_incomplete), 0) FROM documents WHERE n_incomplete > 0").fetchone()[0]
+
+    def incomplete_ids(self, limit: int) -> list[str]:
+        """The first ``limit`` documents (import order) whose stored counts say they have incomplete events."""
+        return [r[0] for r in self.state.db.execute(
+            "SELECT id FROM documents WHERE n_incomplete > 0 ORDER BY pk LIMIT ?", [limit])]
+
     def set_problem_counts(self, doc_id: str, n_errors: int, n_incomplete: int) -> None:
         """Record a document's problem counts; its ``updated`` time and status stay as they are."""
         if n_errors < 0 or n_incomplete < 0:
@@ -141,3 +170,188 @@ class ProjectDocuments:
         for table in ("arguments", "relations", "events", "spans"):
             db.execute(f"DELETE FROM {table} WHERE doc = ?", [pk])
         db.execute("DELETE FROM documents WHERE pk = ?", [pk])
+
+
+SORTS = ("order", "name", "status", "annotations")
+
+_N_ANNOTATIONS = (
+    "(SELECT count(*) FROM spans s WHERE s.doc = d.pk AND s.kind = 'entity')"
+    " + (SELECT count(*) FROM events e WHERE e.doc = d.pk)"
+    " + (SELECT count(*) FROM relations r WHERE r.doc = d.pk)"
+)
+_SUMMARY = f"SELECT d.pk, d.id, d.name, d.status, {_N_ANNOTATIONS}, d.n_incomplete, d.n_errors FROM documents d"
+
+
+@dataclass(frozen=True)
+class DocumentQuery:
+    """What the document list shows: one status (None: all), a name substring ("" : all), a sort."""
+
+    status: str | None = None
+    name: str = ""
+    sort: str = "order"
+    descending: bool = False
+
+    def __post_init__(self) -> None:
+        if self.status is not None and self.status not in STATUSES:
+            raise StoreError(f"unknown status {self.status!r} (expected one of {', '.join(STATUSES)})")
+        if self.sort not in SORTS:
+            raise StoreError(f"unknown sort {self.sort!r} (expected one of {', '.join(SORTS)})")
+
+
+def _like_pattern(needle: str) -> str:
+    esc = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{esc}%"
+
+
+class DocumentPages:
+    """Counts, pages and positions of the document list, each one indexed query (see the module docstring).
+
+    The pks that match a name filter (or the order by annotation count) are
+    kept between calls for the same query while nothing is written, here or
+    by another connection.
+    """
+
+    def __init__(self, state: StoreState) -> None:
+        self.state = state
+        self._keys: tuple[DocumentQuery, tuple[int, int], array] | None = None
+        state.db.conn.create_function("annotator_casefold", 1, _casefold, deterministic=True)
+
+    # ------------------------------------------------------------------ the parts of a query
+
+    def _where(self, q: DocumentQuery) -> tuple[str, list]:
+        """The status condition (the name filter goes through :meth:`_matching`)."""
+        if q.status is None:
+            return "", []
+        return "WHERE status = ?", [q.status]
+
+    def _order(self, q: DocumentQuery, reverse: bool = False) -> str:
+        desc = q.descending != reverse
+        d = " DESC" if desc else ""
+        if q.sort == "name":
+            return f"ORDER BY name COLLATE NOCASE{d}, pk{d}"
+        if q.sort == "status":
+            return f"ORDER BY {STATUS_RANK_SQL}{d}, pk{d}"
+        return f"ORDER BY pk{d}"
+
+    def _keyed(self, q: DocumentQuery) -> array | None:
+        """The ordered pks of a name-filtered or annotation-sorted query (None: paged in SQL instead)."""
+        if not q.name and q.sort != "annotations":
+            return None
+        # another connection's commits (data_version) or this one's writes (total_changes) make it stale
+        version = (self.state.data_version(), self.state.db.conn.total_changes)
+        if self._keys is not None and self._keys[0] == q and self._keys[1] == version:
+            return self._keys[2]
+        conds, params = [], []
+        if q.status is not None:
+            conds.append("status = ?")
+            params.append(q.status)
+        if q.name:
+            needle = q.name.casefold()
+            if needle.isascii():  # LIKE folds ASCII letters: a scan of the names index only
+                conds.append("name LIKE ? ESCAPE '\\'")
+                params.append(_like_pattern(needle))
+            else:
+                conds.append("instr(annotator_casefold(name), ?) > 0")
+                params.append(needle)
+        where = f"WHERE {' AND '.join(conds)}" if conds else ""
+        if q.sort == "annotations":
+            d = " DESC" if q.descending else ""
+            sql = f"SELECT d.pk FROM documents d {where} ORDER BY {_N_ANNOTATIONS}{d}, d.pk{d}"
+        else:
+            # the names index holds every name and pk: scanned instead of the table (and its texts)
+            index = "INDEXED BY idx_documents_name_nocase " if q.name and q.status is None else ""
+            sql = f"SELECT pk FROM documents {index}{where} {self._order(q)}"
+        keys = array("q", (r[0] for r in self.state.db.execute(sql, params)))
+        self._keys = (q, version, keys)
+        return keys
+
+    # ------------------------------------------------------------------ the answers
+
+    def count(self, q: DocumentQuery) -> int:
+        """How many documents the list shows."""
+        keys = self._keyed(q)
+        if keys is not None:
+            return len(keys)
+        where, params = self._where(q)
+        return self.state.db.execute(f"SELECT count(*) FROM documents {where}", params).fetchone()[0]
+
+    def page(self, q: DocumentQuery, offset: int, limit: int, total: int | None = None) -> list[DocumentSummary]:
+        """Rows ``offset`` to ``offset + limit`` of the list (fewer at its end).
+
+        ``total`` is :meth:`count` when the caller knows it: a page in the
+        second half is then read from the end of the index.
+        """
+        if limit <= 0 or offset < 0:
+            return []
+        keys = self._keyed(q)
+        if keys is not None:
+            pks = list(keys[offset:offset + limit])
+        else:
+            where, params = self._where(q)
+            if total is not None and offset > total // 2:
+                end = min(total, offset + limit)
+                sql = f"SELECT pk FROM documents {where} {self._order(q, reverse=True)} LIMIT ? OFFSET ?"
+                pks = [r[0] for r in self.state.db.execute(sql, [*params, end - offset, total - end])][::-1]
+            else:
+                sql = f"SELECT pk FROM documents {where} {self._order(q)} LIMIT ? OFFSET ?"
+                pks = [r[0] for r in self.state.db.execute(sql, [*params, limit, offset])]
+        return self.summaries(pks)
+
+    def summaries(self, pks: list[int]) -> list[DocumentSummary]:
+        """The list rows of the documents ``pks``, in that order (a pk gone meanwhile is left out)."""
+        if not pks:
+            return []
+        found: dict[int, DocumentSummary] = {}
+        for start in range(0, len(pks), 500):
+            part = pks[start:start + 500]
+            sql = f"{_SUMMARY} WHERE d.pk IN ({','.join('?' * len(part))})"
+            for r in self.state.db.execute(sql, part):
+                found[r[0]] = DocumentSummary(r[1], r[2] or r[1], r[3], r[4], r[5] or 0, r[6] or 0)
+        return [found[pk] for pk in pks if pk in found]
+
+    def summary(self, doc_id: str) -> DocumentSummary | None:
+        """One document's list row, read now (None when there is no such document)."""
+        r = self.state.db.execute(f"{_SUMMARY} WHERE d.id = ?", [doc_id]).fetchone()
+        if r is None:
+            return None
+        return DocumentSummary(r[1], r[2] or r[1], r[3], r[4], r[5] or 0, r[6] or 0)
+
+    def position(self, q: DocumentQuery, doc_id: str) -> int | None:
+        """The row of ``doc_id`` in the list (None when the list does not show it)."""
+        row = self.state.db.execute("SELECT pk, name, status FROM documents WHERE id = ?", [doc_id]).fetchone()
+        if row is None:
+            return None
+        pk, name, status = row
+        keys = self._keyed(q)
+        if keys is not None:
+            try:
+                return keys.index(pk)
+            except ValueError:
+                return None
+        if q.status is not None and status != q.status:
+            return None
+        where, params = self._where(q)
+        conj = "AND" if where else "WHERE"
+        lt = ">" if q.descending else "<"
+        if q.sort == "name":
+            before = (f"(name COLLATE NOCASE {lt} ? OR (name = ? COLLATE NOCASE AND pk {lt} ?))", [name, name, pk])
+        elif q.sort == "status":
+            rank = STATUSES.index(status) if status in STATUSES else len(STATUSES)
+            before = (f"({STATUS_RANK_SQL} {lt} ? OR ({STATUS_RANK_SQL} = ? AND pk {lt} ?))", [rank, rank, pk])
+        else:
+            before = (f"pk {lt} ?", [pk])
+        sql = f"SELECT count(*) FROM documents {where} {conj} {before[0]}"
+        return self.state.db.execute(sql, [*params, *before[1]]).fetchone()[0]
+
+    def ids_at(self, q: DocumentQuery, rows: list[int]) -> list[str | None]:
+        """The ids at list rows ``rows`` (None for a row past the end)."""
+        total = self.count(q)
+        out: list[str | None] = []
+        for r in rows:
+            page = self.page(q, r, 1, total) if 0 <= r < total else []
+            out.append(page[0].id if page else None)
+        return out
+
+
+def _casefold(value: str | None) -> str | None:
+    return value.casefold() if isinstance(value, str) else value

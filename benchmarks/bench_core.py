@@ -97,13 +97,15 @@ def baseline_import(src: Path, db_path: Path) -> float:
             for seq, e in enumerate(o["entities"], 1):
                 spk += 1
                 ids[e["id"]] = spk
-                spans.append((spk, dpk, e["id"], seq, "entity", e["label"], e["start"], e["end"], None, "{}", "", ""))
+                spans.append((spk, dpk, e["id"], seq, "entity", e["label"], e["start"], e["end"], None, "{}", "", "",
+                              None))
             for seq, ev in enumerate(o["events"], 1):
                 spk += 1
                 t = ev["trigger"]
-                spans.append((spk, dpk, f"X{seq}", 100 + seq, "trigger", ev["type"], t["start"], t["end"], None, "{}", "", ""))
+                spans.append((spk, dpk, f"X{seq}", 100 + seq, "trigger", ev["type"], t["start"], t["end"], None, "{}", "",
+                              "", None))
                 epk += 1
-                events.append((epk, dpk, ev["id"], seq, ev["type"], spk, "{}", "", ""))
+                events.append((epk, dpk, ev["id"], seq, ev["type"], spk, "{}", "", "", None))
                 for pos, a in enumerate(ev["arguments"]):
                     apk += 1
                     args.append((apk, dpk, epk, pos, a["role"], ids[a["ref"]], None, ""))
@@ -115,8 +117,8 @@ def baseline_import(src: Path, db_path: Path) -> float:
         conn.executemany(
             "INSERT INTO documents (pk, id, name, text, meta, status, checksum, created, updated, "
             "n_errors, n_incomplete) VALUES (?,?,?,?,?,?,?,?,?,?,?)", docs)
-        conn.executemany("INSERT INTO spans VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", spans)
-        conn.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?)", events)
+        conn.executemany("INSERT INTO spans VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", spans)
+        conn.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?)", events)
         conn.executemany("INSERT INTO arguments VALUES (?,?,?,?,?,?,?,?)", args)
     dt = time.perf_counter() - t0
     conn.close()

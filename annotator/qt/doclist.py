@@ -1,23 +1,19 @@
 """The document list: every document of the project with its status and size.
 
-A table (name, status, number of annotations) behind a sort/filter proxy, with
-a status filter, a name filter and a "N of M documents done" progress line.
+A table (name, status, number of annotations) read lazily, a page at a time,
+with a status filter, a name filter and a sort done in SQL, and a "N of M
+documents done" progress line.
 A document with validation problems carries a badge before its name: the
 number of errors in red, of incomplete events in orange (counts stored in the
-project; :meth:`DocumentList.set_problem_counts` updates one row in place).
+project; :meth:`DocumentList.set_problem_counts` and
+:meth:`DocumentList.refresh_document` update one row in place).
 """
 from __future__ import annotations
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QItemSelectionModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-    Signal,
-)
-from PySide6.QtGui import QColor, QFontMetrics, QGuiApplication, QPalette, QPixmap
+import sqlite3
+from dataclasses import replace
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -32,165 +28,21 @@ from PySide6.QtWidgets import (
 )
 
 from ..model import STATUSES
-from ..store import DocumentSummary
-from ..store import StoreError
+from ..store import DocumentSummary, StoreError
+from .doclist_model import DONE_STATUSES, ID_ROLE, STATUS_ROLE, STATUS_TEXT, DocumentTableModel, status_text
 from .session import Session
-from .problemicons import problem_badge, problem_summary
 
-DONE_STATUSES = ("done", "reviewed")
-
-#: Readable words for each stored status.
-STATUS_TEXT: dict[str, str] = {
-    "new": "New",
-    "in_progress": "In progress",
-    "done": "Done",
-    "reviewed": "Reviewed",
-}
-
-# Subtle tints per status; blended into the palette's base colour so that
-# they stay readable in light and dark themes alike.
-_STATUS_TINT: dict[str, str] = {
-    "new": "",
-    "in_progress": "#f0b429",
-    "done": "#3fa34d",
-    "reviewed": "#3b7dd8",
-}
-
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
-STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
-
-
-def status_text(status: str) -> str:
-    """The status as words for people (``in_progress`` -> ``In progress``)."""
-    return STATUS_TEXT.get(status, status.replace("_", " ").capitalize())
-
-
-def _blend(base: QColor, tint: QColor, amount: float) -> QColor:
-    return QColor(
-        round(base.red() * (1 - amount) + tint.red() * amount),
-        round(base.green() * (1 - amount) + tint.green() * amount),
-        round(base.blue() * (1 - amount) + tint.blue() * amount),
-    )
-
-
-class DocumentTableModel(QAbstractTableModel):
-    """Rows of :class:`~annotator.store.DocumentSummary`: Name, Status, Annotations."""
-
-    HEADERS = ("Name", "Status", "Annotations")
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.rows: list[DocumentSummary] = []
-        self._palette = QPalette()
-        self._badges: dict[tuple[int, int], QPixmap | None] = {}
-
-    def set_palette(self, palette: QPalette) -> None:
-        """Use ``palette`` for the status tints (they blend into its base colour) and problem badges."""
-        self._palette = palette
-        self._badges.clear()
-        if self.rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, 1))
-
-    def set_problem_counts(self, doc_id: str, n_errors: int, n_incomplete: int) -> bool:
-        """Update one document's problem counts in place; False if it is not listed."""
-        for r, row in enumerate(self.rows):
-            if row.id == doc_id:
-                break
-        else:
-            return False
-        if (row.n_errors, row.n_incomplete) != (n_errors, n_incomplete):
-            row.n_errors, row.n_incomplete = n_errors, n_incomplete
-            index = self.index(r, 0)
-            self.dataChanged.emit(index, index)
-        return True
-
-    def _badge(self, n_errors: int, n_incomplete: int) -> QPixmap | None:
-        key = (n_errors, n_incomplete)
-        if key not in self._badges:
-            font = QGuiApplication.font()
-            height = min(16, QFontMetrics(font).height())
-            ratio = QGuiApplication.primaryScreen().devicePixelRatio() if QGuiApplication.primaryScreen() else 1.0
-            self._badges[key] = problem_badge(n_errors, n_incomplete, font, self._palette, height, ratio)
-        return self._badges[key]
-
-    def set_rows(self, rows: list[DocumentSummary]) -> None:
-        """Replace every row."""
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        row = self.rows[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if col == 0:
-                return row.name
-            if col == 1:
-                return status_text(row.status)
-            return row.n_annotations
-        if role == Qt.ItemDataRole.EditRole:  # sort keys
-            if col == 0:
-                return row.name.casefold()
-            if col == 1:
-                return STATUSES.index(row.status) if row.status in STATUSES else len(STATUSES)
-            return row.n_annotations
-        if role == ID_ROLE:
-            return row.id
-        if role == STATUS_ROLE:
-            return row.status
-        if role == Qt.ItemDataRole.DecorationRole and col == 0 and (row.n_errors or row.n_incomplete):
-            return self._badge(row.n_errors, row.n_incomplete)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            tip = f"{row.name} ({row.id}): {status_text(row.status)}, {row.n_annotations} annotation(s)"
-            if row.n_errors or row.n_incomplete:
-                tip += f"\nProblems: {problem_summary(row.n_errors, row.n_incomplete)}"
-            return tip
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == 2:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.BackgroundRole and col == 1:
-            tint = _STATUS_TINT.get(row.status)
-            if tint:
-                return _blend(self._palette.color(QPalette.ColorRole.Base), QColor(tint), 0.22)
-        return None
-
-
-class _DocumentFilter(QSortFilterProxyModel):
-    """Filters rows by status (None: all) and by a case-insensitive name substring."""
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.status: str | None = None
-        self.name = ""
-        self.setSortRole(Qt.ItemDataRole.EditRole)
-
-    def set_filters(self, status: str | None, name: str) -> None:
-        self.beginFilterChange()  # Qt 6.10+: replaces the deprecated invalidateFilter()
-        self.status = status
-        self.name = name.casefold()
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802
-        row = self.sourceModel().rows[source_row]
-        if self.status is not None and row.status != self.status:
-            return False
-        return not self.name or self.name in row.name.casefold()
+__all__ = ["DocumentList", "DocumentTableModel", "DONE_STATUSES", "ID_ROLE", "STATUS_ROLE", "STATUS_TEXT", "status_text"]
 
 
 class DocumentList(QWidget):
-    """The project's documents; a click (or Enter) on one emits :attr:`document_activated`."""
+    """The project's documents; a click (or Enter) on one emits :attr:`document_activated`.
+
+    The status filter, the name filter and the sort are SQL queries
+    (:class:`~annotator.store.DocumentQuery`); the rows are read lazily
+    (:class:`DocumentTableModel`), so a project of a million documents opens,
+    scrolls, filters and finds without reading every row.
+    """
 
     document_activated = Signal(str)
 
@@ -200,10 +52,9 @@ class DocumentList(QWidget):
         self._current: str | None = None
         self._quiet = False
 
-        self.model = DocumentTableModel(self)
+        self.model = DocumentTableModel(self, lambda: self.session.project)
         self.model.set_palette(self.palette())
-        self.proxy = _DocumentFilter(self)
-        self.proxy.setSourceModel(self.model)
+        self.proxy = self.model  # the view's model (filtering and sorting are in SQL; the name stays for callers)
 
         self.status_filter = QComboBox()
         self.status_filter.addItem("All", None)
@@ -214,7 +65,7 @@ class DocumentList(QWidget):
         self.name_filter.setClearButtonEnabled(True)
 
         self.view = QTableView()
-        self.view.setModel(self.proxy)
+        self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -228,6 +79,7 @@ class DocumentList(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setResizeContentsPrecision(0)  # size the columns by the rows on screen, not by 1000 rows read
         header.setHighlightSections(False)
 
         self.progress_label = QLabel()
@@ -252,6 +104,7 @@ class DocumentList(QWidget):
         self.view.clicked.connect(self._on_activated)
         self.view.activated.connect(self._on_activated)  # Enter (and double-click)
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
+        self.model.modelReset.connect(self._reselect)  # after a sort, a filter or a refresh
         session.documents_changed.connect(self.refresh)
         session.document_updated.connect(self._on_document_updated)
         session.document_opened.connect(self.set_current)
@@ -263,17 +116,33 @@ class DocumentList(QWidget):
         """Re-read the documents from the project; keep the current one selected."""
         self._quiet = True
         try:
-            self.model.set_rows(self.session.project.document_summaries())
+            self.model.reload()
         finally:
             self._quiet = False
         self._update_progress()
-        if self._current is not None:
-            self.set_current(self._current)
+        self._reselect()
+
+    def refresh_document(self, doc_id: str) -> None:
+        """Re-read one document's row (status, annotations, problem counts) in place, without a reset.
+
+        For after an edit that changed its problem counts or size.  When its
+        new status takes it out of (or into) the status filter, or moves it
+        in a sort by status, the list is re-read instead.
+        """
+        project = self.session.project
+        try:
+            summary = project.document_summary(doc_id) if project is not None else None
+        except (StoreError, sqlite3.Error):
+            return
+        if summary is None:
+            return
+        self._put_row(summary)
 
     def set_current(self, doc_id: str | None) -> None:
         """Select (and scroll to) the row of ``doc_id`` without emitting :attr:`document_activated`."""
         self._current = doc_id
-        index = self._proxy_index(doc_id) if doc_id is not None else QModelIndex()
+        row = self.model.row_of(doc_id) if doc_id is not None else None
+        index = self.model.index(row, 0) if row is not None else QModelIndex()
         self._quiet = True
         try:
             sel = self.view.selectionModel()
@@ -293,8 +162,8 @@ class DocumentList(QWidget):
         return self._current
 
     def visible_ids(self) -> list[str]:
-        """Ids of the documents that pass the filters, in the order shown."""
-        return [self.proxy.index(r, 0).data(ID_ROLE) for r in range(self.proxy.rowCount())]
+        """Ids of the documents that pass the filters, in the order shown (reads every one: for small lists)."""
+        return [r.id for r in (self.model.row_at(i) for i in range(self.model.rowCount())) if r is not None]
 
     def next_id(self, doc_id: str | None, step: int = 1) -> str | None:
         """The id ``step`` rows after (or before, if negative) ``doc_id`` among the visible rows.
@@ -302,13 +171,16 @@ class DocumentList(QWidget):
         When ``doc_id`` is filtered out, the first (or last) visible document.
         None at either end or when nothing is visible.
         """
-        ids = self.visible_ids()
-        if not ids:
+        total = self.model.rowCount()
+        if not total:
             return None
-        if doc_id not in ids:
-            return ids[0] if step > 0 else ids[-1]
-        i = ids.index(doc_id) + step
-        return ids[i] if 0 <= i < len(ids) else None
+        row = self.model.row_of(doc_id) if doc_id is not None else None
+        if row is None:
+            target = 0 if step > 0 else total - 1
+        else:
+            target = row + step
+        found = self.model.row_at(target)
+        return found.id if found is not None else None
 
     def set_problem_counts(self, doc_id: str, n_errors: int, n_incomplete: int) -> None:
         """Show new problem counts for one document (connect ``ValidationPanel.problems_changed`` here)."""
@@ -316,28 +188,34 @@ class DocumentList(QWidget):
 
     def problem_counts(self, doc_id: str) -> tuple[int, int] | None:
         """The ``(n_errors, n_incomplete)`` shown for ``doc_id`` (None if it is not listed)."""
-        for row in self.model.rows:
-            if row.id == doc_id:
-                return row.n_errors, row.n_incomplete
-        return None
+        hit = self.model.loaded_row(doc_id)
+        if hit is not None:
+            return hit[1].n_errors, hit[1].n_incomplete
+        project = self.session.project
+        try:
+            summary = project.document_summary(doc_id) if project is not None else None
+        except (StoreError, sqlite3.Error):
+            return None
+        return (summary.n_errors, summary.n_incomplete) if summary is not None else None
 
     def done_counts(self) -> tuple[int, int]:
-        """(documents done or reviewed, all documents)."""
-        done = sum(1 for r in self.model.rows if r.status in DONE_STATUSES)
-        return done, len(self.model.rows)
+        """(documents done or reviewed, all documents), counted in SQL."""
+        project = self.session.project
+        try:
+            by_status = project.counts_by_status() if project is not None else {}
+        except (StoreError, sqlite3.Error):
+            by_status = {}
+        return sum(by_status.get(s, 0) for s in DONE_STATUSES), sum(by_status.values())
 
     # ------------------------------------------------------------------ internals
 
-    def _proxy_index(self, doc_id: str) -> QModelIndex:
-        for r, row in enumerate(self.model.rows):
-            if row.id == doc_id:
-                return self.proxy.mapFromSource(self.model.index(r, 0))
-        return QModelIndex()
-
-    def _apply_filters(self) -> None:
-        self.proxy.set_filters(self.status_filter.currentData(), self.name_filter.text())
+    def _reselect(self) -> None:
         if self._current is not None:
             self.set_current(self._current)
+
+    def _apply_filters(self) -> None:
+        self.model.set_query(replace(self.model.query, status=self.status_filter.currentData(),
+                                     name=self.name_filter.text()))
 
     def _update_progress(self) -> None:
         done, total = self.done_counts()
@@ -358,30 +236,40 @@ class DocumentList(QWidget):
         if not self._quiet and current.isValid():
             self._current = current.data(ID_ROLE)
 
+    def _put_row(self, summary: DocumentSummary) -> None:
+        """Show ``summary`` in its row: in place, or by re-reading the list when its status moves it."""
+        hit = self.model.loaded_row(summary.id)
+        old_status = hit[1].status if hit is not None else None
+        q = self.model.query
+        moves = old_status is not None and old_status != summary.status and (
+            q.status is not None or q.sort == "status")
+        if moves:
+            self.refresh()
+            return
+        self.model.update_row(summary)
+        if old_status is not None and old_status != summary.status:
+            self._update_progress()
+
     def _on_document_updated(self, doc_id: str) -> None:
         """One document's status or count changed: update its row in place (no full re-read)."""
-        for r, row in enumerate(self.model.rows):
-            if row.id == doc_id:
-                break
-        else:
-            return
+        hit = self.model.loaded_row(doc_id)
         cur = self.session.current
+        if hit is None:
+            self._update_progress()  # its row is not on screen: only the progress line may change
+            return
+        row = hit[1]
         if cur is not None and cur.id == doc_id:
             status = cur.document.status  # Session.refresh re-reads it after every write
+            n = sum(cur.counts())
         else:
             try:
                 status = self.session.project.document_status(doc_id)
             except StoreError:  # the document was deleted: a full refresh will follow
                 return
-        n = sum(cur.counts()) if cur is not None and cur.id == doc_id else row.n_annotations
+            n = row.n_annotations
         if (status, n) == (row.status, row.n_annotations):
             return
-        row.status, row.n_annotations = status, n
-        self.model.dataChanged.emit(self.model.index(r, 0), self.model.index(r, 2))
-        self.proxy.invalidate()
-        if self._current is not None:
-            self.set_current(self._current)
-        self._update_progress()
+        self._put_row(replace(row, status=status, n_annotations=n))
 
     def changeEvent(self, event) -> None:  # noqa: N802, ANN001
         """Follow palette (theme) changes for the status tints."""
