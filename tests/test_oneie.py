@@ -9,7 +9,7 @@ from pathlib import Path
 
 from annotator.demo import seed_documents
 from annotator.formats.oneie import aligned_tokens, doc_to_oneie, write_oneie
-from annotator.formats.oneie_sentences import sentences
+from annotator.formats.sentences import sentences
 from annotator.formats.spec import ExportOptions, ExportReport
 from annotator.model import AnnotatedDocument, Argument, Document, Event, Normalization, Relation, Span
 from annotator.schema import Schema

@@ -26,7 +26,7 @@ One record per line (one per document, or one per sentence window with
   "role"}``.  Every event has the key, ``[]`` when it has none.
 - ``lang`` is ``ExportOptions.lang`` (``--lang``, default ``en``).
 - Windows (``--windows``): each document is split into sentences
-  (:mod:`annotator.formats.oneie_sentences`) and each window is written as
+  (:mod:`annotator.formats.sentences`) and each window is written as
   its own record, ``wnd_id = f"{doc_id}-{i}"`` (``i`` from 0), with its text,
   tokens and offsets relative to the window.  A window is one sentence, or
   several consecutive ones when a span crosses a sentence boundary, or an
@@ -54,7 +54,7 @@ from typing import Any, TextIO
 from ..model import ENTITY, AnnotatedDocument, Span
 from ..text import tokens as word_tokens
 from .oneie_read import read_oneie, sniff_oneie
-from .oneie_sentences import sentences
+from .sentences import sentences
 from .spec import ExportOptions, ExportReport, FormatSpec, ImportOptions, ImportReport, Sourced
 
 __all__ = ["aligned_tokens", "doc_to_oneie", "event_type_name", "oneie_records", "windows", "write_oneie"]

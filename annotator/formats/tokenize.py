@@ -9,6 +9,7 @@ from typing import Any
 
 from ..model import ENTITY, AnnotatedDocument, Span
 from ..text import tokens as word_tokens
+from .sentences import sentences
 from .spec import ExportOptions, ExportReport
 
 __all__ = [
@@ -139,40 +140,25 @@ def align(
     return out
 
 
-_LINE_BREAK = re.compile(r"[\r\n]+")
-_FINAL = re.compile(r"[.!?]")
-_OPENS = "\"'“‘«(["
-_CLOSES = {"\"", "'", "”", "’", "»", ")", "]"}
-
-
 def sentence_starts(
     text: str, toks: Sequence[tuple[int, int]], entities: Iterable[tuple[int, int]] = (), *, prose: bool = True
 ) -> list[int]:
     """Indices of the tokens that begin a sentence (0 first, when there are tokens).
 
-    A line break between two tokens ends a sentence.  With ``prose``, so does
-    a ``.``, ``!`` or ``?`` token (and the closing quotes or brackets after
-    it) followed by one that begins with a capital letter or an opening quote.  No sentence ends inside one of ``entities``
-    (token ranges ``[first, last)``), so an entity is never cut in two.
+    Sentences are :func:`annotator.formats.sentences.sentences` with every
+    line break ending one; with ``prose``, punctuation ends them too.  No
+    sentence ends inside one of ``entities`` (token ranges ``[first, last)``),
+    so an entity is never cut in two.
     """
     n = len(toks)
     if not n:
         return []
     starts = [a for a, _ in toks]
     breaks: set[int] = set()
-    for m in _LINE_BREAK.finditer(text):
-        i = bisect_left(starts, m.end())
-        if 0 < i < n and toks[i - 1][1] <= m.start():
+    for s_start, _ in sentences(text, every_line=True, punctuation=prose)[1:]:
+        i = bisect_left(starts, s_start)
+        if 0 < i < n:
             breaks.add(i)
-    if prose:
-        for m in _FINAL.finditer(text):
-            j = bisect_left(starts, m.start())
-            if j + 1 < n and toks[j] == m.span():
-                k = j + 1
-                while k < n and text[starts[k]:toks[k][1]] in _CLOSES:
-                    k += 1
-                if k < n and (text[starts[k]].isupper() or text[starts[k]] in _OPENS):
-                    breaks.add(k)
     for first, last in entities:
         breaks.difference_update(range(first + 1, last))
     return [0, *sorted(breaks)]

@@ -1,9 +1,12 @@
-"""A small sentence splitter for OneIE/TextEE windows: punctuation, abbreviations and blank lines.
+"""A small sentence splitter shared by the formats that need sentences: punctuation, abbreviations, lines.
 
-It is deliberately simple, and says what it does:
+Used for OneIE/TextEE windows and for the sentences of the token formats
+(CoNLL, Hugging Face, spaCy).  It is deliberately simple, and says what it does:
 
 * a blank line (a line break, optional spaces, another line break) always
   ends a sentence, and so does a line break after sentence punctuation;
+  with ``every_line`` every line break does (text rebuilt from CoNLL puts one
+  sentence on each line);
 * ``.``, ``!`` or ``?`` (repeated, or followed by closing quotes and
   brackets) ends a sentence when whitespace follows and the next word does
   not start with a lower-case letter;
@@ -22,19 +25,18 @@ import re
 
 __all__ = ["ABBREVIATIONS", "sentences"]
 
-#: words that a period follows without ending the sentence (compared without the period, any case)
+#: words that a period follows without ending the sentence (compared without the period, case as
+#: written: "No." is an abbreviation, "no." ends a sentence)
 ABBREVIATIONS: frozenset[str] = frozenset(
-    w.lower()
-    for w in (
-        "Mr Mrs Ms Dr Prof Sr Jr St Mt Ft Gen Gov Sen Rep Lt Col Capt Sgt Cpl Maj Adm Cmdr Rev Hon Pres "
-        "Inc Ltd Co Corp Bros Dept Univ Assn No Nos Vol Fig Art Sec Ch pp vs etc al approx est "
-        "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Mon Tue Tues Wed Thu Thur Thurs Fri Sat Sun"
-    ).split()
+    "Mr Mrs Ms Dr Prof Sr Jr St Mt Ft Gen Gov Sen Rep Lt Col Capt Sgt Cpl Maj Adm Cmdr Rev Hon Pres "
+    "Inc Ltd Co Corp Bros Dept Univ Assn No Nos Vol Fig Art Sec Ch pp vs etc al approx est "
+    "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Mon Tue Tues Wed Thu Thur Thurs Fri Sat Sun".split()
 )
 
 # A run of terminators with the closing quotes and brackets after it, then whitespace.
 _END = re.compile(r"[.!?]+[\"'”’»)\]]*(?=\s)")
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
+_LINE = re.compile(r"[\r\n]+")
 
 
 def _ends_sentence(text: str, term_start: int, end: int) -> bool:
@@ -61,17 +63,22 @@ def _ends_sentence(text: str, term_start: int, end: int) -> bool:
         return False
     if len(before) == 1 and before.isalpha():  # an initial: J. Smith
         return False
-    return before.lower() not in ABBREVIATIONS
+    return before not in ABBREVIATIONS and before.capitalize() not in ABBREVIATIONS - {"No", "Nos"}
 
 
-def sentences(text: str) -> list[tuple[int, int]]:
-    """The sentences of ``text`` as ``(start, end)`` ranges, in order, covering every non-space character."""
+def sentences(text: str, *, every_line: bool = False, punctuation: bool = True) -> list[tuple[int, int]]:
+    """The sentences of ``text`` as ``(start, end)`` ranges, in order, covering every non-space character.
+
+    ``every_line``: every line break ends a sentence.  ``punctuation=False``:
+    only line breaks do (for text that is not prose).
+    """
     cuts: set[int] = set()
-    for m in _BLANK_LINE.finditer(text):
+    for m in (_LINE if every_line else _BLANK_LINE).finditer(text):
         cuts.add(m.start())
-    for m in _END.finditer(text):
-        if _ends_sentence(text, m.start(), m.end()):
-            cuts.add(m.end())
+    if punctuation:
+        for m in _END.finditer(text):
+            if _ends_sentence(text, m.start(), m.end()):
+                cuts.add(m.end())
     out: list[tuple[int, int]] = []
     prev = 0
     for cut in sorted(cuts) + [len(text)]:
