@@ -7,38 +7,15 @@ from typing import Any, Callable
 
 from annotator.formats import safety
 from annotator.formats.errors import FormatError
+from annotator.formats.jsonvalues import js, json_type
 from annotator.model import Argument, Normalization
 from annotator.quoting import ident, one_line, show
 
 _Err = Callable[[str], FormatError]
 
 
-def _json_type(value: Any) -> str:
-    """The JSON name of a parsed value's type, for messages."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
-
-
-def _js(value: Any) -> str:
-    """A parsed JSON value as JSON text for a message: one line, at most about 80 characters."""
-    try:
-        text = json.dumps(value, ensure_ascii=False)
-    except (ValueError, TypeError, RecursionError):
-        return show(value)
-    if len(text) > 80:
-        text = text[:77] + "..."
-    return one_line(text)
+_json_type = json_type
+_js = js
 
 
 # --------------------------------------------------------------------------
