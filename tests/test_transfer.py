@@ -260,3 +260,10 @@ def test_a_folder_export_syncs_once_and_leaves_no_temporary_files(tmp_path, monk
     assert calls.count("fsync") <= 1  # the folder itself, after the renames; no fsync per file
     assert sorted(x.name for x in (tmp_path / "out").iterdir()) == [f"d{i}.txt" for i in range(5)]
     assert (tmp_path / "out" / "d3.txt").read_text(encoding="utf-8") == "Text 3."
+
+
+def test_the_readme_table_of_formats_is_what_the_formats_declare():
+    from annotator.formats.table import markdown_table
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert markdown_table() in readme, "README.md: paste the output of `python -m annotator.formats.table`"
