@@ -77,9 +77,15 @@ class DocumentList(QWidget):
         self.view.setWordWrap(False)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        header.setResizeContentsPrecision(0)  # size the columns by the rows on screen, not by 1000 rows read
+        # Status and Annotations are as wide as their widest possible text: sizing them to their
+        # contents (ResizeToContents) would read rows off screen, every row in some layouts.
+        fm = self.view.fontMetrics()
+        pad = 3 * fm.horizontalAdvance("M")
+        widths = (max(fm.horizontalAdvance(status_text(s)) for s in STATUSES),
+                  max(fm.horizontalAdvance("Annotations"), fm.horizontalAdvance("0000000")))
+        for col, width in ((1, widths[0]), (2, widths[1])):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(col, width + pad)
         header.setHighlightSections(False)
 
         self.progress_label = QLabel()
