@@ -2,6 +2,14 @@
 
 Prints each figure with its ratio to a baseline measured in the same run: a bare
 QPlainTextEdit showing the same text without annotations.  Offscreen; not a test.
+
+These are figures of the view widget alone, each ended by a forced
+``viewport().repaint()``: ``open_ms`` is ``set_document`` with every span given
+at once plus that repaint, with no store, no window and no event loop.  What a
+user waits for when opening a document (launch to the first real paint, to
+fully loaded, the longest stall while loading, peak RSS in a fresh process) is
+measured by ``benchmarks/bench_open.py``.  ``peak_rss_mb`` here includes
+building the fixture in this same process.
 """
 from __future__ import annotations
 

@@ -61,6 +61,7 @@ class _Reader(threading.Thread):
             finally:
                 project.close()
             adoc.spans.sort(key=_span_key)
+            _share_strings(adoc)
             self.result = adoc
         except BaseException as exc:  # noqa: BLE001 (reported on the GUI thread, which reads itself then)
             self.error = exc
@@ -90,6 +91,25 @@ def _quiet(on: bool) -> None:
                 gc.freeze()  # the snapshot is long-lived and holds no cycles: later passes skip it
                 if _QUIET["gc"]:
                     gc.enable()
+
+
+def _share_strings(adoc: AnnotatedDocument) -> None:
+    """One string object per label, kind and role, and argument refs that are their span's own id
+    string: each row of the store brings its own copies (about 50 bytes each, 4 per span)."""
+    intern = sys.intern
+    ids: dict[str, str] = {}
+    for s in adoc.spans:
+        s.label, s.kind = intern(s.label), intern(s.kind)
+        ids[s.id] = s.id
+    for e in adoc.events:
+        e.type = intern(e.type)
+        e.trigger = ids.get(e.trigger, e.trigger)
+        for a in e.arguments:
+            a.role = intern(a.role)
+            a.ref = ids.get(a.ref, a.ref)
+    for r in adoc.relations:
+        r.type = intern(r.type)
+        r.head, r.tail = ids.get(r.head, r.head), ids.get(r.tail, r.tail)
 
 
 def _span_key(s: Span) -> tuple[int, int]:
