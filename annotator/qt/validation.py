@@ -216,7 +216,10 @@ class ValidationPanel(QWidget):
 
     # ------------------------------------------------------------------ display
 
-    def _show(self, problems: list[Problem], summary: str) -> None:
+    def _show(self, problems: list[Problem], summary: str, *, rebuild: bool = False) -> None:
+        """Show ``problems``: only the rows that differ from those shown are taken out and put in
+        (the common head and tail stay), so an edit never resets the list; ``rebuild`` redraws all."""
+        old = self._problems
         self._problems = problems
         palette = self.palette()
         self.summary.setText(summary)
@@ -226,13 +229,28 @@ class ValidationPanel(QWidget):
             self.summary.setStyleSheet(f"QLabel {{ color: {color.name()}; font-weight: bold; }}")
         else:
             self.summary.setStyleSheet("")
+        tree = self.tree
+        if rebuild or tree.topLevelItemCount() != len(old):
+            old, head, tail = [], 0, 0
+            tree.clear()
+        else:
+            head = 0
+            limit = min(len(old), len(problems))
+            while head < limit and old[head] == problems[head]:
+                head += 1
+            tail = 0
+            while tail < limit - head and old[-1 - tail] == problems[-1 - tail]:
+                tail += 1
+        if head == len(old) == len(problems):
+            return
         icons = {sev: severity_icon(sev, palette) for sev in (ERROR, INCOMPLETE)}
         tips = {ERROR: "Error", INCOMPLETE: "Incomplete: a required role is not filled yet"}
-        self.tree.setUpdatesEnabled(False)
+        tree.setUpdatesEnabled(False)
         try:
-            self.tree.clear()
+            for i in range(len(old) - tail - 1, head - 1, -1):
+                tree.takeTopLevelItem(i)
             items = []
-            for p in problems:
+            for p in problems[head:len(problems) - tail]:
                 item = QTreeWidgetItem([p.ref or "", _short(p)])
                 item.setIcon(0, icons.get(p.severity, icons[INCOMPLETE]))
                 item.setData(0, REF_ROLE, p.ref)
@@ -240,9 +258,10 @@ class ValidationPanel(QWidget):
                 item.setToolTip(0, tips.get(p.severity, p.severity))
                 item.setToolTip(1, p.message)
                 items.append(item)
-            self.tree.addTopLevelItems(items)
+            if items:
+                tree.insertTopLevelItems(head, items)
         finally:
-            self.tree.setUpdatesEnabled(True)
+            tree.setUpdatesEnabled(True)
 
     def _activate(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         ref = item.data(0, REF_ROLE)
@@ -253,4 +272,4 @@ class ValidationPanel(QWidget):
         """Redraw the severity icons and summary colour for a new palette (theme)."""
         super().changeEvent(event)
         if event.type() == event.Type.PaletteChange:
-            self._show(self._problems, self.summary.text())
+            self._show(self._problems, self.summary.text(), rebuild=True)
