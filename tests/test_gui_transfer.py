@@ -473,7 +473,7 @@ def test_export_conll_summary_says_what_was_left_out(qtbot, window, tmp_path):
     assert isinstance(summary, ReportDialog) and summary.isVisible()
     assert summary.headline.text() == f"Exported 2 documents to {out}"
     text = "\n".join(summary.lines)
-    assert "left out 1 event" in text and "left out 1 relation" in text
+    assert "left out events (CoNLL has no events): 1" in text and "left out relations (CoNLL has no relations): 1" in text
     shot(summary, "export_conll_summary")
     summary.close()
 

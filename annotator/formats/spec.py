@@ -11,7 +11,7 @@ may note things the user should know in an :class:`ImportReport` ("text
 rebuilt with single spaces", "3 rejected answers skipped").
 
 Writers never drop anything silently: whatever the format cannot hold is
-counted in the :class:`ExportReport` ("events: 12 (CoNLL has no events)"),
+counted in the :class:`ExportReport` ("left out events (CoNLL has no events): 12"),
 and spans that had to be widened to token boundaries are listed there.
 """
 from __future__ import annotations
@@ -126,7 +126,7 @@ class ExportReport:
 
     def lines(self) -> list[str]:
         """The report for the user, one line per item: left out, expanded, notes."""
-        out = [f"left out {n:,} {what}" for what, n in self.left_out.items()]
+        out = [f"left out {what}: {n:,}" for what, n in self.left_out.items()]
         if self.expanded:
             out.append(f"widened {len(self.expanded):,} span(s) to whole tokens:")
             out += [f"  {e}" for e in self.expanded[: self.MAX_LISTED]]
