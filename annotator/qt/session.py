@@ -121,8 +121,10 @@ class Session(QObject):
             cur.spans.update((s.id, s) for s in spans)
             cur.events.update((e.id, e) for e in events)
             cur.relations.update((r.id, r) for r in relations)
-            # any write may move a new document to in progress
-            cur.document.status = self.project.document_status(doc_id)
+            # any write may move a new document to in progress; other statuses change only by a
+            # status command (``status``): the row holds the text, so this read is not free at 4 MB
+            if status or cur.document.status == "new":
+                cur.document.status = self.project.document_status(doc_id)
             after = [cur.extent(i) for i in ids]
             ranges = [r for r in before + after if r]
             start = min((r[0] for r in ranges), default=0)
