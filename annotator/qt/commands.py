@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QUndoCommand
 
-from ..model import Argument, Event, Relation, Span
+from ..model import TRIGGER, Argument, Event, Relation, Span
 from ..store import Removal, StoreError
 
 if TYPE_CHECKING:
@@ -172,7 +172,8 @@ class UpdateCommand(_StoreCommand):
         if cur is not None:
             if self.kind == "event" and self.ann_id in cur.events:
                 ids.add(cur.events[self.ann_id].trigger)
-            if self.kind == "span":
+            span = cur.spans.get(self.ann_id) if self.kind == "span" else None
+            if span is not None and span.kind == TRIGGER:  # (a scan of every event: triggers only)
                 ids.update(e.id for e in cur.events_of_trigger(self.ann_id))
         return ids
 
