@@ -29,13 +29,15 @@ sequences); the order differs, so callers sort (see :func:`display_order`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Protocol
 
 from .model import AnnotatedDocument, Document, Event, Relation, Span
 from .quoting import ident
 from .schema import Schema
-from .validate import ERROR, Problem, _Checker, _is_clean, cycle_messages, event_successors
+from .model import ENTITY, TRIGGER
+from .validate import (ERROR, Problem, _attributes_ok, _Checker, _normalizations_ok, _tables, _Tables,
+                       cycle_messages, event_successors)
 
 __all__ = ["IncrementalValidation", "display_order"]
 
@@ -81,15 +83,27 @@ def _discard(index: dict[str, set[str]], key: str, value: str) -> None:
 class IncrementalValidation:
     """The problems of ``doc`` (a DocState, read live) against ``schema``, updated by :meth:`update`."""
 
-    def __init__(self, schema: Schema, doc: DocLike) -> None:
+    def __init__(self, schema: Schema, doc: DocLike, *, build: bool = True) -> None:
+        """Validate ``doc`` at once; with ``build=False`` the caller runs :meth:`build_steps` itself."""
         self.schema = schema
         self.doc = doc
-        self.rebuild()
+        if build:
+            self.rebuild()
 
     # ------------------------------------------------------------------ whole document
 
     def rebuild(self) -> None:
         """Validate the whole document and index it (on open; and while duplicate ids exist)."""
+        for _ in self.build_steps():
+            pass
+
+    def build_steps(self, every: int = 2000) -> Iterator[int]:
+        """:meth:`rebuild` in steps: yields after each ``every`` annotations (the number done so far).
+
+        Between two steps the document may change: the caller keeps the ids of
+        those changes and passes them to :meth:`update` once the steps are done
+        (what was checked before a change is checked again then).
+        """
         doc = self.doc
         self.by_span: dict[str, list[Problem]] = {}
         self.by_event: dict[str, list[Problem]] = {}
@@ -101,30 +115,51 @@ class IncrementalValidation:
         self.related: dict[str, set[str]] = {}     # id -> relations whose head or tail it is
         self._event_refs: dict[str, tuple[str, tuple[str, ...]]] = {}
         self._relation_refs: dict[str, tuple[str, str]] = {}
+        self._full: list[Problem] | None = None
         spans, events, relations = doc.spans, doc.events, doc.relations
         self.dups: set[str] = (spans.keys() & events.keys()) | (spans.keys() & relations.keys()) \
             | (events.keys() & relations.keys())
-        for ev in events.values():
-            self._index_event(ev)
-            succ = event_successors(ev, events)
-            if succ:
-                self.graph[ev.id] = succ
-        for rel in relations.values():
-            self._index_relation(rel)
-        self._full = None
         if self.dups:
+            for ev in events.values():
+                self._index_event(ev)
+            for rel in relations.values():
+                self._index_relation(rel)
             self._full = self._validate_all()
-            return
-        if _is_clean(self.schema, self._annotated()):
             return
         c = self._checker()
         text_len = len(doc.document.text)
-        for s in spans.values():
-            self._store(self.by_span, s.id, self._span_problems(c, s, text_len))
-        for e in events.values():
-            self._store(self.by_event, e.id, self._event_problems(c, e))
-        for r in relations.values():
-            self._store(self.by_relation, r.id, self._relation_problems(c, r))
+        t = _tables(self.schema)
+        done = 0
+        for sid in list(spans):
+            s = spans.get(sid)
+            if s is not None and not _span_clean(t, s, text_len):
+                self._store(self.by_span, sid, self._span_problems(c, s, text_len))
+            done += 1
+            if done % every == 0:
+                yield done
+        for eid in list(events):
+            ev = events.get(eid)
+            if ev is None:
+                continue
+            self._index_event(ev)
+            succ = event_successors(ev, events)
+            if succ:
+                self.graph[eid] = succ
+            if succ or not _event_clean(t, ev, spans):
+                self._store(self.by_event, eid, self._event_problems(c, ev))
+            done += 1
+            if done % every == 0:
+                yield done
+        for rid in list(relations):
+            rel = relations.get(rid)
+            if rel is None:
+                continue
+            self._index_relation(rel)
+            if not _relation_clean(self.schema, t, rel, spans):
+                self._store(self.by_relation, rid, self._relation_problems(c, rel))
+            done += 1
+            if done % every == 0:
+                yield done
         self._recompute_cycles()
 
     def _annotated(self) -> AnnotatedDocument:
@@ -306,3 +341,59 @@ class IncrementalValidation:
         for ps in self.by_relation.values():
             out.extend(ps)
         return out
+
+
+# ---------------------------------------------------------------- fast paths, one annotation at a time
+#
+# The same tests as validate._is_clean, per annotation: True only when the
+# checker would report nothing for it (anything unusual goes to the checker).
+
+
+def _span_clean(t: _Tables, span: Span, text_len: int) -> bool:
+    if span.fragments or not 0 <= span.start < span.end <= text_len:
+        return False
+    kind = span.kind
+    if kind == ENTITY:
+        if span.label not in t.entity_types:
+            return False
+    elif kind != TRIGGER or span.label not in t.event_types:
+        return False
+    if span.attributes and not _attributes_ok(t.attributes.get(span.label), span.attributes):
+        return False
+    return not span.normalizations or _normalizations_ok(span.normalizations)
+
+
+def _event_clean(t: _Tables, event: Event, spans: dict[str, Span]) -> bool:
+    etype = event.type
+    roles = t.roles.get(etype)
+    trigger = spans.get(event.trigger)
+    if roles is None or trigger is None or trigger.kind != TRIGGER or trigger.label != etype:
+        return False
+    counts: dict[str, int] = {}
+    for arg in event.arguments:
+        allowed = roles.get(arg.role)
+        filler = spans.get(arg.ref)
+        if allowed is None or filler is None or filler.kind != ENTITY or filler.label not in allowed:
+            return False
+        counts[arg.role] = counts.get(arg.role, 0) + 1
+    for rname, most, least in t.role_rows[etype]:
+        n = counts.get(rname, 0)
+        if (most is not None and n > most) or n < least:
+            return False
+    if event.attributes and not _attributes_ok(t.attributes.get(etype), event.attributes):
+        return False
+    return not event.normalizations or _normalizations_ok(event.normalizations)
+
+
+def _relation_clean(schema: Schema, t: _Tables, rel: Relation, spans: dict[str, Span]) -> bool:
+    rt = schema.relation_types.get(rel.type)
+    head = spans.get(rel.head)
+    tail = spans.get(rel.tail)
+    if rt is None or head is None or tail is None or head.kind != ENTITY or tail.kind != ENTITY:
+        return False
+    if not (head.label in rt.head_types and tail.label in rt.tail_types):
+        if not (rt.symmetric and rt.allows(head.label, tail.label)):
+            return False
+    if rel.attributes and not _attributes_ok(t.attributes.get(rel.type), rel.attributes):
+        return False
+    return not rel.normalizations or _normalizations_ok(rel.normalizations)

@@ -154,6 +154,16 @@ def test_incremental_equals_full_after_random_mutations(seed, n):
         ids = random_edit(rng, state)
         inc.update(ids)
         same(inc, state)
+    same(IncrementalValidation(SCHEMA, state), state)  # a whole build of the edited state: its fast paths
+    stepped = IncrementalValidation.__new__(IncrementalValidation)
+    stepped.schema, stepped.doc = SCHEMA, state
+    steps = stepped.build_steps(every=2)
+    next(steps, None)
+    ids = random_edit(rng, state)  # an edit between two steps of a build, taken in afterwards
+    for _ in steps:
+        pass
+    stepped.update(ids)
+    same(stepped, state)
 
 
 def test_only_the_touched_neighbourhood_is_rechecked():
@@ -252,3 +262,24 @@ def _counts(problems) -> tuple[int, int]:  # noqa: ANN001
     """(errors, events with an incomplete role), computed here, not through the code under test."""
     return (sum(1 for p in problems if p.severity == "error"),
             len({p.ref for p in problems if p.severity == "incomplete"}))
+
+
+def test_a_long_document_is_validated_in_steps_and_edits_made_meanwhile_count(qapp, qtbot, session, monkeypatch):
+    """Above AT_ONCE annotations the first validation runs in steps on the event loop; an edit made
+    between two steps is taken in when they end, and the result equals a whole validation."""
+    from annotator.qt.validation import ValidationPanel
+
+    monkeypatch.setattr(ValidationPanel, "AT_ONCE", 0)
+    monkeypatch.setattr(ValidationPanel, "STEP_MS", 0.0)  # one step per turn of the event loop
+    s = session
+    s.open_document("d")
+    panel = ValidationPanel(s)
+    assert panel.summary.text() == "Checking…" and panel._steps is not None
+    new = s.add_annotation(*(lambda i: (i, i + 4))(TEXT.index("told")), "Die")  # a Die without its Victim
+    assert new is not None
+    qtbot.waitUntil(lambda: panel._steps is None, timeout=5000)
+    full = validate_document(SCHEMA, s.current.annotated())
+    assert [key(p) for p in panel.problems()] == [key(p) for p in display_order(full)]
+    assert any(p.ref == new and p.severity == "incomplete" for p in panel.problems())
+    assert panel.summary.text() == "1 incomplete event"
+    panel.deleteLater()

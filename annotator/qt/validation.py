@@ -14,6 +14,9 @@ the document list.
 """
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -83,6 +86,8 @@ class ValidationPanel(QWidget):
         self._checked_state: object | None = None  # the DocState last validated, while no edit followed
         self._inc: IncrementalValidation | None = None  # the current document's problems, kept by edits
         self._stored: tuple[str, int, int] | None = None  # the counts known to be in the project file
+        self._steps: Iterator[int] | None = None  # a long document's first validation, in steps
+        self._pending: set[str] = set()  # ids edited while those steps run
 
         self.summary = QLabel()
         self.summary.setObjectName("validation-summary")
@@ -112,6 +117,10 @@ class ValidationPanel(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(self.DEBOUNCE_MS)
         self._timer.timeout.connect(self._run)
+        self._step_timer = QTimer(self)
+        self._step_timer.setSingleShot(True)
+        self._step_timer.setInterval(0)
+        self._step_timer.timeout.connect(self._step)
 
         self.tree.itemClicked.connect(self._activate)
         self.tree.enter_pressed.connect(self._activate)
@@ -133,9 +142,12 @@ class ValidationPanel(QWidget):
         """Validate the current document at once (finishing its load if needed); returns the problems."""
         self._timer.stop()
         self.session.ensure_loaded()
+        if self._steps is not None and self._inc is not None and self._inc.doc is self.session.current:
+            self._step(budget=None)  # finish the validation in progress
+            return self.problems()
         self._checked_state = None
         self._stored = None  # read the file's counts again
-        self._run()
+        self._run(at_once=True)
         return self.problems()
 
     def counts(self) -> tuple[int, int]:
@@ -167,13 +179,24 @@ class ValidationPanel(QWidget):
             self._checked_state = None
             self._timer.start()  # not followed incrementally: validate the whole document, once, after a burst
             return
+        if self._steps is not None:  # the first validation is still in steps: take this edit in after it
+            self._pending |= change.ids
+            return
         if inc.update(change.ids):
             self._publish(cur)
 
     # ------------------------------------------------------------------ validation
 
-    def _run(self) -> None:
+    #: Documents with more annotations than this are validated in steps of
+    #: STEP_MS on the event loop when opened (about 60 ms per 10,000 at brat's
+    #: density), so that opening never blocks the window for that long.
+    AT_ONCE = 10_000
+    STEP_MS = 8.0
+
+    def _run(self, at_once: bool = False) -> None:
         cur = self.session.current
+        self._steps = None
+        self._step_timer.stop()
         if cur is None:
             self._checked_state = None
             self._inc = None
@@ -181,9 +204,33 @@ class ValidationPanel(QWidget):
             return
         if cur.partial:  # document_loaded will follow
             return
-        self._inc_rebuild()
         self._checked_state = cur
         self._stored = None  # a whole validation compares with the file's counts
+        if not at_once and len(cur.spans) + len(cur.events) + len(cur.relations) > self.AT_ONCE:
+            self._inc = IncrementalValidation(self.session.project.schema, cur, build=False)
+            self._steps = self._inc.build_steps(every=500)
+            self._pending = set()
+            self._show([], "Checking…")
+            self._step_timer.start()
+            return
+        self._inc_rebuild()
+        self._publish(cur)
+
+    def _step(self, budget: float | None = STEP_MS) -> None:
+        """Run the first validation's steps for about ``budget`` ms (None: to the end), then show it."""
+        steps, inc, cur = self._steps, self._inc, self.session.current
+        if steps is None or inc is None or cur is None or inc.doc is not cur:
+            self._steps = None
+            return
+        end = None if budget is None else time.perf_counter() + budget / 1000
+        for _ in steps:
+            if end is not None and time.perf_counter() >= end:
+                self._step_timer.start()
+                return
+        self._steps = None
+        pending, self._pending = self._pending, set()
+        if pending:
+            inc.update(pending)
         self._publish(cur)
 
     def _inc_rebuild(self) -> None:
