@@ -15,7 +15,6 @@ from typing import TextIO
 from .formats.errors import FormatError
 from .formats import registry
 from .formats.spec import ExportOptions, ExportReport, ImportReport
-from .importer import export_jsonl, export_to_path, import_paths
 from .model import STATUSES
 from .schema import Schema, SchemaError
 from .projectfile import holds_nothing, remove_project_files
@@ -84,6 +83,8 @@ def _open_existing(path: str, *, read_only: bool = False) -> Project:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from .importer import import_paths  # here, not at the top: the GUI's start does not need it
+
     progress = _TtyProgress("importing")
     new = not any(Path(f"{args.project}{s}").exists() for s in ("", "-wal", "-shm", "-journal"))
     try:
@@ -151,6 +152,8 @@ def _say_report(report: ExportReport) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from .importer import export_jsonl, export_to_path
+
     statuses = None
     if args.status:
         statuses = [s.strip() for s in args.status.split(",") if s.strip()]

@@ -47,7 +47,7 @@ def run_gui(project: str) -> int:
     app.setApplicationName("Annotator")
     app.setOrganizationName("annotator")
     set_app_identity(app)
-    window = MainWindow(project)
+    window = MainWindow(project, panels_after_paint=True)  # the text first, then the panels
     window.show()
     if os.environ.get("ANNOTATOR_QUIT_AFTER_START"):  # smoke tests: start, paint, quit
         from PySide6.QtCore import QTimer

@@ -4,11 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QMainWindow
 
 from .annlist import AnnotationList
 from .doclist import DocumentList
+from .dockslots import LAYOUT, dock_slots
 from .inspector import Inspector
 from .palette import LabelPalette
 from .session import Session
@@ -34,15 +34,11 @@ class Panels:
     (problem counts into the document list) is wired here.
     """
 
-    LAYOUT = (
-        ("documents", "Documents", Qt.LeftDockWidgetArea),
-        ("labels", "Labels", Qt.RightDockWidgetArea),
-        ("annotations", "Annotations", Qt.LeftDockWidgetArea),
-        ("inspector", "Inspector", Qt.RightDockWidgetArea),
-        ("problems", "Problems", Qt.LeftDockWidgetArea),
-    )
+    LAYOUT = LAYOUT
 
-    def __init__(self, window: QMainWindow, session: Session, on: PanelHandlers):
+    def __init__(self, window: QMainWindow, session: Session, on: PanelHandlers, *,
+                 docks: dict[str, QDockWidget] | None = None):
+        """``docks``: the empty docks (:func:`dock_slots`) to fill; new ones when not given."""
         self.window = window
         self.doc_list = DocumentList(session)
         self.doc_list.document_activated.connect(on.open_document)
@@ -57,15 +53,13 @@ class Panels:
         self.problems = ValidationPanel(session)
         self.problems.problem_activated.connect(on.jump)
         self.problems.problems_changed.connect(self.doc_list.set_problem_counts)
-        self.docks: dict[str, QDockWidget] = {}
+        self.docks: dict[str, QDockWidget] = docks if docks is not None else dock_slots(window)
         widgets = (self.doc_list, self.palette, self.ann_list, self.inspector, self.problems)
-        for (key, title, area), widget in zip(self.LAYOUT, widgets):
-            dock = QDockWidget(title, window)
-            dock.setObjectName(f"dock_{key}")
-            dock.setWidget(widget)
-            window.addDockWidget(area, dock)
-            self.docks[key] = dock
-        window.resizeDocks([self.docks["documents"], self.docks["labels"]], [340, 300], Qt.Horizontal)
+        for (key, _title, _area), widget in zip(self.LAYOUT, widgets):
+            placeholder = self.docks[key].widget()
+            self.docks[key].setWidget(widget)
+            if placeholder is not None:
+                placeholder.deleteLater()
 
     def remove(self) -> None:
         """Take the docks out of the window (another project is being opened)."""

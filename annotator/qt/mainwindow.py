@@ -2,20 +2,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeyEvent
-from PySide6.QtWidgets import QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QVBoxLayout, QWidget
 
 from ..store import Project, StoreError
-from ..validate import Problem
-from .about import show_about
 from .actions import WindowActions
 from .contextmenu import ContextMenu
-from .docks import PanelHandlers, Panels
+from .dockslots import dock_slots
 from .findbar import FindBar
-from .helpdialog import HelpDialog
 from .linking import Linker
 from .messages import Messages
 from .navigation import Navigator, RecentProjects
@@ -26,8 +23,13 @@ from .settings import WindowSettings
 from .statusline import StatusLine, window_title
 from .tagging import Tagger
 from .textview import AnnotationView
-from .transfer import Transfer, new_project_dialog, open_project_dialog
 from .viewsync import ViewSync
+
+if TYPE_CHECKING:  # the panels, dialogs and transfer are imported when first built (after the first frame)
+    from ..validate import Problem
+    from .docks import Panels
+    from .helpdialog import HelpDialog
+    from .transfer import Transfer
 
 
 class MainWindow(QMainWindow):
@@ -38,14 +40,26 @@ class MainWindow(QMainWindow):
     controllers ``tagger``, ``selection``, ``linker``, ``sync`` (the view),
     ``navigator``, ``recent``, ``transfer``, ``safety``, ``context_menu``,
     ``messages``, ``status`` and ``prefs``.
+
+    ``panels_after_paint`` (the application's start): the first project's
+    panels are built after the view's first paint, into docks that are there
+    (empty) from the start, so the first frame shows the text with the final
+    layout and does not wait for the panels' imports and fills.  Until then
+    ``panels`` is None, as it is with no project.
     """
 
-    def __init__(self, project_path: str | Path | None = None, settings: QSettings | None = None):
+    def __init__(self, project_path: str | Path | None = None, settings: QSettings | None = None, *,
+                 panels_after_paint: bool = False):
         super().__init__()
         self.settings = settings or QSettings("annotator", "annotator")
         self.session: Session | None = None
         self.panels: Panels | None = None
         self.help_dialog: HelpDialog | None = None
+        self._transfer: Transfer | None = None
+        self._docks: dict[str, QDockWidget] = {}
+        self._panels_after_paint = panels_after_paint
+        self._replaying = False     # the panels catch up with the current document (see _build_panels)
+        self._paint_pending = False  # a change is painted at once, once per turn of the event loop
         self.setWindowTitle("Annotator")
         self.resize(1280, 820)
 
@@ -70,7 +84,6 @@ class MainWindow(QMainWindow):
                                        self.tagger, bar)
         self.navigator = Navigator(session_of, self.open_document, self._next_document_id, self._problems_now,
                                    self.messages, bar)
-        self.transfer = Transfer(self, session_of, bar, self.messages.error, self.open_document)
         self.prefs = WindowSettings(self.settings, self, self.view)
         self.view.selection_made.connect(self.tagger.on_selection_made)
         self.view.span_clicked.connect(self.selection.span_clicked)
@@ -95,12 +108,11 @@ class MainWindow(QMainWindow):
 
     def _handlers(self) -> dict[str, Callable[[], object]]:
         """What each action of :data:`annotator.qt.actions.ACTIONS` runs."""
-        v, nav, tr, sel = self.view, self.navigator, self.transfer, self.selection
+        v, nav, sel = self.view, self.navigator, self.selection
         return {
-            "new": lambda: new_project_dialog(self, self.messages.error, self.open_project),
-            "open": lambda: open_project_dialog(self, self.open_project),
-            "import_": tr.import_dialog, "export": tr.export_dialog,
-            "export_oneie": lambda: tr.export_dialog("oneie"),
+            "new": self._new_project_dialog, "open": self._open_project_dialog,
+            "import_": lambda: self.transfer.import_dialog(), "export": lambda: self.transfer.export_dialog(),
+            "export_oneie": lambda: self.transfer.export_dialog("oneie"),
             "save": lambda: self.safety.confirm_saved(), "save_as": lambda: self.safety.save_as_dialog(),
             "quit": self.close,
             "undo": lambda: self.session and self.session.undo_stack.undo(),
@@ -112,8 +124,33 @@ class MainWindow(QMainWindow):
             "prev": lambda: nav.step_document(-1), "next": lambda: nav.step_document(1),
             "done": lambda: nav.mark("done"), "reviewed": lambda: nav.mark("reviewed"),
             "in_progress": lambda: nav.mark("in_progress"),
-            "help": self.show_help, "about": lambda: show_about(self),
+            "help": self.show_help, "about": self._about,
         }
+
+    @property
+    def transfer(self) -> Transfer:
+        """Import and export (built, and its formats imported, on first use)."""
+        if self._transfer is None:
+            from .transfer import Transfer
+
+            self._transfer = Transfer(self, self._session, self.statusBar(), self.messages.error,
+                                      self.open_document)
+        return self._transfer
+
+    def _new_project_dialog(self) -> None:
+        from .transfer import new_project_dialog
+
+        new_project_dialog(self, self.messages.error, self.open_project)
+
+    def _open_project_dialog(self) -> None:
+        from .transfer import open_project_dialog
+
+        open_project_dialog(self, self.open_project)
+
+    def _about(self) -> None:
+        from .about import show_about
+
+        show_about(self)
 
     # ------------------------------------------------------------------ project and documents
 
@@ -137,15 +174,17 @@ class MainWindow(QMainWindow):
         s.undo_stack.cleanChanged.connect(self._on_clean_changed)
         if self.panels is not None:
             self.panels.remove()
-        lk = self.linker
-        self.panels = panels = Panels(self, s, PanelHandlers(
-            self.open_document, self.tagger.apply_label, self.selection.annotation_activated, self.selection.jump,
-            lambda ev, pos: lk.start_pick(ev, position=pos), lambda ev, role: lk.start_pick(ev, role=role)))
-        self.menus.set_dock_toggles([d.toggleViewAction() for d in panels.docks.values()])
-        panels.doc_list.refresh()
+            self.panels = None
+        elif self._docks:  # empty docks still waiting for their panels: another project is opened first
+            for dock in self._docks.values():
+                self.removeDockWidget(dock)
+                dock.deleteLater()
+        self._docks = dock_slots(self)
+        self.menus.set_dock_toggles([d.toggleViewAction() for d in self._docks.values()])
+        if not self._panels_after_paint:
+            self._build_panels()
         self.menus.bind_undo_stack(s.undo_stack)
         self.menus.rebuild_label_actions(project.schema, self.tagger.apply_label)
-        self.safety.attach(s, panels.palette, panels.inspector)
         self.recent.remember(str(Path(path).resolve()))
         ids = project.document_ids()
         last = self.recent.last_document(Path(path))
@@ -155,7 +194,37 @@ class MainWindow(QMainWindow):
             self.view.set_document("", [], {})
             self.update_status()
         self.setWindowTitle(window_title(self.session))
+        if self._panels_after_paint:
+            _AfterFirstPaint(self.view.viewport(), self._build_panels_later)
         return True
+
+    def _build_panels_later(self) -> None:
+        self._panels_after_paint = False
+        if self.panels is None and self.session is not None:
+            self._build_panels()
+
+    def _build_panels(self) -> None:
+        """The panels of the open project, into its docks; they catch up with the document shown."""
+        from .docks import PanelHandlers, Panels
+
+        s, lk = self.session, self.linker
+        assert s is not None
+        self.panels = panels = Panels(self, s, PanelHandlers(
+            self.open_document, self.tagger.apply_label, self.selection.annotation_activated, self.selection.jump,
+            lambda ev, pos: lk.start_pick(ev, position=pos), lambda ev, role: lk.start_pick(ev, role=role)),
+            docks=self._docks)
+        panels.doc_list.refresh()
+        self.safety.attach(s, panels.palette, panels.inspector)
+        panels.palette.set_current(self.tagger.sticky_label)
+        cur = s.current
+        if cur is not None:  # shown before the panels existed: tell them as it happened, the window aside
+            self._replaying = True
+            try:
+                s.document_opened.emit(cur.id)
+                if not cur.partial:
+                    s.document_loaded.emit(cur.id)
+            finally:
+                self._replaying = False
 
     def open_document(self, doc_id: str) -> None:
         if self.session is None:
@@ -166,29 +235,53 @@ class MainWindow(QMainWindow):
             self.messages.error("Cannot open document", str(exc))
 
     def _on_document_opened(self, doc_id: str) -> None:
-        assert self.session is not None and self.session.current is not None and self.panels is not None
+        assert self.session is not None and self.session.current is not None
+        if self._replaying:
+            return
         schema = self.session.project.schema
         colors = {name: schema.color(name) for name in (*schema.entity_types, *schema.event_types)}
         self.sync.show_document(self.session.current, colors)
         self.tagger.document_changed()
-        self.panels.doc_list.set_current(doc_id)
-        self.panels.inspector.show_annotation(None)
+        if self.panels is not None:
+            self.panels.doc_list.set_current(doc_id)
+            self.panels.inspector.show_annotation(None)
         self.update_status()
         self.setWindowTitle(window_title(self.session))
         self.recent.save_position(self.session)
 
     def _on_document_loaded(self, doc_id: str) -> None:
         assert self.session is not None and self.session.current is not None
+        if self._replaying:
+            return
         if self.sync.fill_loaded(self.session.current):
             self.update_status()
 
     def _on_changed(self, change: Change) -> None:
         cur = self.session.current if self.session else None
-        if cur is None or change.doc_id != cur.id or self.panels is None:
+        if cur is None or change.doc_id != cur.id:
             return
         sel = self.sync.apply(cur, change)
-        self.linker.highlight(self.panels.inspector.annotation_id if sel else None)
+        inspected = self.panels.inspector.annotation_id if self.panels is not None else None
+        self.linker.highlight(inspected if sel else None)
         self.update_status()
+        self._paint_now()
+
+    def _paint_now(self) -> None:
+        """Put the view's change on the screen now, before the panels (connected after the window) update.
+
+        Sends the window the update request that Qt would post: it paints what
+        is dirty so far (the view's changed part, the status bar) and flushes
+        it.  The panels' updates follow in the next frame.  At most once per
+        turn of the event loop, so a burst of changes is painted once.
+        """
+        if self._paint_pending or not self.isVisible():
+            return
+        self._paint_pending = True
+        QTimer.singleShot(0, self, self._paint_done)
+        QApplication.sendEvent(self, QEvent(QEvent.UpdateRequest))
+
+    def _paint_done(self) -> None:
+        self._paint_pending = False
 
     def _on_saved(self) -> None:
         self.status.show_saved(self.session.project.path if self.session else None)
@@ -245,6 +338,8 @@ class MainWindow(QMainWindow):
         self.find_bar.edit.selectAll()
 
     def show_help(self) -> None:
+        from .helpdialog import HelpDialog
+
         hotkeys = self.session.project.schema.hotkeys() if self.session else {}
         dlg = HelpDialog(self.menus.all_actions(), hotkeys, self)
         dlg.setAttribute(Qt.WA_DeleteOnClose)
@@ -259,3 +354,24 @@ class MainWindow(QMainWindow):
             self.session.close()
             self.session = None
         super().closeEvent(e)
+
+
+class _AfterFirstPaint(QObject):
+    """Runs ``then`` once, in the turn of the event loop after ``widget``'s first paint (or after 1 s)."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], None]):
+        super().__init__(widget)
+        self._then: Callable[[], None] | None = then
+        widget.installEventFilter(self)
+        QTimer.singleShot(1000, self, self._run)  # a window that is never painted (hidden, minimised) still gets it
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Paint and self._then is not None:
+            QTimer.singleShot(0, self, self._run)
+        return False
+
+    def _run(self) -> None:
+        then, self._then = self._then, None
+        if then is not None:
+            self.parent().removeEventFilter(self)
+            then()

@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
@@ -31,9 +31,11 @@ from PySide6.QtWidgets import (
 
 from ..store import StoreError
 from .banner import Banner
-from .inspector import Inspector
 from .poller import ExternalChangeWatcher
 from .session import Session
+
+if TYPE_CHECKING:  # the panels are imported after the window's first frame
+    from .inspector import Inspector
 
 
 class WindowSafety(QObject):

@@ -1,16 +1,18 @@
 """The selected annotation, kept in step across the view, the inspector, the list and the arcs."""
 from __future__ import annotations
 
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtWidgets import QStatusBar
 
-from .docks import Panels
 from .findbar import FindBar
 from .linking import Linker
 from .session import DocState, Session
 from .tagging import Tagger, ann_of_span, span_of
 from .textview import AnnotationView
+
+if TYPE_CHECKING:  # the panels are imported after the window's first frame
+    from .docks import Panels
 
 
 class SelectionSync:

@@ -26,11 +26,12 @@ class WindowSettings:
             self.window.restoreState(state)
         arcs_sel = self.settings.value("arcs_selected_only", False)
         arcs_selected.setChecked(arcs_sel in (True, "true", "1", 1))
-        zoom = self.settings.value("zoom", 0)
         try:
-            self.view.set_zoom(int(zoom))
+            zoom = int(self.settings.value("zoom", 0))
         except (TypeError, ValueError):
-            pass
+            return
+        if zoom != self.view.zoom():  # the same zoom would lay the shown text out again for nothing
+            self.view.set_zoom(zoom)
 
     def save(self) -> None:
         """On close: geometry, dock layout and zoom."""
