@@ -192,6 +192,7 @@ class DocumentLoader(QObject):
         # no file to read from (an in-memory project), or the worker failed: read here
         adoc = self._project.get_annotated(cur.id)
         adoc.spans.sort(key=_span_key)
+        _share_strings(adoc)
         self._adoc = adoc
         return True
 

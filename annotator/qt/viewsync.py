@@ -64,6 +64,8 @@ class ViewSync:
 
         Returns whether anything arrived after the first frame (the counts changed)."""
         shown = self.view.spans()
+        if cur is self._shown and self._complete and len(shown) == len(cur.spans):
+            return self._sliced  # the slices brought everything (the usual case)
         missing = [s for s in cur.spans.values() if s.id not in shown]
         if missing:
             self.view.add_spans(missing)
