@@ -68,7 +68,7 @@ TARGET_MS = 16.0
 
 def settle(app: QApplication, w: MainWindow | None = None) -> None:
     """Run the event loop until it is idle, including any deferred panel work (see the docstring)."""
-    for _ in range(50):
+    for _ in range(100_000):
         app.sendPostedEvents()
         app.processEvents()
         pending = False
@@ -77,6 +77,8 @@ def settle(app: QApplication, w: MainWindow | None = None) -> None:
             if panel._timer.isActive():  # a debounced validation: run it now, inside the figure
                 panel._timer.stop()
                 panel._run()
+                pending = True
+            if panel._steps is not None:  # a first validation in steps (on open): let it finish
                 pending = True
         if not pending:
             app.sendPostedEvents()

@@ -251,27 +251,39 @@ class AnnotationTableModel(QAbstractTableModel):
         return icon
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        # Called for every role of every visible cell at each repaint: plain int roles, the
+        # roles this model never answers first.
+        if role not in _ROLES or not index.isValid():
             return None
         row = self.rows[index.row()]
         col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return row[col]
-        if role == Qt.ItemDataRole.EditRole:  # the sort key
+        if role == _EDIT:  # the sort key
             if col == self.COL_ID:
                 return row.sort_id
             if col == self.COL_TEXT:
                 return row.text.casefold()
             return row[col]
-        if role == ID_ROLE:
+        if role == _ID:
             return row.id
-        if role == Qt.ItemDataRole.DecorationRole and col == self.COL_TYPE:
-            return self._icon(row.type)
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (self.COL_START, self.COL_END):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole and col == self.COL_TEXT:
+        if role == _DECORATION:
+            return self._icon(row.type) if col == self.COL_TYPE else None
+        if role == _ALIGN:
+            return _RIGHT if col in (self.COL_START, self.COL_END) else None
+        if role == _TOOLTIP and col == self.COL_TEXT:
             return row.text
         return None
+
+
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_EDIT = int(Qt.ItemDataRole.EditRole.value)
+_ID = int(ID_ROLE)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole.value)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_ROLES = frozenset((_DISPLAY, _EDIT, _ID, _DECORATION, _ALIGN, _TOOLTIP))
+_RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
 
 
 class _AnnotationFilter(QSortFilterProxyModel):
