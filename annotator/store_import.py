@@ -49,9 +49,12 @@ class BulkImport:
         st.forget_documents()
         with st.writing():
             # Under the write lock: the ids present and the next pks are read
-            # in the transaction that uses them.
-            existing = set(self.documents.document_ids())
+            # in the transaction that uses them.  Each id is looked up in the
+            # unique index as it comes (not every id of the project loaded
+            # first: that cost grew with the project, not with the import).
+            lookup = st.db.conn.execute
             bulk = BulkWriter(st.db)
+            had_documents = bulk.next["documents"] > 1  # into an empty project: no id to look up
             first_new_pk = bulk.next["documents"]
             for adoc in docs:
                 doc = adoc.document
@@ -68,7 +71,7 @@ class BulkImport:
                     errs = errors(problems)
                     if errs:
                         raise make_error(adoc, errs[0].message)
-                if doc.id in existing:
+                if had_documents and lookup("SELECT 1 FROM documents WHERE id = ?", (doc.id,)).fetchone() is not None:
                     if not replace:
                         raise make_error(
                             adoc, f"document id {doc.id!r} already exists in the project (use --replace to overwrite it)"

@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import sqlite3
 import subprocess
 import sys
@@ -85,8 +86,11 @@ def make_jsonl(path: Path, n_docs: int, seed: int = 7) -> tuple[int, int]:
     return n_ent, n_ev
 
 
-def baseline_import(src: Path, db_path: Path) -> float:
-    """The floor: the same rows, prepared in advance, inserted with executemany."""
+def baseline_import(src: Path, db_path: Path, times: dict | None = None) -> float:
+    """The floor: the same rows, prepared in advance, inserted with executemany (wall seconds).
+
+    ``times``, when given, receives ``wall`` and ``cpu`` (this process's user + system time) of the inserts.
+    """
     Project.open(db_path).close()  # same tables and indexes as the real import
     docs, spans, events, args = [], [], [], []
     spk = epk = apk = 0
@@ -114,6 +118,7 @@ def baseline_import(src: Path, db_path: Path) -> float:
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = NORMAL")
     t0 = time.perf_counter()
+    c0 = cpu_seconds()
     with conn:
         conn.executemany(
             "INSERT INTO documents (pk, id, name, text, meta, status, checksum, created, updated, "
@@ -122,8 +127,16 @@ def baseline_import(src: Path, db_path: Path) -> float:
         conn.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?)", events)
         conn.executemany("INSERT INTO arguments VALUES (?,?,?,?,?,?,?,?)", args)
     dt = time.perf_counter() - t0
+    if times is not None:
+        times.update(wall=dt, cpu=cpu_seconds() - c0)
     conn.close()
     return dt
+
+
+def cpu_seconds() -> float:
+    """User + system CPU time of this process so far (other processes' load does not count)."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
 
 
 def baseline_export(db_path: Path, out: Path) -> float:
