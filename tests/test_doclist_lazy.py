@@ -227,3 +227,23 @@ def test_a_change_from_another_process_is_taken_in_at_the_poll(qtbot, project, p
     assert _ids(dl, range(3)) == ["doc0", "doc2", "doc3"]
     assert dl.model.index(1, 1).data() == "Reviewed"
     assert dl.view.currentIndex().data(ID_ROLE) == "doc3"  # the selection stays on its document
+
+
+def test_the_open_document_enters_the_status_filter_when_marked_done(qtbot, project, path):
+    session = Session(project)
+    dl = DocumentList(session)
+    qtbot.addWidget(dl)
+    dl.show()
+    not_done = next(r for r in _rows(path) if r[3] == "new")
+    session.open_document(not_done[1])
+    dl.status_filter.setCurrentIndex(dl.status_filter.findData("done"))
+    assert dl.model.row_of(not_done[1]) is None
+    n_done = dl.model.rowCount()
+    assert session.set_status("done")
+    assert dl.model.rowCount() == n_done + 1
+    done_ids = [r[1] for r in _rows(path, "WHERE status = 'done'")]
+    row = done_ids.index(not_done[1])
+    assert dl.model.index(row, 0).data(ID_ROLE) == not_done[1]
+    assert dl.view.currentIndex().row() == row  # and it is selected
+    n_finished = len(_rows(path, "WHERE status IN ('done', 'reviewed')"))
+    assert dl.progress_label.text() == f"{n_finished} of {N_DOCS} documents done"

@@ -51,6 +51,7 @@ class DocumentList(QWidget):
         self.session = session
         self._current: str | None = None
         self._quiet = False
+        self._statuses: dict[str, str] = {}  # the last status seen of documents updated while off the list
 
         self.model = DocumentTableModel(self, lambda: self.session.project)
         self.model.set_palette(self.palette())
@@ -261,7 +262,20 @@ class DocumentList(QWidget):
         hit = self.model.loaded_row(doc_id)
         cur = self.session.current
         if hit is None:
-            self._update_progress()  # its row is not on screen: only the progress line may change
+            # Its row is not held (scrolled far away, or filtered out): only the progress line may
+            # change, and only with the status, which is read from the session or the index, so that
+            # an edit does not count a million documents by status.
+            try:
+                status = cur.document.status if cur is not None and cur.id == doc_id else \
+                    self.session.project.document_status(doc_id)
+            except StoreError:
+                return
+            before = self._statuses.get(doc_id)
+            self._statuses[doc_id] = status
+            if self.model.query.status is not None and status == self.model.query.status:
+                self.refresh()  # it may have just come into the status filter
+            elif before is not None and before != status:
+                self._update_progress()
             return
         row = hit[1]
         if cur is not None and cur.id == doc_id:
@@ -273,6 +287,7 @@ class DocumentList(QWidget):
             except StoreError:  # the document was deleted: a full refresh will follow
                 return
             n = row.n_annotations
+        self._statuses[doc_id] = status
         if (status, n) == (row.status, row.n_annotations):
             return
         self._put_row(replace(row, status=status, n_annotations=n))

@@ -76,6 +76,7 @@ class DocumentTableModel(QAbstractTableModel):
         self.total = 0
         self.fetched = 0
         self._pages: OrderedDict[int, list[DocumentSummary]] = OrderedDict()
+        self._row_of_id: dict[str, int] = {}  # the rows held, by document id
         self._palette = QPalette()
         self._badges: dict[tuple[int, int], QPixmap | None] = {}
 
@@ -89,6 +90,7 @@ class DocumentTableModel(QAbstractTableModel):
         """Count again and forget every page read (a model reset)."""
         self.beginResetModel()
         self._pages.clear()
+        self._row_of_id.clear()
         pages = self._pages_of()
         try:
             self.total = pages.count(self.query) if pages is not None else 0
@@ -119,8 +121,13 @@ class DocumentTableModel(QAbstractTableModel):
             page = []  # the file could not be read now: empty cells until the next refresh
         self.fetched += len(page)
         self._pages[number] = page
+        base = number * self.PAGE
+        self._row_of_id.update((summary.id, base + i) for i, summary in enumerate(page))
         if len(self._pages) > self.MAX_PAGES:
-            self._pages.popitem(last=False)
+            old_number, old = self._pages.popitem(last=False)
+            for i, summary in enumerate(old, old_number * self.PAGE):
+                if self._row_of_id.get(summary.id) == i:
+                    del self._row_of_id[summary.id]
         return page
 
     def row_at(self, row: int) -> DocumentSummary | None:
@@ -133,11 +140,13 @@ class DocumentTableModel(QAbstractTableModel):
 
     def loaded_row(self, doc_id: str) -> tuple[int, DocumentSummary] | None:
         """``(row, summary)`` of ``doc_id`` among the rows already read (nothing is read here)."""
-        for number, page in self._pages.items():
-            for i, summary in enumerate(page):
-                if summary.id == doc_id:
-                    return number * self.PAGE + i, summary
-        return None
+        row = self._row_of_id.get(doc_id)
+        if row is None:
+            return None
+        page = self._pages.get(row // self.PAGE)
+        if page is None or row % self.PAGE >= len(page) or page[row % self.PAGE].id != doc_id:
+            return None
+        return row, page[row % self.PAGE]
 
     def row_of(self, doc_id: str) -> int | None:
         """The row of ``doc_id`` (None when the list does not show it): one indexed query, or the pages read."""
