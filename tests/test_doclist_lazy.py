@@ -247,3 +247,15 @@ def test_the_open_document_enters_the_status_filter_when_marked_done(qtbot, proj
     assert dl.view.currentIndex().row() == row  # and it is selected
     n_finished = len(_rows(path, "WHERE status IN ('done', 'reviewed')"))
     assert dl.progress_label.text() == f"{n_finished} of {N_DOCS} documents done"
+
+
+def test_in_a_big_project_the_name_filter_waits_for_a_pause_in_typing(qtbot, project, path, monkeypatch):
+    monkeypatch.setattr(DocumentList, "FIND_AT_ONCE_UP_TO", 10_000)  # this project counts as big
+    dl = _show(qtbot, project)
+    resets: list[int] = []
+    dl.model.modelReset.connect(lambda: resets.append(1))
+    qtbot.keyClicks(dl.name_filter, "REPORT 2999")
+    assert resets == [] and dl.model.rowCount() == N_DOCS  # not yet: one query after the last key
+    qtbot.waitUntil(lambda: dl.model.rowCount() < N_DOCS, timeout=3000)
+    assert resets == [1]
+    assert dl.visible_ids() == [r[1] for r in _rows(path) if "report 2999" in r[2].casefold()]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import replace
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -46,12 +46,22 @@ class DocumentList(QWidget):
 
     document_activated = Signal(str)
 
+    #: Up to this many documents the name filter follows every key press; above, a pause in typing.
+    FIND_AT_ONCE_UP_TO = 50_000
+    FIND_DELAY_MS = 200
+
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
         self._current: str | None = None
         self._quiet = False
         self._statuses: dict[str, str] = {}  # the last status seen of documents updated while off the list
+        self._n_documents = 0
+        # In a big project each change of the name filter scans the names index: typing waits for a pause.
+        self._find_timer = QTimer(self)
+        self._find_timer.setSingleShot(True)
+        self._find_timer.setInterval(self.FIND_DELAY_MS)
+        self._find_timer.timeout.connect(self._apply_filters)
 
         self.model = DocumentTableModel(self, lambda: self.session.project)
         self.model.set_palette(self.palette())
@@ -107,7 +117,7 @@ class DocumentList(QWidget):
         layout.addWidget(self.progress)
 
         self.status_filter.currentIndexChanged.connect(self._apply_filters)
-        self.name_filter.textChanged.connect(self._apply_filters)
+        self.name_filter.textChanged.connect(self._on_name_typed)
         self.view.clicked.connect(self._on_activated)
         self.view.activated.connect(self._on_activated)  # Enter (and double-click)
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
@@ -220,12 +230,20 @@ class DocumentList(QWidget):
         if self._current is not None:
             self.set_current(self._current)
 
+    def _on_name_typed(self) -> None:
+        if self._n_documents >= self.FIND_AT_ONCE_UP_TO:
+            self._find_timer.start()
+        else:
+            self._apply_filters()
+
     def _apply_filters(self) -> None:
+        self._find_timer.stop()
         self.model.set_query(replace(self.model.query, status=self.status_filter.currentData(),
                                      name=self.name_filter.text()))
 
     def _update_progress(self) -> None:
         done, total = self.done_counts()
+        self._n_documents = total
         self.progress_label.setText(f"{done} of {total} documents done")
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
