@@ -35,7 +35,8 @@ project), the median of ``--repeat`` runs of:
   run (the last page read from the end of the index, painted);
 - filter by status: the status box set to "done" and the event loop run;
 - find by name: a name substring typed as one text change ("4242")
-  and the event loop run (one scan of the names index);
+  and the event loop run (one scan of the names index); the 200 ms pause
+  that the list waits for in typing above 50,000 documents is left out;
 - rows read: how many rows the list read in all of the above (the model's
   ``fetched``), against N;
 - stats: ``python -m annotator stats`` as a subprocess, wall clock (Python
@@ -201,6 +202,7 @@ c.execute("SELECT count(*) FROM documents").fetchone()
 out["baseline"] = time.perf_counter() - t0
 c.close()
 p = Project.open(path, create=False)
+DocumentList.FIND_AT_ONCE_UP_TO = 10**9  # the find runs at the text change, not after the typing pause
 def step(name, fn):
     t0 = time.perf_counter()
     fn()
