@@ -119,7 +119,7 @@ def _span_key(s: Span) -> tuple[int, int]:
 class DocumentLoader(QObject):
     """Completes the session's current document in slices; see the module docstring."""
 
-    SLICE_MS = 10.0       # work per turn of the event loop (the GUI thread's budget), drawing included
+    SLICE_MS = 16.0       # work per turn of the event loop (the GUI thread's budget), drawing included
     FIRST_BATCH = (512, 64, 64)  # annotations in the first slice of each phase (spans, events, relations)
     MIN_BATCH = 16        # at least this many annotations per slice
     MAX_BATCH = 5000      # at most this many (a test may lower it to see many slices)
