@@ -226,3 +226,39 @@ def test_opening_another_document_while_loading_drops_the_old_slices(long_window
         QApplication.processEvents()
     assert w.session.current.id == "short"
     assert set(w.view.spans()) == {"S1"}
+
+
+def test_document_deleted_elsewhere_while_loading(long_window, monkeypatch):
+    """Another program deletes the document being loaded: the window moves to one that is left, no retry loop."""
+    w, adoc, where, path = long_window
+    held: list[threading.Thread] = []
+    monkeypatch.setattr(loader_mod._Reader, "start", lambda self: held.append(self))
+    w.open_document("long")
+    assert w.session.current.partial
+    with Project.open(path) as other:
+        other.import_documents([AnnotatedDocument(Document(id="short", text="Short text here.", name="short"),
+                                                  [Span("S1", "PER", 0, 5)])])
+        other.delete_document("long")
+    threading.Thread.start(held[0])
+    held[0].join()
+    assert held[0].result is None  # the worker found no document
+    for _ in range(50):
+        QApplication.processEvents()
+    assert w.session.sync_external()
+    assert w.session.current.id == "short"
+    assert set(w.view.spans()) == {"S1"}
+
+
+def test_a_change_elsewhere_during_the_load_is_taken_in_after_it(long_window):
+    """Another program adds a span while the document loads from an older snapshot: it shows once loading ends."""
+    w, adoc, where, path = long_window
+    assert w.session.current.partial
+    start, end = untagged_word(adoc.document.text, "w4798", where)
+    w.session.loader._take_result(wait=True)  # the worker's snapshot is read; nothing applied yet
+    with Project.open(path) as other:
+        other.add_span("long", Span("", "LOC", start, end))
+    assert w.session.sync_external()  # while partial: noted for later
+    load_fully(w)
+    w.session.sync_external()
+    got = [s for s in w.view.spans().values() if (s.start, s.end) == (start, end)]
+    assert [s.label for s in got] == ["LOC"]

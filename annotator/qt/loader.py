@@ -201,9 +201,8 @@ class DocumentLoader(QObject):
             return
         try:
             ready = self._take_result(wait=False)
-        except Exception:  # noqa: BLE001 (the store failed under us: the next action's ensure_loaded says so)
-            self._timer.start(50)
-            return
+        except Exception:  # noqa: BLE001 (the store failed under us, e.g. the document was deleted elsewhere:
+            return          # no retry loop; the next ensure_loaded tries again and raises, as a direct read would)
         if not ready:
             self._timer.start(self.POLL_MS)
             return

@@ -152,13 +152,16 @@ class Session(QObject):
         self._resync = False
         self.documents_changed.emit()
         cur = self.current
-        if cur is None or cur.partial:
+        if cur is None:
             return True
         try:
             if not self.project.has_document(cur.id):  # deleted elsewhere: show the first one left
                 ids = self.project.document_ids()
                 if ids:
                     self.open_document(ids[0])
+                return True
+            if cur.partial:  # still loading from an older snapshot: compare once it is complete
+                self._resync = True
                 return True
             fresh = DocState(self.project.get_annotated(cur.id))
         except (StoreError, sqlite3.Error):  # a read that failed now is tried again at the next poll
