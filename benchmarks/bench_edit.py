@@ -78,7 +78,7 @@ def settle(app: QApplication, w: MainWindow | None = None) -> None:
                 panel._timer.stop()
                 panel._run()
                 pending = True
-            if panel._steps is not None:  # a first validation in steps (on open): let it finish
+            if getattr(panel, "_steps", None) is not None:  # a first validation in steps (on open): let it finish
                 pending = True
         if not pending:
             app.sendPostedEvents()
