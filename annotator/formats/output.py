@@ -93,7 +93,8 @@ class FolderOutput:
         self._stems: dict[str, str] = {}
         if self.folder.exists() and not self.folder.is_dir():
             raise NotADirectoryError(f"{self.folder}: is a file; this format writes a folder")
-        self.folder.mkdir(parents=True, exist_ok=True)
+        # the folder is made with its first file (or at finish), so an export that fails
+        # before writing anything (spaCy missing, say) leaves no empty folder behind
 
     def stem(self, doc_id: str) -> str:
         """The file stem for ``doc_id`` in this export: :func:`file_stem`, made unique ignoring case.
@@ -117,6 +118,7 @@ class FolderOutput:
         if key in self._names:
             raise ValueError(f"{self.folder / name}: written twice in one export")
         self._names.add(key)
+        self.folder.mkdir(parents=True, exist_ok=True)
         return self.folder / name
 
     @contextmanager
@@ -142,6 +144,7 @@ class FolderOutput:
         instead of 4 s.  Until this returns, a crash may leave some of the
         files empty; each is complete once it has.
         """
+        self.folder.mkdir(parents=True, exist_ok=True)
         if hasattr(os, "sync"):
             os.sync()
         else:  # pragma: no cover - Windows has no sync(); fall back to a flush per file
