@@ -267,3 +267,21 @@ def test_the_readme_table_of_formats_is_what_the_formats_declare():
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     assert markdown_table() in readme, "README.md: paste the output of `python -m annotator.formats.table`"
+
+
+def test_unknown_event_and_relation_types_are_listed_too(tmp_path):
+    record = {
+        "id": "r", "text": "Kim met Lee in Paris.",
+        "entities": [{"id": "T1", "start": 0, "end": 3, "label": "PER"},
+                     {"id": "T2", "start": 8, "end": 11, "label": "PER"}],
+        "events": [{"id": "E1", "type": "Meeting.Greet", "trigger": {"start": 4, "end": 7},
+                    "arguments": [{"role": "Entity", "ref": "T1"}]}],
+        "relations": [{"id": "R1", "type": "KNOWS", "head": "T1", "tail": "T2"}],
+    }
+    src = jsonl(tmp_path / "rel.jsonl", record)
+    db = tmp_path / "p.db"
+    r = run_cli("import", str(db), str(src))
+    assert r.returncode == 1
+    assert f"event 'Meeting.Greet' (first at {src}:1)" in r.stderr
+    assert f"relation 'KNOWS' (first at {src}:1)" in r.stderr
+    assert r.stderr.count("'Meeting.Greet'") == 1  # the trigger and the event name one type once
