@@ -142,8 +142,8 @@ def start_xvfb() -> tuple[subprocess.Popen, str]:
 
 
 class Bench:
-    def __init__(self, display: str, tmp: Path, repeat: int):
-        self.display, self.tmp, self.repeat = display, tmp, repeat
+    def __init__(self, display: str, tmp: Path, repeat: int, before: Path | None = None):
+        self.display, self.tmp, self.repeat, self.before = display, tmp, repeat, before
         self.screen = Screen(display)
         self.origin = (0, 0)  # windows map at 0,0 without a window manager (checked in warm_up)
         (tmp / "bare.py").write_text(BARE)
@@ -151,14 +151,14 @@ class Bench:
     def env(self) -> dict[str, str]:
         cfg = Path(tempfile.mkdtemp(prefix="cfg-", dir=self.tmp))
         return dict(os.environ, DISPLAY=self.display, XDG_CONFIG_HOME=str(cfg), HOME=str(cfg),
-                    QT_QPA_PLATFORM="xcb", XDG_RUNTIME_DIR=str(cfg), PYTHONDONTWRITEBYTECODE="1")
+                    QT_QPA_PLATFORM="xcb", XDG_RUNTIME_DIR=str(cfg))
 
     def command(self, kind: str, size: str) -> list[str]:
-        if kind == "app":
+        if kind in ("app", "before"):
             run = self.tmp / f"run-{size}.db"
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{run}{suffix}").unlink(missing_ok=True)
-            shutil.copyfile(self.tmp / f"p-{size}.db", run)
+            shutil.copyfile(self.tmp / f"{'b' if kind == 'before' else 'p'}-{size}.db", run)
             return [sys.executable, "-m", "annotator", str(run)]
         return [sys.executable, str(self.tmp / "bare.py"), str(self.tmp / f"t-{size}.txt")]
 
@@ -179,10 +179,11 @@ class Bench:
     def launch(self, kind: str, size: str) -> tuple[subprocess.Popen, float]:
         cmd = self.command(kind, size)
         env = self.env()
+        cwd = self.before if kind == "before" else ROOT  # python -m annotator runs the checkout in cwd
         blank = self.probe()
         assert int((blank < DARK).sum()) == 0, "the screen is not blank before a launch"
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return proc, self.wait_content(proc, t0)
 
     def stop(self, proc: subprocess.Popen) -> None:
@@ -242,7 +243,7 @@ class Bench:
                 region = (x - 160, y - 45, 320, 80)
                 before = self.screen.grab(*region)
                 t0 = time.perf_counter()
-                self.screen.key(HOTKEYS[k % 4] if kind == "app" else "x")
+                self.screen.key("x" if kind == "bare" else HOTKEYS[k % 4])
                 dt = None
                 while time.perf_counter() - t0 < 3:
                     if int((self.screen.grab(*region) != before).sum()) >= CHANGED_PIXELS:
@@ -259,7 +260,7 @@ class Bench:
         return times, misses
 
 
-def build(tmp: Path, sizes: list[str]) -> None:
+def build(tmp: Path, sizes: list[str], before: Path | None = None) -> None:
     from annotator.schema import Schema
     from annotator.store import Project
     from fixture import sized_fixture
@@ -272,6 +273,13 @@ def build(tmp: Path, sizes: list[str]) -> None:
             p.import_documents([adoc])
         print(f"fixture {size} MB: {len(adoc.document.text.encode()):,} bytes, {len(adoc.spans):,} spans, "
               f"{len(adoc.events):,} events")
+        if before is not None:  # the older checkout builds its own file (it may not open a newer one)
+            jsonl = tmp / f"x-{size}.jsonl"
+            for cmd, cwd in (([sys.executable, "-m", "annotator", "export", str(tmp / f"p-{size}.db"), "-o", str(jsonl)],
+                              ROOT),
+                             ([sys.executable, "-m", "annotator", "import", str(tmp / f"b-{size}.db"), str(jsonl)],
+                              before)):
+                subprocess.run(cmd, cwd=cwd, check=True, capture_output=True)
 
 
 def row(name: str, real: list[float], base: list[float], target: float, extra: str = "") -> None:
@@ -287,6 +295,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--sizes", default="0.25,1,4")
     ap.add_argument("--only", choices=("launch", "key"), default=None)
+    ap.add_argument("--before", type=Path, metavar="CHECKOUT",
+                    help="also run the application from another checkout (e.g. a git worktree of an older commit)")
     args = ap.parse_args()
     for tool in ("Xvfb", "xdotool"):
         if not shutil.which(tool):
@@ -295,17 +305,25 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench-window-"))
     xvfb, display = start_xvfb()
     try:
-        build(tmp, sizes)
-        bench = Bench(display, tmp, args.repeat)
+        build(tmp, sizes, args.before)
+        bench = Bench(display, tmp, args.repeat, args.before)
         print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}; medians of {args.repeat}")
         for size in sizes:
             print(f"{size} MB")
             if args.only in (None, "launch"):
                 base = bench.launches("bare", size)
+                if args.before:
+                    row("launch, before", bench.launches("before", size), base, 1.5)
                 real = bench.launches("app", size)
                 row("launch to first content", real, base, 1.5)
             if args.only in (None, "key"):
                 base, bmiss = bench.keystrokes("bare", size)
+                if args.before:
+                    old, omiss = bench.keystrokes("before", size)
+                    if old:
+                        row("hotkey, before", old, base, 1.5, f"  [{omiss} keys changed nothing]" if omiss else "")
+                    else:
+                        print(f"  hotkey, before: no measurement ({omiss} keys changed nothing)")
                 real, rmiss = bench.keystrokes("app", size)
                 extra = f"  [{rmiss} app / {bmiss} bare keys changed nothing]" if rmiss or bmiss else ""
                 if real and base:
