@@ -1,7 +1,11 @@
 """The annotation list: every entity, event and relation of the current document.
 
 One row per entity span, event and relation (a trigger span is shown through
-its event).  The model is rebuilt when a document opens; after that each
+its event).  The model is rebuilt when a document opens (a long one: from its
+first part only); while the rest loads, each of the loader's slices
+(``Session.document_progress``) adds its rows in place, in runs of
+``beginInsertRows`` at their sorted places, so no turn of the event loop builds
+more than one slice's rows and ``document_loaded`` costs nothing here.  Each
 :class:`~annotator.qt.session.Change` touches only the rows of its ids, with
 ``beginInsertRows``/``beginRemoveRows``/``dataChanged``, so an edit costs the
 same at 3,000 and at 200,000 annotations, and never resets the model.  A row
@@ -35,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..model import ENTITY
+from .loader import LoadSlice
 from .palette import swatch
 from .session import Change, DocState, Session
 
@@ -186,6 +191,61 @@ class AnnotationTableModel(QAbstractTableModel):
         self.rows = rows
         self.by_id = {r.id: r for r in rows}
         self.endResetModel()
+
+    def take_slice(self, sl: LoadSlice) -> None:
+        """Add the rows of one slice of the loading document (ids that already have a row are left)."""
+        cur = self.session.current
+        if cur is None or sl.doc_id != cur.id:
+            return
+        if self.doc_id != cur.id:  # not built for this document yet: build from what is in
+            self.rebuild()
+            return
+        rows: list[Row] = []
+        have = self.by_id
+        for s in sl.spans:
+            if s.kind == ENTITY and s.id not in have:
+                row = row_for(cur, s.id)
+                if row is not None:
+                    rows.append(row)
+        for ids in (sl.events, sl.relations):
+            for ann_id in ids:
+                if ann_id not in have:
+                    row = row_for(cur, ann_id)
+                    if row is not None:
+                        rows.append(row)
+        self.insert_rows(rows)
+
+    def complete(self) -> bool:
+        """Whether there is a row for every annotation of the current document (a cheap count)."""
+        cur = self.session.current
+        return (cur is not None and self.doc_id == cur.id
+                and len(self.rows) == cur.n_entities + len(cur.events) + len(cur.relations))
+
+    def insert_rows(self, rows: list[Row]) -> None:
+        """Insert ``rows`` (none of them here yet) at their places: one ``beginInsertRows`` per run
+        that lands between the same two rows (a slice of spans in text order is one run)."""
+        if not rows:
+            return
+        key, desc = self.sort_key, self._sort_desc
+        rows.sort(key=key, reverse=desc)
+        keys = [key(r) for r in rows]
+        i, n = 0, len(rows)
+        while i < n:
+            p = self._bisect(keys[i])
+            j = i + 1
+            if p < len(self.rows):
+                kb = key(self.rows[p])  # the run ends where the next row goes after this one
+                while j < n and ((keys[j] > kb) if desc else (keys[j] < kb)):
+                    j += 1
+            else:
+                j = n
+            block = rows[i:j]
+            self.beginInsertRows(QModelIndex(), p, p + len(block) - 1)
+            self.rows[p:p] = block
+            for r in block:
+                self.by_id[r.id] = r
+            self.endInsertRows()
+            i = j
 
     def apply(self, change: Change) -> None:
         """Insert, remove or update just the rows of ``change.ids``."""
@@ -367,13 +427,19 @@ class AnnotationList(QWidget):
         self.view.clicked.connect(self._on_activated)
         self.view.activated.connect(self._on_activated)
         session.document_opened.connect(self._on_document_opened)
-        session.document_loaded.connect(self._on_document_opened)
+        session.document_progress.connect(self.model.take_slice)
+        session.document_loaded.connect(self._on_document_loaded)
         session.changed.connect(self.model.apply)
         if session.current is not None:
             self.model.rebuild()
 
     def _on_document_opened(self, _doc_id: str) -> None:
         self.model.rebuild()
+
+    def _on_document_loaded(self, _doc_id: str) -> None:
+        # the slices have brought every row already (a short document: document_opened did)
+        if not self.model.complete():
+            self.model.rebuild()
 
     def _on_activated(self, index: QModelIndex) -> None:
         if index.isValid():
