@@ -147,8 +147,11 @@ def test_rows_come_with_the_slices_in_position_order(long_window):
     lst = w.panels.ann_list
     assert w.session.current.partial
     first_rows = lst.model.rowCount()
+    picked = lst.visible_ids()[first_rows // 2]  # a row the events' rows will go around
+    lst.select(picked)
     rec = Recorder(lst.model)
     per_turn = load_fully(w, rec)
+    assert lst.selected_id() == picked, "the selection must survive the load"
     expected = sorted(stored_rows(path), key=lambda r: (r[2], *id_key(r[0])))
     assert len(expected) == sum(1 for s in adoc.spans if s.kind == "entity") + len(adoc.events) + len(adoc.relations)
     assert first_rows < len(expected) // 5, "the first part alone is in the list at open"

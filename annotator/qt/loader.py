@@ -5,8 +5,8 @@ The session shows a long document's text and the spans of its first
 the whole document on a worker thread through its own read-only connection to
 the project file (SQLite: one connection per thread), and the GUI thread takes
 the result in slices, one per turn of the event loop, each within about
-``SLICE_MS``: first the spans in text order, then the events, then the
-relations.  Each slice goes out as :class:`LoadSlice` (``Session.document_progress``)
+``SLICE_MS``: first the spans in text order, then the events (by their
+trigger's place), then the relations (by their first end's place).  Each slice goes out as :class:`LoadSlice` (``Session.document_progress``)
 so the view draws it; ``DocState.loaded_upto`` says up to which code point every
 span is in.  The worker's snapshot may be older than an edit the user made
 while it loaded: every id the session refreshed meanwhile is in
@@ -61,6 +61,7 @@ class _Reader(threading.Thread):
             finally:
                 project.close()
             adoc.spans.sort(key=_span_key)
+            _sort_links(adoc)
             _share_strings(adoc)
             self.result = adoc
         except BaseException as exc:  # noqa: BLE001 (reported on the GUI thread, which reads itself then)
@@ -110,6 +111,15 @@ def _share_strings(adoc: AnnotatedDocument) -> None:
     for r in adoc.relations:
         r.type = intern(r.type)
         r.head, r.tail = ids.get(r.head, r.head), ids.get(r.tail, r.tail)
+
+
+def _sort_links(adoc: AnnotatedDocument) -> None:
+    """Events by their trigger's start, relations by the first start of their two ends (stable): each
+    slice then covers one stretch of text, so the annotation list puts its rows in as one range."""
+    start = {s.id: s.start for s in adoc.spans}
+    get = start.get
+    adoc.events.sort(key=lambda e: get(e.trigger, 0))
+    adoc.relations.sort(key=lambda r: min(get(r.head, 0), get(r.tail, 0)))
 
 
 def _span_key(s: Span) -> tuple[int, int]:
@@ -192,6 +202,7 @@ class DocumentLoader(QObject):
         # no file to read from (an in-memory project), or the worker failed: read here
         adoc = self._project.get_annotated(cur.id)
         adoc.spans.sort(key=_span_key)
+        _sort_links(adoc)
         _share_strings(adoc)
         self._adoc = adoc
         return True
