@@ -4,8 +4,10 @@ One row per entity span, event and relation (a trigger span is shown through
 its event).  The model is rebuilt when a document opens (a long one: from its
 first part only); while the rest loads, each of the loader's slices
 (``Session.document_progress``) adds its rows in place, in runs of
-``beginInsertRows`` at their sorted places, so no turn of the event loop builds
-more than one slice's rows and ``document_loaded`` costs nothing here.  Each
+``beginInsertRows`` at their sorted places (or, for rows scattered between many
+others, as one range taken out and put back merged), so no turn of the event
+loop builds more than one slice's rows and ``document_loaded`` costs nothing
+here.  Each
 :class:`~annotator.qt.session.Change` touches only the rows of its ids, with
 ``beginInsertRows``/``beginRemoveRows``/``dataChanged``, so an edit costs the
 same at 3,000 and at 200,000 annotations, and never resets the model.  A row
