@@ -221,3 +221,23 @@ def test_a_tag_made_during_the_load_shows_once(long_window, monkeypatch):
     QApplication.processEvents()
     assert new_id not in lst.visible_ids()
     assert len(lst.visible_ids()) == len(expected) - 1
+
+
+def test_no_cyclic_gc_pass_during_the_load_and_gc_back_after(long_window):
+    """A full GC pass over the slices' new objects stalls the GUI at 4 MB: off while loading, on after
+    the load and after a load given up for another document."""
+    import gc
+
+    w, _adoc, _path = long_window
+    assert gc.isenabled() is False and w.session.current.partial
+    load_fully(w, Recorder(w.panels.ann_list.model))
+    assert gc.isenabled()
+    w.open_document("long")
+    assert w.session.current.partial and not gc.isenabled()
+    with Project.open(_path) as p:
+        p.import_documents([AnnotatedDocument(Document(id="short", text="Short text.", name="short"), [])])
+    w.open_document("short")  # the long one's load is given up
+    for t in threading.enumerate():
+        if t.name == "load long":  # its reader, still running, keeps GC off until it is done
+            t.join()
+    assert gc.isenabled()

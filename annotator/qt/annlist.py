@@ -19,7 +19,8 @@ Sorting and filtering happen in a :class:`QSortFilterProxyModel`.
 from __future__ import annotations
 
 import re
-from typing import Any, NamedTuple
+from operator import itemgetter
+from typing import Any, Callable, NamedTuple
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -115,6 +116,7 @@ class AnnotationTableModel(QAbstractTableModel):
         self._icons: dict[str, QIcon] = {}
         self._sort_col = self.COL_START
         self._sort_desc = False
+        self._key = self._key_for(self.COL_START)
 
     # ------------------------------------------------------------------ sorting
     # Sorting happens here, on the Python list, not in the proxy: a proxy sort
@@ -122,18 +124,21 @@ class AnnotationTableModel(QAbstractTableModel):
 
     def sort_key(self, row: Row) -> tuple[Any, ...]:
         """The row's place in the current order; unique (it ends with the id)."""
-        col = self._sort_col
+        return self._key(row)
+
+    def _key_for(self, col: int) -> Callable[[Row], tuple[Any, ...]]:
+        """The sort key of column ``col``: a C-level itemgetter except for the text's (casefolded)."""
         if col == self.COL_ID:
-            return (row.sort_id, row.id)
+            return itemgetter(6, 0)  # sort_id, id
         if col == self.COL_TEXT:
-            return (row.text.casefold(), row.start, row.sort_id, row.id)
+            return lambda row: (row.text.casefold(), row.start, row.sort_id, row.id)
         if col in (self.COL_START, self.COL_END):
-            return (row[col], row.sort_id, row.id)
-        return (row[col], row.start, row.sort_id, row.id)
+            return itemgetter(col, 6, 0)
+        return itemgetter(col, 3, 6, 0)  # type or kind, then start, sort_id, id
 
     def _bisect(self, k: tuple[Any, ...]) -> int:
         """The first position whose key is not before ``k`` in the current order."""
-        keys = self.sort_key
+        keys = self._key
         rows = self.rows
         lo, hi = 0, len(rows)
         desc = self._sort_desc
@@ -158,10 +163,11 @@ class AnnotationTableModel(QAbstractTableModel):
             return
         self._sort_col = column
         self._sort_desc = order == Qt.SortOrder.DescendingOrder
+        self._key = self._key_for(column)
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
         ids = [self.rows[p.row()].id for p in persistent]
-        self.rows.sort(key=self.sort_key, reverse=self._sort_desc)
+        self.rows.sort(key=self._key, reverse=self._sort_desc)
         where = {r.id: n for n, r in enumerate(self.rows)} if persistent else {}
         self.changePersistentIndexList(
             persistent, [self.index(where[i], p.column()) for i, p in zip(ids, persistent)]
@@ -189,7 +195,7 @@ class AnnotationTableModel(QAbstractTableModel):
                     if row is not None:
                         rows.append(row)
         self.doc_id = cur.id if cur is not None else None
-        rows.sort(key=self.sort_key, reverse=self._sort_desc)
+        rows.sort(key=self._key, reverse=self._sort_desc)
         self.rows = rows
         self.by_id = {r.id: r for r in rows}
         self.endResetModel()
@@ -235,30 +241,31 @@ class AnnotationTableModel(QAbstractTableModel):
     def insert_rows(self, rows: list[Row]) -> None:
         """Insert ``rows`` (none of them here yet) at their places: one ``beginInsertRows`` per run
         that lands between the same two rows (a slice of spans in text order is one run), or, when
-        cheaper (see :attr:`FIXED_COST`), one removal and one insertion of the range they land in."""
+        that may cost more (see :attr:`FIXED_COST`), one removal and one insertion of the range they
+        land in."""
         if not rows:
             return
-        key, desc = self.sort_key, self._sort_desc
+        key, desc = self._key, self._sort_desc
         rows.sort(key=key, reverse=desc)
-        keys = [key(r) for r in rows]
+        for r in rows:
+            self.by_id[r.id] = r
+        p0, p1 = self._bisect(key(rows[0])), self._bisect(key(rows[-1]))
+        signal = self.FIXED_COST + len(self.rows)
+        limit = 2 + (p1 - p0) * self.MOVED_COST / signal  # more runs than this: the range is cheaper
         runs: list[tuple[int, int, int]] = []  # (place in the list as it is, first, end) of each run
         i, n = 0, len(rows)
-        while i < n:
-            p = self._bisect(keys[i])
+        while i < n and len(runs) <= limit:
+            p = p0 if i == 0 else self._bisect(key(rows[i]))
             j = i + 1
             if p < len(self.rows):
                 kb = key(self.rows[p])  # the run ends where the next row goes after this one
-                while j < n and ((keys[j] > kb) if desc else (keys[j] < kb)):
+                while j < n and ((key(rows[j]) > kb) if desc else (key(rows[j]) < kb)):
                     j += 1
             else:
                 j = n
             runs.append((p, i, j))
             i = j
-        for r in rows:
-            self.by_id[r.id] = r
-        p0, p1 = runs[0][0], runs[-1][0]
-        signal = self.FIXED_COST + len(self.rows)
-        if len(runs) * signal <= 2 * signal + (p1 - p0) * self.MOVED_COST:
+        if len(runs) <= limit:
             shift = 0
             for p, i, j in runs:
                 self.beginInsertRows(QModelIndex(), p + shift, p + shift + j - i - 1)

@@ -75,7 +75,7 @@ _QUIET_LOCK = threading.Lock()
 
 
 def _quiet(on: bool) -> None:
-    """While a reader runs: no cyclic GC passes (a full one over the objects it makes stalls every
+    """While a reader runs, and while the GUI thread takes its slices: no cyclic GC passes (a full one over the objects it makes stalls every
     thread for 0.1-0.2 s; after, they are frozen out of later passes) and a shorter GIL switch interval, so the GUI thread gets the GIL back
     within about a millisecond.  Counted, so overlapping readers restore the settings once."""
     with _QUIET_LOCK:
@@ -146,6 +146,7 @@ class DocumentLoader(QObject):
         self._pos = 0
         self._batch = list(self.FIRST_BATCH)
         self.slices = 0  # slices applied for the current document (benchmarks, tests)
+        self._quieted = False  # _quiet(True) is in force for the current load
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._turn)
@@ -155,6 +156,8 @@ class DocumentLoader(QObject):
     def start(self, cur: DocState) -> None:
         """Begin completing ``cur`` (partial): start the worker, then apply slices as it delivers."""
         self.cancel()
+        _quiet(True)  # no cyclic GC pass until the load is complete (see _quiet): one over the
+        self._quieted = True  # slices' new objects and the window's stalls the GUI for 50-120 ms at 4 MB
         self._cur = cur
         self.slices = 0
         self._phase, self._pos = 0, 0
@@ -168,9 +171,15 @@ class DocumentLoader(QObject):
     def cancel(self) -> None:
         """Stop completing (another document was opened, or the project closed)."""
         self._timer.stop()
+        self._unquiet()
         self._cur = None
         self._reader = None  # a running worker finishes on its own; its result is dropped
         self._adoc = None
+
+    def _unquiet(self) -> None:
+        if self._quieted:
+            self._quieted = False
+            _quiet(False)
 
     def active(self) -> bool:
         return self._cur is not None
@@ -238,6 +247,7 @@ class DocumentLoader(QObject):
             if sl.last:
                 self._cur = None
                 self._adoc = None
+                self._unquiet()
             self._emit(sl)
             took = (time.perf_counter() - t0) * 1000
             if budget_ms is not None and phase < 3:
