@@ -238,6 +238,9 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def cmd_gui(args: argparse.Namespace) -> int:
     """Open the window on PROJECT; with none, on the last project opened, or else the demo."""
     try:
+        from .qt.faststart import quicken_pyside_import_scan
+
+        quicken_pyside_import_scan()  # before the window's modules are imported
         from .qt.app import NoDisplay, last_project, run_gui
     except ImportError as exc:  # Qt is missing
         raise CliError(f"the GUI cannot start ({exc}); use the import, export, stats and schema commands")
