@@ -107,7 +107,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 )
             finally:
                 progress.finish()
-            incomplete = sum(1 for _ in _incomplete(project))
+            incomplete = project.incomplete_total()  # stored counts, not a pass over the project
     except BaseException:
         # a failed import into a new path leaves no empty project behind
         # (unless another process has put documents into it meanwhile)
@@ -120,16 +120,6 @@ def cmd_import(args: argparse.Namespace) -> int:
     if incomplete:
         print(f"warning: {incomplete} event(s) lack a required role; `annotator stats` lists them", file=sys.stderr)
     return EXIT_OK
-
-
-def _incomplete(project: Project):
-    from .validate import validate_document
-
-    schema = project.schema
-    for adoc in project.iter_annotated():
-        for p in validate_document(schema, adoc):
-            if p.severity == "incomplete":
-                yield adoc.document.id, p
 
 
 def _export_options(args: argparse.Namespace, project: Project) -> ExportOptions:
