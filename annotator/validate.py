@@ -371,72 +371,90 @@ def _attributes_ok(defs: dict[str, AttributeDef] | None, attributes: dict[str, A
     return True
 
 
+# ---------------------------------------------------------------- fast paths
+#
+# Per annotation: True only when the checker would report nothing for it
+# (anything unusual goes the long way, through _Checker).  _is_clean runs them
+# over a whole document; validate_incremental over the annotations an edit touched.
+
+
+def span_clean(t: _Tables, span: Span, text_len: int) -> bool:
+    """A span the checker would find nothing wrong with (continuous, in the text, known label, good values)."""
+    if span.fragments or not 0 <= span.start < span.end <= text_len:
+        return False
+    kind = span.kind
+    if kind == ENTITY:
+        if span.label not in t.entity_types:
+            return False
+    elif kind != TRIGGER or span.label not in t.event_types:
+        return False
+    if span.attributes and not _attributes_ok(t.attributes.get(span.label), span.attributes):
+        return False
+    return not span.normalizations or _normalizations_ok(span.normalizations)
+
+
+def event_clean(t: _Tables, event: Event, spans: dict[str, Span]) -> bool:
+    """An event with its trigger, entity fillers the roles allow, every role count within bounds."""
+    etype = event.type
+    roles = t.roles.get(etype)
+    trigger = spans.get(event.trigger)
+    if roles is None or trigger is None or trigger.kind != TRIGGER or trigger.label != etype:
+        return False
+    counts: dict[str, int] = {}
+    for arg in event.arguments:
+        allowed = roles.get(arg.role)
+        filler = spans.get(arg.ref)
+        # A filler that is an event (nested events) goes the long way, for the cycle check.
+        if allowed is None or filler is None or filler.kind != ENTITY or filler.label not in allowed:
+            return False
+        counts[arg.role] = counts.get(arg.role, 0) + 1
+    for rname, most, least in t.role_rows[etype]:
+        n = counts.get(rname, 0)
+        if (most is not None and n > most) or n < least:
+            return False
+    if event.attributes and not _attributes_ok(t.attributes.get(etype), event.attributes):
+        return False
+    return not event.normalizations or _normalizations_ok(event.normalizations)
+
+
+def relation_clean(schema: Schema, t: _Tables, rel: Relation, spans: dict[str, Span]) -> bool:
+    """A relation of a known type between two entities its type allows, with good values."""
+    rt = schema.relation_types.get(rel.type)
+    head = spans.get(rel.head)
+    tail = spans.get(rel.tail)
+    if rt is None or head is None or tail is None or head.kind != ENTITY or tail.kind != ENTITY:
+        return False
+    if not (head.label in rt.head_types and tail.label in rt.tail_types):
+        if not (rt.symmetric and rt.allows(head.label, tail.label)):
+            return False
+    if rel.attributes and not _attributes_ok(t.attributes.get(rel.type), rel.attributes):
+        return False
+    return not rel.normalizations or _normalizations_ok(rel.normalizations)
+
+
 def _is_clean(schema: Schema, doc: AnnotatedDocument) -> bool:
     """True only if :class:`_Checker` would find no problem (not even an incomplete role)."""
     t = _tables(schema)
-    attr_defs = t.attributes
     text_len = len(doc.document.text)
     spans: dict[str, Span] = {}
     for span in doc.spans:
-        if span.id in spans or span.fragments or not 0 <= span.start < span.end <= text_len:
+        if span.id in spans or not span_clean(t, span, text_len):
             return False
         spans[span.id] = span
-        kind = span.kind
-        if kind == ENTITY:
-            if span.label not in t.entity_types:
-                return False
-        elif kind != TRIGGER or span.label not in t.event_types:
-            return False
-        if span.attributes and not _attributes_ok(attr_defs.get(span.label), span.attributes):
-            return False
-        if span.normalizations and not _normalizations_ok(span.normalizations):
-            return False
-    event_ids: set[str] = set()
+    taken: set[str] = set()
     for event in doc.events:
-        if event.id in spans or event.id in event_ids:
+        if event.id in spans or event.id in taken:
             return False
-        event_ids.add(event.id)
+        taken.add(event.id)
     for event in doc.events:
-        etype = event.type
-        roles = t.roles.get(etype)
-        trigger = spans.get(event.trigger)
-        if roles is None or trigger is None or trigger.kind != TRIGGER or trigger.label != etype:
+        if not event_clean(t, event, spans):
             return False
-        counts: dict[str, int] = {}
-        for arg in event.arguments:
-            allowed = roles.get(arg.role)
-            filler = spans.get(arg.ref)
-            # A filler that is an event (nested events) goes the long way, for the cycle check.
-            if allowed is None or filler is None or filler.kind != ENTITY or filler.label not in allowed:
-                return False
-            counts[arg.role] = counts.get(arg.role, 0) + 1
-        for rname, most, least in t.role_rows[etype]:
-            n = counts.get(rname, 0)
-            if (most is not None and n > most) or n < least:
-                return False
-        if event.attributes and not _attributes_ok(attr_defs.get(etype), event.attributes):
+    for rel in doc.relations:
+        if rel.id in spans or rel.id in taken:
             return False
-        if event.normalizations and not _normalizations_ok(event.normalizations):
+        taken.add(rel.id)  # from here on: every id taken so far
+        if not relation_clean(schema, t, rel, spans):
             return False
-    if doc.relations:
-        relation_types = schema.relation_types
-        for rel in doc.relations:
-            rid = rel.id
-            if rid in spans or rid in event_ids:
-                return False
-            event_ids.add(rid)  # from here on: every id taken so far
-            rt = relation_types.get(rel.type)
-            head = spans.get(rel.head)
-            tail = spans.get(rel.tail)
-            if rt is None or head is None or tail is None or head.kind != ENTITY or tail.kind != ENTITY:
-                return False
-            if not (head.label in rt.head_types and tail.label in rt.tail_types):
-                if not (rt.symmetric and rt.allows(head.label, tail.label)):
-                    return False
-            if rel.attributes and not _attributes_ok(attr_defs.get(rel.type), rel.attributes):
-                return False
-            if rel.normalizations and not _normalizations_ok(rel.normalizations):
-                return False
     return True
 
 

@@ -35,9 +35,8 @@ from typing import Protocol
 from .model import AnnotatedDocument, Document, Event, Relation, Span
 from .quoting import ident
 from .schema import Schema
-from .model import ENTITY, TRIGGER
-from .validate import (ERROR, Problem, _attributes_ok, _Checker, _normalizations_ok, _tables, _Tables,
-                       cycle_messages, event_successors)
+from .validate import (ERROR, Problem, _Checker, _tables, cycle_messages, event_clean, event_successors,
+                       relation_clean, span_clean)
 
 __all__ = ["IncrementalValidation", "display_order"]
 
@@ -132,7 +131,7 @@ class IncrementalValidation:
         done = 0
         for sid in list(spans):
             s = spans.get(sid)
-            if s is not None and not _span_clean(t, s, text_len):
+            if s is not None and not span_clean(t, s, text_len):
                 self._store(self.by_span, sid, self._span_problems(c, s, text_len))
             done += 1
             if done % every == 0:
@@ -145,7 +144,7 @@ class IncrementalValidation:
             succ = event_successors(ev, events)
             if succ:
                 self.graph[eid] = succ
-            if succ or not _event_clean(t, ev, spans):
+            if succ or not event_clean(t, ev, spans):
                 self._store(self.by_event, eid, self._event_problems(c, ev))
             done += 1
             if done % every == 0:
@@ -155,7 +154,7 @@ class IncrementalValidation:
             if rel is None:
                 continue
             self._index_relation(rel)
-            if not _relation_clean(self.schema, t, rel, spans):
+            if not relation_clean(self.schema, t, rel, spans):
                 self._store(self.by_relation, rid, self._relation_problems(c, rel))
             done += 1
             if done % every == 0:
@@ -341,59 +340,3 @@ class IncrementalValidation:
         for ps in self.by_relation.values():
             out.extend(ps)
         return out
-
-
-# ---------------------------------------------------------------- fast paths, one annotation at a time
-#
-# The same tests as validate._is_clean, per annotation: True only when the
-# checker would report nothing for it (anything unusual goes to the checker).
-
-
-def _span_clean(t: _Tables, span: Span, text_len: int) -> bool:
-    if span.fragments or not 0 <= span.start < span.end <= text_len:
-        return False
-    kind = span.kind
-    if kind == ENTITY:
-        if span.label not in t.entity_types:
-            return False
-    elif kind != TRIGGER or span.label not in t.event_types:
-        return False
-    if span.attributes and not _attributes_ok(t.attributes.get(span.label), span.attributes):
-        return False
-    return not span.normalizations or _normalizations_ok(span.normalizations)
-
-
-def _event_clean(t: _Tables, event: Event, spans: dict[str, Span]) -> bool:
-    etype = event.type
-    roles = t.roles.get(etype)
-    trigger = spans.get(event.trigger)
-    if roles is None or trigger is None or trigger.kind != TRIGGER or trigger.label != etype:
-        return False
-    counts: dict[str, int] = {}
-    for arg in event.arguments:
-        allowed = roles.get(arg.role)
-        filler = spans.get(arg.ref)
-        if allowed is None or filler is None or filler.kind != ENTITY or filler.label not in allowed:
-            return False
-        counts[arg.role] = counts.get(arg.role, 0) + 1
-    for rname, most, least in t.role_rows[etype]:
-        n = counts.get(rname, 0)
-        if (most is not None and n > most) or n < least:
-            return False
-    if event.attributes and not _attributes_ok(t.attributes.get(etype), event.attributes):
-        return False
-    return not event.normalizations or _normalizations_ok(event.normalizations)
-
-
-def _relation_clean(schema: Schema, t: _Tables, rel: Relation, spans: dict[str, Span]) -> bool:
-    rt = schema.relation_types.get(rel.type)
-    head = spans.get(rel.head)
-    tail = spans.get(rel.tail)
-    if rt is None or head is None or tail is None or head.kind != ENTITY or tail.kind != ENTITY:
-        return False
-    if not (head.label in rt.head_types and tail.label in rt.tail_types):
-        if not (rt.symmetric and rt.allows(head.label, tail.label)):
-            return False
-    if rel.attributes and not _attributes_ok(t.attributes.get(rel.type), rel.attributes):
-        return False
-    return not rel.normalizations or _normalizations_ok(rel.normalizations)
