@@ -7,7 +7,7 @@ from typing import Any, Callable
 
 from annotator.formats import safety
 from annotator.formats.errors import FormatError
-from annotator.formats.jsonvalues import js, json_type
+from annotator.formats.jsonvalues import js, json_type, req_str
 from annotator.model import Argument, Normalization
 from annotator.quoting import ident, one_line, show
 
@@ -16,6 +16,7 @@ _Err = Callable[[str], FormatError]
 
 _json_type = json_type
 _js = js
+_req_str = req_str
 
 
 # --------------------------------------------------------------------------
@@ -25,15 +26,6 @@ _js = js
 def _opt_str(raw: dict[str, Any], key: str, what: str, err: _Err) -> str:
     value = raw.get(key, "")
     if type(value) is not str:
-        raise err(f'{what}: "{key}" must be a string, got {_json_type(value)}')
-    return value
-
-
-def _req_str(raw: dict[str, Any], key: str, what: str, err: _Err) -> str:
-    value = raw.get(key)
-    if type(value) is not str:
-        if value is None and key not in raw:
-            raise err(f'{what}: missing "{key}"')
         raise err(f'{what}: "{key}" must be a string, got {_json_type(value)}')
     return value
 

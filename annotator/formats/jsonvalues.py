@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Callable
 
 from annotator.quoting import one_line, show
 
-__all__ = ["js", "json_type"]
+__all__ = ["js", "json_type", "req_str"]
 
 
 def json_type(value: Any) -> str:
@@ -35,3 +35,13 @@ def js(value: Any) -> str:
     if len(text) > 80:
         text = text[:77] + "..."
     return one_line(text)
+
+
+def req_str(obj: dict[str, Any], key: str, what: str, err: Callable[[str], Exception]) -> str:
+    """``obj[key]``, which must be a string; ``err(message)`` is raised when it is missing or not one."""
+    value = obj.get(key)
+    if type(value) is not str:
+        if value is None and key not in obj:
+            raise err(f'{what}: missing "{key}"')
+        raise err(f'{what}: "{key}" must be a string, got {json_type(value)}')
+    return value

@@ -42,8 +42,9 @@ from ..quoting import ident, show
 from ..schema import Schema
 from .errors import FormatError
 from .json_records import first_record, read_records
-from .record_checks import js as _js
-from .record_checks import json_type as _json_type
+from .jsonvalues import js as _js
+from .jsonvalues import json_type as _json_type
+from .jsonvalues import req_str as _str
 from .spec import ImportReport, Sourced
 
 __all__ = ["ARGUMENT_TYPE", "read_oneie", "record_to_doc", "sniff_oneie"]
@@ -107,15 +108,6 @@ def _objects(items: list[Any], what: str, err: _Err) -> list[dict[str, Any]]:
         if type(item) is not dict:
             raise err(f"{what} #{index + 1}: expected an object, got {_json_type(item)}")
     return items
-
-
-def _str(obj: dict[str, Any], key: str, what: str, err: _Err) -> str:
-    value = obj.get(key)
-    if type(value) is not str:
-        if value is None and key not in obj:
-            raise err(f'{what}: missing "{key}"')
-        raise err(f'{what}: "{key}" must be a string, got {_json_type(value)}')
-    return value
 
 
 def _token_offsets(tokens: list[str], text: str, err: _Err) -> list[tuple[int, int]]:
