@@ -55,6 +55,7 @@ from ..model import ENTITY, AnnotatedDocument, Span
 from ..text import tokens as word_tokens
 from .oneie_read import read_oneie, sniff_oneie
 from .sentences import sentences
+from .tokenize import split_tokens
 from .spec import ExportOptions, ExportReport, FormatSpec, ImportOptions, ImportReport, Sourced
 
 __all__ = ["aligned_tokens", "doc_to_oneie", "event_type_name", "oneie_records", "windows", "write_oneie"]
@@ -62,21 +63,8 @@ __all__ = ["aligned_tokens", "doc_to_oneie", "event_type_name", "oneie_records",
 
 def aligned_tokens(text: str, spans: Iterable[Span]) -> list[tuple[int, int]]:
     """Word tokens of ``text``, split at every span boundary that falls inside one."""
-    cuts = set()
-    for s in spans:
-        cuts.add(s.start)
-        cuts.add(s.end)
-    out: list[tuple[int, int]] = []
-    ordered = sorted(cuts)
-    for a, b in word_tokens(text):
-        i = bisect_right(ordered, a)
-        prev = a
-        while i < len(ordered) and ordered[i] < b:
-            out.append((prev, ordered[i]))
-            prev = ordered[i]
-            i += 1
-        out.append((prev, b))
-    return out
+    cuts = sorted({s.start for s in spans} | {s.end for s in spans})
+    return split_tokens(word_tokens(text), cuts)
 
 
 def event_type_name(type_name: str) -> str:

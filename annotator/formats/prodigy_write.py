@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 from annotator.formats.record_checks import count_losses
 from annotator.formats.spec import ExportOptions, ExportReport
+from annotator.formats.tokenize import split_tokens
 from annotator.model import ENTITY, AnnotatedDocument, Span
 from annotator.text import tokens as word_tokens
 
@@ -52,29 +53,14 @@ def fit_tokens(text: str, base: list[tuple[int, int]], spans: Iterable[Span]) ->
     if not base and not starts:
         return []
     cuts = sorted(starts | ends)
-    out: list[tuple[int, int]] = []
-
-    def gap(a: int, b: int) -> None:
-        if a >= b:
-            return
-        points = [a, *cuts[bisect_right(cuts, a):bisect_left(cuts, b)], b]
-        for p, q in zip(points, points[1:]):
-            if p in starts or q in ends:
-                out.append((p, q))
-
+    gaps: list[tuple[int, int]] = []  # whitespace pieces where a span starts or ends between tokens
     prev = 0
-    for a, b in base:
-        gap(prev, a)
-        i = bisect_right(cuts, a)
-        piece = a
-        while i < len(cuts) and cuts[i] < b:
-            out.append((piece, cuts[i]))
-            piece = cuts[i]
-            i += 1
-        out.append((piece, b))
+    for a, b in [*base, (len(text), len(text))]:
+        if prev < a:
+            points = [prev, *cuts[bisect_right(cuts, prev):bisect_left(cuts, a)], a]
+            gaps += [(p, q) for p, q in zip(points, points[1:]) if p in starts or q in ends]
         prev = b
-    gap(prev, len(text))
-    return out
+    return sorted(split_tokens(base, cuts) + gaps)  # tokens and gaps never overlap
 
 
 def doc_to_task(adoc: AnnotatedDocument, report: ExportReport) -> dict[str, Any]:

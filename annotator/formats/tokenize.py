@@ -85,6 +85,20 @@ def tokenizer_for(options: ExportOptions, prefer_spacy: bool) -> Tokenizer:
     return spacy_tokens
 
 
+def split_tokens(toks: Iterable[tuple[int, int]], cuts: Sequence[int]) -> list[tuple[int, int]]:
+    """``toks`` in order, each split at the offsets of ``cuts`` (sorted) that fall strictly inside it."""
+    out: list[tuple[int, int]] = []
+    for a, b in toks:
+        i = bisect_right(cuts, a)
+        prev = a
+        while i < len(cuts) and cuts[i] < b:
+            out.append((prev, cuts[i]))
+            prev = cuts[i]
+            i += 1
+        out.append((prev, b))
+    return out
+
+
 def doc_tokens(adoc: AnnotatedDocument, tokenize: Tokenizer) -> list[tuple[int, int]]:
     """The document's tokens: its space-separated runs if read from tokens, else ``tokenize(text)``."""
     if is_whitespace_tokenized(adoc):
