@@ -29,7 +29,7 @@ from typing import Any
 from ..model import AnnotatedDocument
 from .errors import FormatError
 from .iob import Token, build_document, parse_tag, tag_document, tag_names
-from . import safety
+from .jsonlines import iter_jsonl_lines
 from .output import FolderOutput
 from .sniffing import first_record, has_suffix
 from .spec import ExportOptions, ExportReport, FormatSpec, ImportOptions, ImportReport, Sourced
@@ -81,39 +81,6 @@ def _write(docs: Iterable[AnnotatedDocument], out: FolderOutput, options: Export
 
 # ---------------------------------------------------------------- import
 
-def _json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """``(line number, object)`` of each non-blank line; FormatError for bad UTF-8, bad JSON, non-objects."""
-    where = str(path)
-    with open(path, "rb") as fh:
-        lineno = 0
-        while True:
-            lineno += 1
-            try:
-                raw = safety.read_line(fh)
-            except safety.Refused as exc:
-                raise FormatError(where, lineno, str(exc)) from None
-            if not raw:
-                return
-            if lineno == 1:
-                raw = raw.removeprefix(b"\xef\xbb\xbf")
-            if not raw.strip():
-                continue
-            try:
-                line = raw.decode("utf-8")
-                obj = safety.decode_json(line, raw)
-            except UnicodeDecodeError as exc:
-                raise FormatError(where, lineno, f"invalid UTF-8 at byte {exc.start + 1} of the line") from None
-            except safety.Refused as exc:
-                raise FormatError(where, lineno, str(exc)) from None
-            except json.JSONDecodeError as exc:
-                raise FormatError(where, lineno, f"malformed JSON: {exc.msg} (column {exc.colno})") from None
-            except ValueError as exc:
-                raise FormatError(where, lineno, f"malformed JSON: {exc}") from None
-            if not isinstance(obj, dict):
-                raise FormatError(where, lineno, "expected a JSON object with tokens and ner_tags")
-            yield lineno, obj
-
-
 def _label_names(folder: Path) -> list[str] | None:
     path = folder / LABEL_NAMES
     if not path.is_file():
@@ -164,7 +131,7 @@ def read_hf(path: Path, report: ImportReport, seen: dict[str, str]) -> Iterator[
         report.note(REBUILT)
         return Sourced(build_document(str(group), sentences, meta), where, first_line)
 
-    for lineno, obj in _json_lines(path):
+    for lineno, obj in iter_jsonl_lines(path):
         key = obj.get("document", obj.get("id"))
         key = f"{path.stem}-{lineno}" if key is None else str(key)
         tags = _tags(obj, names, where, lineno)

@@ -19,7 +19,7 @@ from typing import Any
 
 from annotator.formats import safety
 from annotator.formats.errors import FormatError
-from annotator.formats.jsonl import iter_jsonl_lines
+from annotator.formats.jsonlines import iter_jsonl_lines
 from annotator.formats.record_checks import json_type as _json_type
 from annotator.formats.spec import ImportReport
 from annotator.quoting import one_line
