@@ -197,12 +197,13 @@ def _format_group(module: str) -> str | None:
 
 
 def test_no_format_module_imports_another_formats_code():
-    """Adding or changing a format touches no other format: shared code lives in helper modules."""
+    """Adding or changing a format touches no other format: shared code lives in helper modules,
+    which import no format module themselves."""
     offences = []
     for path in sorted(FORMATS_DIR.glob("*.py")):
         group = _format_group(path.stem)
         if group is None:
-            continue
+            group = "<shared>"  # a shared helper imports no format at all, or the formats share through it
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             names: list[str] = []
             if isinstance(node, ast.ImportFrom):
