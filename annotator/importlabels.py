@@ -97,6 +97,8 @@ class SeenTypes:
     events: dict[str, dict[str, set[str]]] = field(default_factory=dict)
     relations: dict[str, tuple[set[str], set[str]]] = field(default_factory=dict)
     attributes: dict[str, tuple[set[str], set[str]]] = field(default_factory=dict)
+    #: event types the schema has already, here only for the roles they lack
+    extended: set[str] = field(default_factory=set)
 
     def add(self, adoc: AnnotatedDocument) -> None:
         """Note the labels, roles, fillers and attributes of one document."""
@@ -131,17 +133,25 @@ class SeenTypes:
                 values.add(value)
 
     def new_to(self, schema: Schema) -> SeenTypes:
-        """Only the types (and attributes) that ``schema`` lacks."""
+        """Only what ``schema`` lacks: new types and attributes, and the roles its event types lack."""
+        events: dict[str, dict[str, set[str]]] = {}
+        for etype, roles in self.events.items():
+            known = schema.event_types.get(etype)
+            lacking = roles if known is None else {r: f for r, f in roles.items() if r not in known.roles}
+            if lacking:
+                events[etype] = lacking
         return SeenTypes(
             entities={e for e in self.entities if e not in schema.entity_types and e not in schema.event_types},
-            events={k: v for k, v in self.events.items() if k not in schema.event_types},
+            events=events,
             relations={k: v for k, v in self.relations.items() if k not in schema.relation_types},
             attributes={k: v for k, v in self.attributes.items() if k not in schema.attributes},
+            extended={k for k in events if k in schema.event_types},
         )
 
     def names(self) -> list[str]:
-        """Every type and attribute name, sorted, for a message."""
-        return sorted({*self.entities, *self.events, *self.relations, *self.attributes})
+        """Every type and attribute name, sorted, for a message; an event type given roles says which."""
+        events = [f"{e} (roles {', '.join(sorted(self.events[e]))})" if e in self.extended else e for e in self.events]
+        return sorted({*self.entities, *events, *self.relations, *self.attributes})
 
     def __bool__(self) -> bool:
         return bool(self.entities or self.events or self.relations or self.attributes)

@@ -286,3 +286,25 @@ def test_unknown_event_and_relation_types_are_listed_too(tmp_path):
     assert f"event 'Meeting.Greet' (first at {src}:1)" in r.stderr
     assert f"relation 'KNOWS' (first at {src}:1)" in r.stderr
     assert r.stderr.count("'Meeting.Greet'") == 1  # the trigger and the event name one type once
+
+
+def test_add_types_gives_an_event_type_the_schema_has_the_roles_it_lacks(tmp_path):
+    """Report is in the default schema without a role Reporter-Arg: --add-types adds the role, not a new type."""
+    record = {
+        "id": "rep", "text": "Kim said Acme merged.",
+        "entities": [{"id": "T1", "start": 0, "end": 3, "label": "PER"}],
+        "events": [{"id": "E1", "type": "Report", "trigger": {"start": 4, "end": 8},
+                    "arguments": [{"role": "Reporter-Arg", "ref": "T1"}]}],
+    }
+    src = jsonl(tmp_path / "rep.jsonl", record)
+    db = tmp_path / "p.db"
+    refused = run_cli("import", str(db), str(src))
+    assert refused.returncode == 1 and "Reporter-Arg" in refused.stderr
+    r = run_cli("import", str(db), str(src), "--add-types")
+    assert r.returncode == 0, r.stderr
+    assert "note: added 1 type(s) to the schema: Report (roles Reporter-Arg)" in r.stderr
+    with Project.open(db) as p:
+        roles = p.schema.event_types["Report"].roles
+        assert roles["Reporter-Arg"].types == ("PER",)
+        assert "Content" in roles  # the roles it had are kept
+        assert [(a.role, a.ref) for a in p.get_annotated("rep").events[0].arguments] == [("Reporter-Arg", "T1")]
