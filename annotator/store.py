@@ -316,6 +316,10 @@ class Project:
         """Entities by label, events by type and relations by type."""
         return self.reads.counts_by_label(doc_id)
 
+    def role_counts(self, exclude_doc: str | None = None) -> dict[tuple[str, str, str], int]:
+        """Arguments by (event type, filler type, role), over every document but ``exclude_doc``."""
+        return self.reads.role_counts(exclude_doc)
+
     def problems(self, doc_id: str) -> list[Problem]:
         """Validation problems of one document (errors and incomplete events)."""
         return self.reads.problems(doc_id)

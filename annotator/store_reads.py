@@ -163,6 +163,15 @@ class AnnotationReads:
 
     # ------------------------------------------------------------------ statistics
 
+    def role_counts(self, exclude_doc: str | None = None) -> dict[tuple[str, str, str], int]:
+        """How often each (event type, filler type, role) is used, over every document but ``exclude_doc``."""
+        where, params = ("WHERE a.doc != ?", [self.state.doc_pk(exclude_doc)]) if exclude_doc else ("", [])
+        rows = self.state.db.execute(
+            "SELECT e.type, coalesce(s.label, f.type), a.role, count(*) FROM arguments a "
+            "JOIN events e ON e.pk = a.event LEFT JOIN spans s ON s.pk = a.filler_span "
+            f"LEFT JOIN events f ON f.pk = a.filler_event {where} GROUP BY 1, 2, 3", params)
+        return {(et, ft, role): n for et, ft, role, n in rows if ft is not None}
+
     def counts_by_label(self, doc_id: str | None = None) -> dict[str, int]:
         """Entities by label, events by type and relations by type (of one document, or all)."""
         where, params = ("WHERE doc = ?", [self.state.doc_pk(doc_id)]) if doc_id else ("", [])
