@@ -1,4 +1,4 @@
-"""Case-insensitive search in the annotation view's text, wrapping around."""
+"""Case-insensitive search in the annotation view's text, wrapping around, and the "3 of 7" count."""
 from __future__ import annotations
 
 import re
@@ -21,3 +21,18 @@ def find_match(text: str, needle: str, sel: tuple[int, int] | None, here: int, f
             for m in pat.finditer(text, start):
                 pass
     return (m.start(), m.end()) if m is not None else None
+
+
+def match_position(text: str, needle: str, sel: tuple[int, int] | None) -> tuple[int, int]:
+    """``(index, count)``: which match ``sel`` is (1-based; 0 when it is none of them) and how many there are.
+
+    Matches are counted as :func:`find_match` steps through them: case-insensitive, not overlapping.
+    """
+    if not needle:
+        return 0, 0
+    index = count = 0
+    for m in re.finditer(re.escape(needle), text, re.IGNORECASE):
+        count += 1
+        if sel is not None and (m.start(), m.end()) == tuple(sel):
+            index = count
+    return index, count
