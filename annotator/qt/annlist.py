@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from .annlist_model import ID_ROLE, TEXT_CHARS, AnnotationTableModel, Row, row_for
 from .loader import LoadSlice
-from .session import Session
+from .session import Change, Session
 
 __all__ = ["ID_ROLE", "TEXT_CHARS", "AnnotationList", "AnnotationTableModel", "Row", "row_for"]
 
@@ -126,12 +126,20 @@ class AnnotationList(QWidget):
         session.document_opened.connect(self._on_document_opened)
         session.document_progress.connect(self._on_slice)
         session.document_loaded.connect(self._on_document_loaded)
-        session.changed.connect(self.model.apply)
+        session.changed.connect(self._on_changed)
         if session.current is not None:
             self.model.rebuild()
 
     def _on_document_opened(self, _doc_id: str) -> None:
         self.model.rebuild()
+
+    def _on_changed(self, change: Change) -> None:
+        # Rows going out must not hand the selection to a neighbour: the list keeps
+        # showing the annotation the window has selected, or nothing once it is gone.
+        selected = self.selected_id()
+        self.model.apply(change)
+        if self.selected_id() != selected:
+            self.select(selected)
 
     def _on_slice(self, sl: LoadSlice) -> None:
         # a slice may take rows out and put them back (AnnotationTableModel.insert_rows): keep the selection

@@ -38,14 +38,25 @@ class SelectionSync:
             return None
         return s, s.current, panels
 
+    @staticmethod
+    def _inspect(panels: Panels, ann_id: str | None) -> str | None:
+        """The one selected annotation: the Inspector shows ``ann_id`` and the list selects what it shows.
+
+        The Inspector decides (a trigger span is shown as its event; an id that
+        is gone shows nothing), and the list follows it, so the two never differ.
+        """
+        panels.inspector.show_annotation(ann_id)
+        shown = panels.inspector.annotation_id
+        panels.ann_list.select(shown)
+        return shown
+
     def tagged(self, ann_id: str) -> None:
         """A new annotation was made: select it, inspect it, show it in the list."""
         if (opened := self._open()) is None:
             return
         _s, cur, panels = opened
         self.view.select_span(span_of(cur, ann_id), scroll=False)
-        panels.inspector.show_annotation(ann_id)
-        panels.ann_list.select(ann_id)
+        self._inspect(panels, ann_id)
 
     def span_clicked(self, span_id: str) -> None:
         """A click on a span (or on none): complete a pending link, or inspect what it stands for."""
@@ -55,10 +66,7 @@ class SelectionSync:
         if span_id and self.linker.picked(span_id):
             return
         ann = ann_of_span(cur, span_id) if span_id else None
-        panels.inspector.show_annotation(ann)
-        self.linker.highlight(ann)
-        if ann:
-            panels.ann_list.select(ann)
+        self.linker.highlight(self._inspect(panels, ann))
 
     def link_clicked(self, link_id: str) -> None:
         link = self.view.links().get(link_id)
@@ -78,9 +86,7 @@ class SelectionSync:
             span_id = cur.relations[ann_id].head
         if span_id:
             self.view.select_span(span_id, scroll=True)
-        panels.inspector.show_annotation(ann_id)
-        panels.ann_list.select(ann_id)
-        self.linker.highlight(ann_id)
+        self.linker.highlight(self._inspect(panels, ann_id))
 
     def annotation_activated(self, ann_id: str) -> None:
         """A row of the annotation list was activated: show and inspect it."""
@@ -90,7 +96,7 @@ class SelectionSync:
         span_id = span_of(cur, ann_id)
         if span_id:
             self.view.select_span(span_id, scroll=True)
-        panels.inspector.show_annotation(ann_id)
+        self.linker.highlight(self._inspect(panels, ann_id))
 
     def start_link(self) -> None:
         """Ctrl+L: the selected event takes the next picked span as an argument (an entity: relation)."""
@@ -112,7 +118,7 @@ class SelectionSync:
             return
         if s.remove_annotation(ann_of_span(cur, span_id)):
             self.view.select_span(None, scroll=False)
-            panels.inspector.show_annotation(None)
+            self.linker.highlight(self._inspect(panels, None))
 
     def clear(self) -> None:
         """Esc: close the find bar first (keeping the match selected, ready for a hotkey);
@@ -128,5 +134,5 @@ class SelectionSync:
         self.view.select_span(None, scroll=False)
         panels = self._panels_of()
         if panels is not None:
-            panels.inspector.show_annotation(None)
+            self._inspect(panels, None)
         self.tagger.set_sticky_label(None)
