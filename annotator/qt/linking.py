@@ -4,8 +4,13 @@
   filler (an entity, or a nested event's trigger); every relation one from
   head to tail.  Only the links of annotations a change touched are rebuilt.
 - Drag from a trigger (its label tag) to an entity: the role menu offers only
-  the roles the schema allows for that event type and that filler type, and
-  takes the role at once when only one fits.  Entity to entity makes a relation.
+  the roles the schema allows for that event type and that filler type (full
+  ones disabled, with the reason), with the likely role pre-selected (see
+  :mod:`annotator.qt.role_priors`): Enter takes it, and Ctrl or Shift held at
+  the release takes it without the menu.  One role that fits is taken at once.
+  Entity to entity makes a relation.
+- What is not allowed (no role fits, the role is full, a wrong filler type) is
+  refused in the status bar (and a tooltip at the drop), never in a dialog.
 - Pick mode, for the keyboard: Ctrl+L with an event (or entity) selected, then
   click a span — or select text and press an entity hotkey, which creates the
   entity and attaches it in the same flow.  Esc cancels.
@@ -15,14 +20,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from PySide6.QtCore import QObject, QPoint
-from PySide6.QtGui import QColor, QCursor
+from PySide6.QtCore import QObject, QPoint, Qt
+from PySide6.QtGui import QColor, QCursor, QGuiApplication
 from PySide6.QtWidgets import QMenu, QStatusBar, QWidget
 
-from ..model import ENTITY, TRIGGER
+from ..model import ENTITY, TRIGGER, Event
 from .arcs import Link
+from .role_menu import build_role_menu
+from .role_priors import ProjectRoleCounts, RoleOption, preselect, role_options
 from .session import DocState, Session
 from .textview import AnnotationView
+
+#: held at the release of a link drag: take the pre-selected role, no menu
+QUICK_MODIFIERS = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
 
 @dataclass
@@ -38,15 +48,17 @@ class Linker(QObject):
     """Keeps the view's arcs in step with the session and turns gestures into arguments."""
 
     def __init__(self, parent: QWidget, view: AnnotationView, session_of: Callable[[], Session | None],
-                 bar: QStatusBar, show_error: Callable[[str, str], None], on_pick_changed: Callable[[], None]):
+                 bar: QStatusBar, refuse: Callable[[str, QPoint | None], None], on_pick_changed: Callable[[], None]):
         """``parent`` owns the role menus; ``session_of`` gives the open project's session;
+        ``refuse(message, global_pos)`` tells the user what was not allowed (never a dialog);
         ``on_pick_changed`` runs when pick mode starts or ends (the status bar says so)."""
         super().__init__(parent)
         self.parent_widget = parent
         self.view = view
         self._session_of = session_of
         self.bar = bar
-        self.show_error = show_error
+        self.refuse = refuse
+        self.role_counts = ProjectRoleCounts()
         self.on_pick_changed = on_pick_changed
         self.pick: Pick | None = None
         self.last_menu: QMenu | None = None
@@ -143,29 +155,39 @@ class Linker(QObject):
         return (ev_id, cur.events[ev_id].type) if ev_id else None
 
     def link(self, source_span: str, target_span: str, pos: QPoint | None = None) -> None:
-        """A drag from ``source_span`` to ``target_span``: an argument, or a relation."""
+        """A drag from ``source_span`` to ``target_span``: an argument, or a relation.
+
+        Ctrl or Shift held at the release takes the pre-selected role without a menu.
+        """
         if self.session.refuse_if_read_only("Linking"):
             return
         cur = self.session.current
         src = cur.spans.get(source_span)
         if src is None or source_span == target_span:
             return
+        quick = bool(QGuiApplication.keyboardModifiers() & QUICK_MODIFIERS)
         if src.kind == TRIGGER:
             ev_id = self.session.current.event_of_trigger(source_span)
             if ev_id:
-                self.attach(ev_id, target_span, pos=pos)
+                self.attach(ev_id, target_span, pos=pos, quick=quick)
             return
         tgt = cur.spans.get(target_span)
         if tgt is not None and tgt.kind == TRIGGER:  # entity dragged onto a trigger: the same argument
             ev_id = self.session.current.event_of_trigger(target_span)
             if ev_id:
-                self.attach(ev_id, source_span, pos=pos)
+                self.attach(ev_id, source_span, pos=pos, quick=quick)
             return
         self.relate(source_span, target_span, pos=pos)
 
     def attach(self, event_id: str, filler_span: str, role: str | None = None, position: int | None = None,
-               pos: QPoint | None = None) -> None:
-        """Make ``filler_span`` (or the event it triggers) an argument of ``event_id``."""
+               pos: QPoint | None = None, quick: bool = False) -> None:
+        """Make ``filler_span`` (or the event it triggers) an argument of ``event_id``.
+
+        With no ``role``: one role that fits is taken at once; several give the
+        role menu, the likely one pre-selected (``quick``: taken without a
+        menu).  What cannot be added is refused in the status bar, never in a
+        dialog.
+        """
         cur = self.session.current
         schema = self.session.project.schema
         ev = cur.events[event_id]
@@ -173,27 +195,58 @@ class Linker(QObject):
         if filler is None:
             return
         ref, ftype = filler
+        what = f"“{_text(cur, filler_span)}” ({ftype})"
         if ref == event_id:
-            self.show_error("Not allowed", f"{event_id} cannot fill one of its own roles")
+            self.refuse(f"Not added: {event_id} cannot fill one of its own roles", pos)
             return
+        options = role_options(schema, ev, ftype)
         if position is not None:
+            now = ev.arguments[position].role
+            et = schema.event_types.get(ev.type)
+            if et is not None and now in et.roles and ftype not in et.roles[now].types:
+                self.refuse(f"Not moved: {what} may not fill {now} of {ev.type} "
+                            f"(it takes {', '.join(et.roles[now].types)})", pos)
+                return
             self.session.change_argument(event_id, position, ref=ref)
             return
         if role is not None:
-            self.session.add_argument(event_id, role, ref)
+            self._add_as(ev, role, ref, what, options, pos)
             return
-        roles = schema.allowed_roles(ev.type, ftype)
-        if not roles:
+        if not options:
             et = schema.event_types.get(ev.type)
             have = ", ".join(f"{r.name} ({'/'.join(r.types)})" for r in et.roles.values()) if et else ""
-            self.show_error("No role fits",
-                              f"{ev.type} has no role that takes {ftype}.\nIts roles: {have or 'none'}")
+            self.refuse(f"Not added: {ev.type} has no role that takes {ftype}.\nIts roles: {have or 'none'}", pos)
             return
-        if len(roles) == 1:
-            self.session.add_argument(event_id, roles[0], ref)
+        best = preselect(options, ev.type, ftype, self.role_counts.counts(self.session.project, cur))
+        if best is None:
+            full = "; ".join(f"{o.role} — {o.reason()}" for o in options)
+            self.refuse(f"Not added: no free role for {what} in {ev.type}: {full}", pos)
             return
-        self._menu(f"Role of “{_text(cur, filler_span)}” in {ev.type}", roles,
-                   lambda r: self.session.add_argument(event_id, r, ref), pos)
+        if len(options) == 1 or quick:
+            self._add(ev, best, ref, what)
+            return
+        self.last_menu = build_role_menu(self.parent_widget, f"Role of {what} in {ev.type}", options, best,
+                                         lambda r: self._add(ev, r, ref, what))
+        self.bar.showMessage(f"Enter takes {best}; holding Ctrl or Shift as you release a drag takes it "
+                             "without this menu", 8000)
+        self.last_menu.popup(pos or QCursor.pos())
+
+    def _add_as(self, ev: Event, role: str, ref: str, what: str, options: list[RoleOption],
+                pos: QPoint | None) -> None:
+        """Add under a role chosen in advance (the Inspector's +), unless the schema or the role's room forbid it."""
+        option = next((o for o in options if o.role == role), None)
+        if option is None:
+            spec = self.session.project.schema.event_types.get(ev.type)
+            takes = ", ".join(spec.roles[role].types) if spec is not None and role in spec.roles else "nothing"
+            self.refuse(f"Not added: {what} may not fill {role} of {ev.type} (it takes {takes})", pos)
+        elif option.full:
+            self.refuse(f"Not added: {role} of {ev.type} is {option.reason()}", pos)
+        else:
+            self._add(ev, role, ref, what)
+
+    def _add(self, ev: Event, role: str, ref: str, what: str) -> None:
+        if self.session.add_argument(ev.id, role, ref):
+            self.bar.showMessage(f"{role} of {ev.type}: {what} (Ctrl+Z undoes)", 5000)
 
     def relate(self, head: str, tail: str, pos: QPoint | None = None) -> None:
         cur = self.session.current
@@ -202,7 +255,7 @@ class Linker(QObject):
             return
         types = self.session.project.schema.allowed_relations(h.label, t.label)
         if not types:
-            self.show_error("No relation fits", f"The schema has no relation from {h.label} to {t.label}.")
+            self.refuse(f"Not related: the schema has no relation from {h.label} to {t.label}", pos)
             return
         if len(types) == 1:
             self.session.add_relation(types[0], head, tail)

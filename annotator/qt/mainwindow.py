@@ -76,7 +76,7 @@ class MainWindow(QMainWindow):
         bar = self.statusBar()
         self.messages = Messages(self, bar)
         session_of = self._session
-        self.linker = Linker(self, self.view, session_of, bar, self.messages.error, self.update_status)
+        self.linker = Linker(self, self.view, session_of, bar, self.messages.refuse, self.update_status)
         self.sync = ViewSync(self.view, self.linker)
         self.tagger = Tagger(self.view, session_of, self.linker, self.messages.error,
                              lambda ann_id: self.selection.tagged(ann_id), self._on_sticky_changed)
@@ -287,7 +287,7 @@ class MainWindow(QMainWindow):
         self.status.show_saved(self.session.project.path if self.session else None)
 
     def _on_session_error(self, message: str) -> None:
-        self.messages.error("Not allowed", message)
+        self.messages.refuse(message)
 
     def _on_clean_changed(self, _clean: bool) -> None:
         self.update_status()
