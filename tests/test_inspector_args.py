@@ -390,7 +390,7 @@ def test_refused_change_leaves_display_as_stored(qtbot, tmp_path):
         ins.show_annotation("E1")
         sub = ins.slots.widget("menu:1").menu().findChild(QMenu, "change_role")
         agent = sub.actions()[0]
-        assert agent.text() == "Agent (filled)" and not agent.isEnabled()   # Agent is 0-1 and filled
+        assert agent.text() == "Agent — full (1 of 1)" and not agent.isEnabled()   # Agent is 0-1 and filled
         before = _rows(ins)
         errors: list[str] = []
         session.error.connect(errors.append)

@@ -364,7 +364,7 @@ class ArgumentSlots(QWidget):
             add.setAccessibleName(f"Add {name}")
             full = role.max is not None and len(row.fillers) >= role.max
             add.setEnabled(not full)
-            add.setToolTip(f"{name} is filled (at most {role.max})" if full
+            add.setToolTip(f"{name} is full ({len(row.fillers)} of {role.max})" if full
                            else f"Add a {name}: click its filler in the text next")
             add.clicked.connect(lambda _c=False, e=ev.id, n=name: self.add_argument_requested.emit(e, n))
             self._grid.addWidget(add, r, 3, align)
@@ -401,6 +401,7 @@ class ArgumentSlots(QWidget):
         menu = QMenu(parent)
         sub = menu.addMenu("Change role")
         sub.setObjectName("change_role")
+        sub.setToolTipsVisible(True)
         for role in schema.allowed_roles(ev.type, ftype):
             if role == now:
                 continue
@@ -409,7 +410,8 @@ class ArgumentSlots(QWidget):
             filled = sum(1 for a in ev.arguments if a.role == role)
             if spec.max is not None and filled >= spec.max:
                 act.setEnabled(False)
-                act.setText(f"{role} (filled)")
+                act.setText(f"{role} — full ({filled} of {spec.max})")
+                act.setToolTip(f"{role} takes at most {spec.max}; remove or move its filler first")
             act.triggered.connect(lambda _c=False, p=pos, r=role: self.change_role(p, r))
         sub.setEnabled(not sub.isEmpty())
         move = menu.addAction("Move to another filler…")
