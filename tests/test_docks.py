@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QContextMenuEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QWidget
 
 from annotator.model import TRIGGER, AnnotatedDocument, Argument, Document, Event, Relation, Span
-from annotator.qt.annlist import AnnotationList
+from annotator.qt.annlist import AnnotationList, AnnotationTableModel
 from annotator.qt.doclist import DocumentList
 from annotator.qt.helpdialog import HelpDialog
 from annotator.qt.inspector import UNSET, Inspector
@@ -270,9 +270,36 @@ def test_annlist_updates_incrementally_add_remove_relabel_undo(qtbot, session, p
     assert {r[0] for r in _ann_rows(al)} == want
 
 
+def _header_menu_choose(qtbot, al: AnnotationList, title: str) -> None:
+    """Right-click the header (a real context menu event) and choose ``title`` in its menu."""
+    header = al.view.horizontalHeader()
+    pos = QPoint(10, header.height() // 2)
+    QApplication.sendEvent(header.viewport(), QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos,
+                                                                header.viewport().mapToGlobal(pos)))
+    menu = al.header_menu
+    assert menu is not None and menu.isVisible()
+    (action,) = [a for a in menu.actions() if a.text() == title]
+    action.trigger()
+    menu.hide()
+
+
+def test_annlist_shows_type_and_text_and_the_header_menu_the_rest(qtbot, session):
+    al = _show(qtbot, AnnotationList(session), (300, 260))
+    header = al.view.horizontalHeader()
+    shown = [c for c in range(6) if not header.isSectionHidden(c)]
+    assert shown == [AnnotationTableModel.COL_TYPE, AnnotationTableModel.COL_TEXT]
+    assert al.view.horizontalScrollBar().maximum() == 0   # no sideways scrolling in a narrow dock
+    _header_menu_choose(qtbot, al, "Start")
+    assert not header.isSectionHidden(AnnotationTableModel.COL_START)
+    _header_menu_choose(qtbot, al, "Start")
+    assert header.isSectionHidden(AnnotationTableModel.COL_START)
+
+
 def test_annlist_header_click_sorts_by_start(qtbot, session):
     al = _show(qtbot, AnnotationList(session), (520, 260))
     header = al.view.horizontalHeader()
+    for title in ("ID", "Start"):
+        _header_menu_choose(qtbot, al, title)
     x = header.sectionViewportPosition(3) + header.sectionSize(3) // 2
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
     starts = [r[3] for r in _ann_rows(al)]

@@ -78,8 +78,17 @@ MENUS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("&Help", ("help", "about")),
 )
 
+#: The toolbar, in order: what overflows first on a narrow window is last (the zoom, also on Ctrl+-/+).
 TOOLBAR: tuple[str, ...] = ("open", "import_", "export", "-", "undo", "redo", "-", "prev", "next", "done", "-",
-                            "zoom_out", "zoom_in", "find", "help")
+                            "find", "help", "-", "zoom_out", "zoom_in")
+
+#: Short words on the toolbar's buttons (the menus keep the full text; the tooltip gives both and the keys),
+#: so that the whole toolbar fits a window 1000 px wide.
+TOOLBAR_TEXT: dict[str, str] = {
+    "open": "Open", "import_": "Import", "export": "Export", "undo": "Undo", "redo": "Redo",
+    "prev": "Previous", "next": "Next", "done": "Done", "find": "Find", "help": "Shortcuts",
+    "zoom_out": "A−", "zoom_in": "A+",
+}
 
 #: The commands that change the project: off in a read-only project.
 EDITING = ("delete", "link", "done", "reviewed", "in_progress", "import_")
@@ -119,6 +128,11 @@ class WindowActions(QObject):
             slot = handlers.get(spec.name)  # none for a toggle: the window connects its toggled signal
             if slot is not None:
                 a.triggered.connect(lambda _checked=False, slot=slot: slot())
+            a.setObjectName(f"action_{spec.name}")
+            if spec.name in TOOLBAR_TEXT:
+                a.setIconText(TOOLBAR_TEXT[spec.name])
+                keys = ", ".join(q.toString(QKeySequence.SequenceFormat.NativeText) for q in seqs)
+                a.setToolTip(f"{spec.text.replace('&', '').rstrip('…')}" + (f" ({keys})" if keys else ""))
             if spec.name != "save_as":
                 window.addAction(a)
             self.by_name[spec.name] = a
@@ -178,9 +192,11 @@ class WindowActions(QObject):
     # bound methods, not lambdas: Qt drops these connections when the actions go
     def _on_undo_text(self, text: str) -> None:
         self.by_name["undo"].setText(f"&Undo {text}".strip())
+        self.by_name["undo"].setToolTip(f"Undo {text}".strip())
 
     def _on_redo_text(self, text: str) -> None:
         self.by_name["redo"].setText(f"&Redo {text}".strip())
+        self.by_name["redo"].setToolTip(f"Redo {text}".strip())
 
     def set_dock_toggles(self, toggles: list[QAction]) -> None:
         """View › Panels: one checkable entry per dock."""

@@ -23,6 +23,7 @@ from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
+    QPoint,
     QSortFilterProxyModel,
     Qt,
     Signal,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLineEdit,
+    QMenu,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -41,6 +43,10 @@ from .loader import LoadSlice
 from .session import Change, Session
 
 __all__ = ["ID_ROLE", "TEXT_CHARS", "AnnotationList", "AnnotationTableModel", "Row", "row_for"]
+
+#: Columns hidden until the header's menu shows them: Type and Text are what a narrow dock has room for.
+HIDDEN_COLUMNS = (AnnotationTableModel.COL_ID, AnnotationTableModel.COL_START, AnnotationTableModel.COL_END,
+                  AnnotationTableModel.COL_KIND)
 
 
 class _AnnotationFilter(QSortFilterProxyModel):
@@ -102,7 +108,7 @@ class AnnotationList(QWidget):
         fm = self.fontMetrics()
         schema = session.project.schema
         names = [*schema.entity_types, *schema.event_types, *schema.relation_types] or ["Type"]
-        type_w = min(max(fm.horizontalAdvance(n) for n in names), fm.horizontalAdvance("Movement.Transp"))
+        type_w = min(max(fm.horizontalAdvance(n) for n in names), fm.horizontalAdvance("Conflict.Attack"))
         widths = {
             AnnotationTableModel.COL_ID: fm.horizontalAdvance("T0000") + 12,
             AnnotationTableModel.COL_TYPE: type_w + 34,
@@ -113,6 +119,12 @@ class AnnotationList(QWidget):
         for col, w in widths.items():
             header.resizeSection(col, w)
         header.setSectionResizeMode(AnnotationTableModel.COL_TEXT, QHeaderView.ResizeMode.Stretch)
+        # Type and Text fit a narrow dock; the header's menu shows the others (and sorts by position again)
+        for col in HIDDEN_COLUMNS:
+            header.hideSection(col)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
+        self.header_menu: QMenu | None = None
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -157,6 +169,26 @@ class AnnotationList(QWidget):
         # the slices have brought every row already (a short document: document_opened did)
         if not self.model.complete():
             self.model.rebuild()
+
+    def _header_menu(self, pos: QPoint) -> None:
+        """The header's right-click menu: a check box per column, and sort by position in the text."""
+        header = self.view.horizontalHeader()
+        if self.header_menu is None:
+            self.header_menu = QMenu(self)
+        menu = self.header_menu
+        menu.clear()
+        for col, title in enumerate(AnnotationTableModel.HEADERS):
+            if col == AnnotationTableModel.COL_TEXT:
+                continue
+            a = menu.addAction(title)
+            a.setCheckable(True)
+            a.setChecked(not header.isSectionHidden(col))
+            a.toggled.connect(lambda on, c=col: self.view.horizontalHeader().setSectionHidden(c, not on))
+        menu.addSeparator()
+        by_pos = menu.addAction("Sort by Position in Text")
+        by_pos.triggered.connect(
+            lambda: self.view.sortByColumn(AnnotationTableModel.COL_START, Qt.SortOrder.AscendingOrder))
+        menu.popup(header.mapToGlobal(pos))
 
     def _on_activated(self, index: QModelIndex) -> None:
         if index.isValid():

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow
 
 from .annlist import AnnotationList
 from .doclist import DocumentList
+from .dock_layout import DockLayout
 from .dockslots import LAYOUT, dock_slots
 from .inspector import Inspector
 from .palette import LabelPalette
@@ -60,6 +61,10 @@ class Panels:
             self.docks[key].setWidget(widget)
             if placeholder is not None:
                 placeholder.deleteLater()
+        # the Problems dock: one line while there are none, opened (and counted in its title) when some arrive
+        layout = DockLayout.of(window)
+        self.problems.problems_changed.connect(lambda *_a: layout.problems_changed(len(self.problems.problems())))
+        layout.problems_changed(len(self.problems.problems()))
 
     def remove(self) -> None:
         """Take the docks out of the window (another project is being opened)."""

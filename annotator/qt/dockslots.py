@@ -4,6 +4,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
+from .dock_layout import DockLayout
+
 #: (key, title, area) of each dock, in the order the panels fill them.
 LAYOUT = (
     ("documents", "Documents", Qt.LeftDockWidgetArea),
@@ -15,9 +17,10 @@ LAYOUT = (
 
 
 def dock_slots(window: QMainWindow) -> dict[str, QDockWidget]:
-    """One dock per panel, docked into ``window`` at its default place and width, holding an empty widget.
+    """One dock per panel, docked into ``window`` in the arrangement for its width, holding an empty widget.
 
-    Each dock's object name (``dock_<key>``) is what the saved window state refers to.
+    Each dock's object name (``dock_<key>``) is what the saved window state refers to; the window's
+    :class:`~annotator.qt.dock_layout.DockLayout` arranges them (and keeps following the width).
     """
     docks: dict[str, QDockWidget] = {}
     for key, title, area in LAYOUT:
@@ -26,5 +29,5 @@ def dock_slots(window: QMainWindow) -> dict[str, QDockWidget]:
         dock.setWidget(QWidget())
         window.addDockWidget(area, dock)
         docks[key] = dock
-    window.resizeDocks([docks["documents"], docks["labels"]], [340, 300], Qt.Horizontal)
+    DockLayout.of(window).adopt(docks)
     return docks

@@ -147,7 +147,7 @@ class Inspector(QWidget):
         self.note_edit = NoteEdit(self._commit_note)
         self.note_edit.setPlaceholderText("Note (Ctrl+Enter to save)")
         self.note_edit.setTabChangesFocus(True)
-        self.note_edit.setMaximumHeight(self.fontMetrics().lineSpacing() * 5 + 12)
+        self.note_edit.setMaximumHeight(self.fontMetrics().lineSpacing() * 3 + 12)  # taller notes scroll
         form.addRow("Note", self.note_edit)
 
         self.annotator_edit = QLineEdit()
