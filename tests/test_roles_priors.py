@@ -36,10 +36,19 @@ def test_priors_for_the_seed_articles_fillers():
 def test_project_counts_win_ties_go_to_the_prior_then_to_the_schema_order():
     roles = ["Attacker", "Target", "Instrument", "Time", "Place"]
     assert rank_roles("Conflict.Attack", "PER", ["Attacker", "Target"], {}) == ["Attacker", "Target"]
-    counts = {("Conflict.Attack", "PER", "Target"): 1}
-    assert rank_roles("Conflict.Attack", "PER", ["Attacker", "Target"], counts) == ["Target", "Attacker"]
-    tie = {("Conflict.Attack", "PER", "Target"): 2, ("Conflict.Attack", "PER", "Attacker"): 2}
-    assert rank_roles("Conflict.Attack", "PER", ["Attacker", "Target"], tie) == ["Attacker", "Target"]
+    # the prior counts as 2 arguments for Attacker and 1 for Target: one Target makes a tie (the prior's order
+    # breaks it), two Targets win
+    one = {("Conflict.Attack", "PER", "Target"): 1}
+    assert rank_roles("Conflict.Attack", "PER", ["Attacker", "Target"], one) == ["Attacker", "Target"]
+    two = {("Conflict.Attack", "PER", "Target"): 2}
+    assert rank_roles("Conflict.Attack", "PER", ["Attacker", "Target"], two) == ["Target", "Attacker"]
+    both = {("Conflict.Attack", "PER", "Target"): 3, ("Conflict.Attack", "PER", "Attacker"): 2}
+    assert rank_roles("Conflict.Attack", "PER", ["Attacker", "Target"], both) == ["Attacker", "Target"]
+    # a role the prior does not name needs 3 arguments to beat a first-ranked prior with none
+    inst = {("Conflict.Attack", "PER", "Instrument"): 2}
+    assert rank_roles("Conflict.Attack", "PER", ["Attacker", "Instrument"], inst) == ["Attacker", "Instrument"]
+    inst3 = {("Conflict.Attack", "PER", "Instrument"): 3}
+    assert rank_roles("Conflict.Attack", "PER", ["Attacker", "Instrument"], inst3) == ["Instrument", "Attacker"]
     other = {("Life.Die", "PER", "Target"): 9, ("Conflict.Attack", "ORG", "Target"): 9}  # other pairs do not count
     assert rank_roles("Conflict.Attack", "PER", ["Attacker", "Target"], other) == ["Attacker", "Target"]
     assert rank_roles("Unknown", "X", roles, {}) == roles  # no priors: the schema's order
