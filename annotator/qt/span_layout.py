@@ -13,8 +13,11 @@ Vertical structure of a paragraph, per visual line ``i``::
                  ┴  text_top[i] + line height
 
 Labels of the spans whose first piece starts on a line sit in that line's band.
-Tags are stacked greedily on floors, shortest spans first, so inner spans stay
-nearest their text and wider spans go higher; no two tags on a floor overlap.
+Every piece of a span on a line takes a floor, shortest spans first and each
+above the spans it contains, so inner spans stay nearest their text and an
+outer span's bracket runs above their tags along its whole extent (brat's
+picture); no two pieces on a floor overlap.  A tag is centred on its span and
+never reaches over a neighbouring word (:mod:`~annotator.qt.label_fit`).
 """
 from __future__ import annotations
 
@@ -28,10 +31,11 @@ from PySide6.QtGui import QFont, QFontMetricsF, QTextLayout, QTextOption
 from PySide6.QtCore import Qt
 
 from annotator.qt.arcs import ARC_LIFT, ARC_PAD, ArcSeg, LinkEnd, place_arcs, settle_arcs
+from annotator.qt.label_fit import fit_label, room
 
 MARGIN = 8.0  # left/right/top margin of the text inside the view's viewport
-TAG_HPAD = 3.0  # horizontal padding inside a label tag
-TAG_GAP = 2.0  # vertical gap between floors
+TAG_HPAD = 3.0  # horizontal padding inside a label tag (less when a shortened label is tight)
+TAG_GAP = 3.0  # vertical gap between floors (a bracket runs in it, a pixel clear of the tags)
 TAG_MIN_SPACING = 3.0  # horizontal gap kept between two tags on one floor
 BAND_PAD = 2.0  # space between floor 0 and the text
 ARC_GAP = 4.0  # arc floor height = tag height + this
@@ -59,6 +63,20 @@ class Tag:
     floor: int
     bracket_x1: float  # the span's extent on the line, for the bracket under the tag
     bracket_x2: float
+    text: str = ""  # what the tag shows: the label, or the label shortened to fit its room
+
+
+@dataclass(slots=True)
+class Bracket:
+    """The extent of one span piece on a line, drawn as a line at its floor with ticks down to the text."""
+
+    sid: str
+    label: str
+    x1: float
+    x2: float
+    y: float  # para-local y of the level line (just under the floor's tags)
+    text_top: float  # where the ticks end
+    ticks: tuple[float, ...]  # x of the ends that are the span's real ends (not a line break)
 
 
 @dataclass(slots=True)
@@ -71,7 +89,9 @@ class ParaLayout:
     line_heights: list[float] = field(default_factory=list)
     boxes: list[tuple[QRectF, str, str]] = field(default_factory=list)  # rect, sid, label
     tags: list[Tag] = field(default_factory=list)
+    brackets: list[Bracket] = field(default_factory=list)
     arcs: list[ArcSeg] = field(default_factory=list)
+    bands: list[float] = field(default_factory=list)  # band height above each line
     height: float = 0.0
 
     def line_index_at_y(self, y: float) -> int:
@@ -122,21 +142,31 @@ def lay_out_paragraph(
     width: float,
     min_floors: int = 1,
     ends: list[LinkEnd] | None = None,
+    min_bands: list[float] | None = None,
 ) -> ParaLayout:
-    """Lay out ``text`` wrapped to ``width`` and place span boxes and label floors.
+    """Lay out ``text`` wrapped to ``width`` and place span boxes, brackets and label floors.
 
     ``min_floors`` floors are reserved above every non-empty line so that the
-    first span on a line does not shift the text below it.  ``ends`` are the
+    first span on a line does not shift the text below it; ``min_bands`` (one
+    height per line, from an earlier layout) keeps each band at least that
+    tall, so removing an annotation never shrinks a line.  ``ends`` are the
     link ends whose tags lie in this paragraph: their arcs get arc floors above
     the label floors (see :mod:`annotator.qt.arcs`).
+
+    Floors: a span goes on a floor above every span it contains, and no two
+    pieces on one floor overlap (extent or tag), so a nested span's bracket runs
+    over its inner spans' tags along its whole extent.  Each tag is centred on
+    its span and kept inside the room :func:`~annotator.qt.label_fit.room` gives
+    it, shortened to fit (:func:`~annotator.qt.label_fit.fit_label`).
     """
     lay = QTextLayout(text, font)
     opt = QTextOption()
     opt.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
     direction = paragraph_direction(text)
+    rtl = direction == Qt.LayoutDirection.RightToLeft
     opt.setTextDirection(direction)
     # QTextLayout does not flip a leading alignment itself (its callers do)
-    opt.setAlignment(Qt.AlignmentFlag.AlignRight if direction == Qt.LayoutDirection.RightToLeft else Qt.AlignmentFlag.AlignLeft)
+    opt.setAlignment(Qt.AlignmentFlag.AlignRight if rtl else Qt.AlignmentFlag.AlignLeft)
     fm = QFontMetricsF(font)
     opt.setTabStopDistance(fm.horizontalAdvance(" ") * 4)
     lay.setTextOption(opt)
@@ -155,10 +185,12 @@ def lay_out_paragraph(
     tag_h = ceil(tfm.height()) + 2.0
     floor_h = tag_h + TAG_GAP
     result = ParaLayout(lay)
+    u16 = None if text.isascii() else text.encode("utf-16-le")
+    edges = (width, 0.0) if rtl else (0.0, width)
 
-    # Per line: the pieces' x extents, then the tags greedily on floors.
+    # Per line: the pieces' x extents and their (para-local, UTF-16) bounds on the line.
     line_starts = [ln.textStart() for ln in lines]
-    per_line: list[list[tuple[float, float, Piece, bool]]] = [[] for _ in lines]
+    per_line: list[list[tuple[float, float, Piece, bool, int, int, float, float]]] = [[] for _ in lines]
     for pc in pieces:
         first = max(bisect_right(line_starts, pc.start) - 1, 0)
         for li in range(first, len(lines)):
@@ -175,30 +207,41 @@ def lay_out_paragraph(
             x1, x2 = (xa, xb) if xa <= xb else (xb, xa)
             if x2 - x1 < 2:
                 x2 = x1 + 2
-            per_line[li].append((x1, x2, pc, pc.has_tag and li == first))
+            per_line[li].append((x1, x2, pc, pc.has_tag and li == first, a, b, xa, xb))
 
-    # Pass 1: tags per line, greedily on label floors (x only).
-    placed_by_line: list[list[tuple[float, float, float, float, Piece, int]]] = []
+    # Pass 1: per line, every piece on a floor (tags centred and fitted to their room).
+    placed_by_line: list[list[tuple[float, float, float, float, Piece, int, str, tuple[float, ...]]]] = []
     nfloors_by_line: list[int] = []
     tag_pos: dict[str, tuple[int, float, float, int]] = {}
     for li, ln in enumerate(lines):
-        boxes = per_line[li]
-        tagged = sorted((b for b in boxes if b[3]), key=lambda b: (b[2].length, b[0]))
+        ls = ln.textStart()
+        le = ls + ln.textLength()
         floors: list[list[tuple[float, float]]] = []
-        placed: list[tuple[float, float, float, float, Piece, int]] = []
-        for x1, x2, pc, _ in tagged:
-            w = tfm.horizontalAdvance(pc.label) + 2 * TAG_HPAD
-            tx = x1 if x1 + w <= width else max(0.0, width - w)
-            f = 0
+        done: list[tuple[float, float, int]] = []  # extents placed so far, with their floor
+        placed: list[tuple[float, float, float, float, Piece, int, str, tuple[float, ...]]] = []
+        for x1, x2, pc, tagged, a, b, xa, xb in sorted(per_line[li], key=lambda it: (it[2].length, it[0])):
+            if tagged:
+                lo, hi = room(text, u16, ln, a, b, ls, le, x1, x2, edges)
+                lo, hi = max(lo, 0.0), min(hi, width)
+                shown, w = fit_label(pc.label, hi - lo, tfm, TAG_HPAD)
+                tx = min(max((x1 + x2 - w) / 2, lo), hi - w)
+                o1, o2 = min(x1, tx), max(x2, tx + w)
+            else:
+                shown, tx, w = "", x1, 0.0
+                o1, o2 = x1, x2
+            f = 1 + max((fl for c1, c2, fl in done if x1 <= c1 and c2 <= x2), default=-1)
             while True:
-                if f == len(floors):
+                while f >= len(floors):
                     floors.append([])
-                if all(tx + w + TAG_MIN_SPACING <= a or b + TAG_MIN_SPACING <= tx for a, b in floors[f]):
-                    floors[f].append((tx, tx + w))
+                if all(o2 + TAG_MIN_SPACING <= s1 or s2 + TAG_MIN_SPACING <= o1 for s1, s2 in floors[f]):
+                    floors[f].append((o1, o2))
                     break
                 f += 1
-            placed.append((tx, w, x1, x2, pc, f))
-            tag_pos[pc.sid] = (li, tx, w, f)
+            done.append((x1, x2, f))
+            ticks = tuple(x for x, here in ((xa, a == pc.start), (xb, b == pc.end)) if here)
+            placed.append((tx, w, x1, x2, pc, f, shown if tagged else None, ticks))
+            if tagged:
+                tag_pos[pc.sid] = (li, tx, w, f)
         placed_by_line.append(placed)
         nfloors_by_line.append(0 if not text else max(min_floors, len(floors)))
 
@@ -207,8 +250,7 @@ def lay_out_paragraph(
     arc_floors = [0] * len(lines)
     if ends and lines:
         segs, arc_floors = place_arcs(
-            ends, tag_pos, width, lambda s: tfm.horizontalAdvance(s) + 2 * TAG_HPAD,
-            direction == Qt.LayoutDirection.RightToLeft,
+            ends, tag_pos, width, lambda s: tfm.horizontalAdvance(s) + 2 * TAG_HPAD, rtl,
         )
         arc_floors = (arc_floors + [0] * len(lines))[: len(lines)]
     arc_h = tag_h + ARC_GAP
@@ -222,6 +264,9 @@ def lay_out_paragraph(
         band = nfloors * floor_h + (BAND_PAD if nfloors else 0.0)
         if arc_floors[li]:
             band += arc_floors[li] * arc_h + ARC_PAD + ARC_LIFT
+        if min_bands is not None and li < len(min_bands):
+            band = max(band, min_bands[li])
+        result.bands.append(band)
         result.band_tops.append(y)
         text_top = y + band
         ln.setPosition(QPointF(0.0, text_top))
@@ -229,11 +274,15 @@ def lay_out_paragraph(
         result.text_tops.append(text_top)
         result.line_heights.append(lh)
         arc_base.append(text_top - BAND_PAD - nfloors * floor_h)
-        for x1, x2, pc, _ in per_line[li]:
+        for x1, x2, pc, *_ in per_line[li]:
             result.boxes.append((QRectF(x1, text_top, x2 - x1, lh), pc.sid, pc.label))
-        for tx, w, x1, x2, pc, f in placed_by_line[li]:
-            ty = text_top - BAND_PAD - (f + 1) * floor_h + TAG_GAP
-            result.tags.append(Tag(pc.sid, pc.label, QRectF(tx, ty, w, tag_h), f, x1, x2))
+        for tx, w, x1, x2, pc, f, shown, ticks in placed_by_line[li]:
+            floor_bottom = text_top - BAND_PAD - f * floor_h
+            result.brackets.append(Bracket(pc.sid, pc.label, x1, x2, floor_bottom + 1.0, text_top, ticks))
+            if shown is None:
+                continue
+            ty = floor_bottom - tag_h
+            result.tags.append(Tag(pc.sid, pc.label, QRectF(tx, ty, w, tag_h), f, x1, x2, shown))
             tag_tops[pc.sid] = ty
         y = text_top + lh
     if segs:

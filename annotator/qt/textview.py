@@ -35,7 +35,8 @@ from annotator.model import Span
 from annotator.qt.arcs import Link
 from annotator.qt.para_stack import ParaStack
 from annotator.qt.span_index import SpanIndex
-from annotator.qt.span_layout import MARGIN, ParaLayout, lay_out_paragraph
+from annotator.qt.band_memory import BandMemory
+from annotator.qt.span_layout import MARGIN, ParaLayout
 from annotator.qt.text_find import find_match
 from annotator.qt.view_arcs import ArcLayer
 from annotator.qt.view_hits import HitMap
@@ -69,6 +70,7 @@ class AnnotationView(ViewLinks, QAbstractScrollArea):
         self._text = ""
         self._omap = OffsetMap("")
         self.stack = ParaStack(self._lay_out)
+        self.bands = BandMemory()  # bands never shrink while shown: a delete moves no text
         self._sidx = SpanIndex(self._omap.to_view)
         self.hits = HitMap(self.stack, self._sidx, self.vstyle, self.offset_map, self.viewport())
         self.arcs = ArcLayer(self, self.stack, self.hits, self.vstyle)
@@ -161,7 +163,7 @@ class AnnotationView(ViewLinks, QAbstractScrollArea):
         pieces = self._sidx.pieces(base, end, to_cp)
         ends = self.arcs.link_ends_between(to_cp(base), to_cp(end))
         st = self.vstyle
-        return lay_out_paragraph(self.stack.paras[p], pieces, st.font, st.tag_font, self._text_width(), ends=ends)
+        return self.bands.lay_out(p, self.stack.paras[p], pieces, st.font, st.tag_font, self._text_width(), ends=ends)
 
     @contextmanager
     def batched(self) -> Iterator[None]:

@@ -1,7 +1,7 @@
 """How the annotation view looks: its fonts and label colours, and the painting of one paragraph."""
 from __future__ import annotations
 
-from math import ceil
+from math import ceil, floor
 from typing import Callable
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -131,20 +131,17 @@ def paint_para(
         painter.fillRect(QRectF(ox, oy, 4, pl.height), sel_fmt.background())
     if cursor is not None:
         pl.layout.drawCursor(painter, origin, cursor, 1)
-    # brackets, then tags on top of them
-    for t in pl.tags:
-        tag_fill, _, strong = colors_for(t.label)
-        r = t.rect.translated(ox, oy)
-        li = pl.line_index_at_y(t.rect.center().y())
-        text_top = pl.text_tops[li] + oy
-        pen = QPen(strong, 1.0)
-        painter.setPen(pen)
-        painter.setOpacity(FADE if faded(t.sid) else 1.0)
-        bx1, bx2 = t.bracket_x1 + ox, t.bracket_x2 + ox
-        yb = r.bottom() + 1
-        painter.drawLine(QPointF(bx1, yb), QPointF(bx2, yb))
-        painter.drawLine(QPointF(bx1, yb), QPointF(bx1, text_top))
-        painter.drawLine(QPointF(bx2, yb), QPointF(bx2, text_top))
+    # brackets (each span's extent at its floor), then tags on top of them
+    for br in pl.brackets:
+        strong = colors_for(br.label)[2]
+        painter.setPen(QPen(strong, 1.0))
+        painter.setOpacity(FADE if faded(br.sid) else 1.0)
+        yb = floor(br.y + oy) + 0.5  # pixel centres: crisp 1-px lines
+        painter.drawLine(QPointF(br.x1 + ox, yb), QPointF(br.x2 + ox, yb))
+        for x in br.ticks:
+            xx = floor(min(max(x, br.x1 + 0.5), br.x2 - 0.5) + ox) + 0.5
+            painter.drawLine(QPointF(xx, yb), QPointF(xx, br.text_top + oy))
+    painter.setFont(style.tag_font)
     for t in pl.tags:
         tag_fill, _, strong = colors_for(t.label)
         r = t.rect.translated(ox, oy)
@@ -153,10 +150,11 @@ def paint_para(
         painter.setPen(QPen(strong, 2.0 if is_sel else 1.0))
         painter.setBrush(tag_fill)
         painter.drawRoundedRect(r, 3, 3)
-        painter.setPen(TAG_TEXT)
-        painter.setFont(style.tag_font)
-        st = style.static_text(t.label)
-        painter.drawStaticText(QPointF(r.x() + 3.0, r.y() + (r.height() - st.size().height()) / 2), st)
+        if t.text:
+            painter.setPen(TAG_TEXT)
+            st = style.static_text(t.text)
+            sz = st.size()
+            painter.drawStaticText(QPointF(r.x() + (r.width() - sz.width()) / 2, r.y() + (r.height() - sz.height()) / 2), st)
     painter.setOpacity(1.0)
     painter.setBrush(Qt.BrushStyle.NoBrush)
     for r, strong in selected_boxes:

@@ -7,6 +7,7 @@ from .linking import Linker
 from .loader import LoadSlice
 from .session import Change, DocState, Session
 from .textview import AnnotationView
+from .view_anchor import capture, restore
 
 
 class ViewSync:
@@ -51,11 +52,13 @@ class ViewSync:
         if cur is None or cur is not self._shown or cur.id != sl.doc_id:
             return
         self._sliced = True
+        anchor = capture(self.view)  # what the user reads stays put while the rest arrives
         if sl.spans:
             self.view.add_spans(sl.spans)
         ids = sl.events + sl.relations
         if ids:
             self.view.add_links(self.linker.links_for(cur, ids))
+        restore(self.view, anchor)
         if sl.last:
             self._complete = True
 
@@ -78,8 +81,13 @@ class ViewSync:
 
     def apply(self, cur: DocState, change: Change) -> str | None:
         """Update the spans and links ``change`` touched; returns the view's selected span, if any
-        (cleared when the change removed it)."""
+        (cleared when the change removed it).
+
+        The line the user is looking at stays where it is on screen
+        (:mod:`~annotator.qt.view_anchor`): a band that grew pushes away only
+        the lines on its far side."""
         shown = self.view.spans()
+        anchor = capture(self.view, change.start if change.ids else None)
         with self.view.batched():  # each touched paragraph is laid out once
             for ann_id in change.ids:
                 span = cur.spans.get(ann_id)
@@ -91,6 +99,7 @@ class ViewSync:
                 elif ann_id in shown:
                     self.view.remove_span(ann_id)
             self.linker.update(change.ids)
+        restore(self.view, anchor)
         sel = self.view.selected_span()
         if sel and sel not in cur.spans:
             self.view.select_span(None, scroll=False)
