@@ -253,3 +253,37 @@ def test_counts_of_the_open_document_override_the_prior_as_they_are_made(qtbot, 
         w.linker.last_menu.close()
     link_drag(qtbot, w, trigger_of(w, a3), guards, release_mods=Qt.KeyboardModifier.ControlModifier)
     assert args_of(w, a3) == [("Target", "two security guards")]
+
+
+# ---------------------------------------------------------------- pick mode, from the keyboard
+
+def test_pick_mode_entity_hotkey_then_enter_takes_the_preselected_role(qtbot, window):
+    """Select the event, Ctrl+L, find the filler's text, press P, press Enter: a Victim."""
+    w = window
+    die = tag(w, "killed", "Life.Die", 1)
+    w.view.select_span(trigger_of(w, die), scroll=True)
+    qtbot.keyClick(w.view, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert w.linker.pick is not None
+    qtbot.keyClick(w.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(w.find_bar.edit, "two policemen")
+    qtbot.keyClick(w.find_bar.edit, Qt.Key.Key_Return)
+    qtbot.keyClick(w.find_bar.edit, Qt.Key.Key_Escape)
+    qtbot.keyClick(w.view, Qt.Key.Key_P)  # the entity is made, then offered to Life.Die
+    menu = w.linker.last_menu
+    assert menu is not None and menu.isVisible() and menu.activeAction().data() == "Victim"
+    qtbot.keyClick(menu, Qt.Key.Key_Return)
+    assert args_of(w, die) == [("Victim", "two policemen")]
+    assert w.linker.pick is None
+
+
+def test_pick_mode_ctrl_click_takes_the_preselected_role(qtbot, window):
+    w = window
+    die = tag(w, "killed", "Life.Die", 1)
+    cops = tag(w, "two policemen", "PER")
+    w.view.select_span(trigger_of(w, die), scroll=True)
+    qtbot.keyClick(w.view, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    r = w.view.span_rects(cops)[0]
+    qtbot.mouseClick(w.view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier,
+                     QPoint(r.center().x(), r.center().y()))
+    assert args_of(w, die) == [("Victim", "two policemen")]
+    assert not menu_visible(w)

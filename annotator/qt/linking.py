@@ -313,8 +313,9 @@ class Linker(QObject):
         self.pick = None
         self.bar.clearMessage()
         cur = self.session.current
-        if pick.source in cur.events:
-            self.attach(pick.source, span_id, role=pick.role, position=pick.position, pos=pos)
+        if pick.source in cur.events:  # Ctrl (or Shift) held: the pre-selected role, no menu
+            quick = bool(QGuiApplication.keyboardModifiers() & QUICK_MODIFIERS)
+            self.attach(pick.source, span_id, role=pick.role, position=pick.position, pos=pos, quick=quick)
         elif pick.source in cur.spans:
             self.relate(pick.source, span_id, pos=pos)
         self.on_pick_changed()
