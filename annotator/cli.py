@@ -10,15 +10,16 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from .formats.errors import FormatError
-from .formats import registry
-from .formats.spec import ExportOptions, ExportReport, ImportReport
 from .model import STATUSES
 from .schema import Schema, SchemaError
 from .projectfile import holds_nothing, remove_project_files
 from .store import Project, ReadOnlyError, StoreError
+
+if TYPE_CHECKING:  # the format machinery is imported by the commands that use it, not by the window's start
+    from .formats.spec import ExportOptions, ExportReport
 
 COMMANDS = ("import", "export", "stats", "schema", "gui")
 
@@ -83,6 +84,7 @@ def _open_existing(path: str, *, read_only: bool = False) -> Project:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from .formats.spec import ImportReport
     from .importer import import_paths  # here, not at the top: the GUI's start does not need it
 
     progress = _TtyProgress("importing")
@@ -123,6 +125,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _export_options(args: argparse.Namespace, project: Project) -> ExportOptions:
+    from .formats.spec import ExportOptions
+
     split = args.split
     if split is not None and not 0.0 <= split < 1.0:
         raise CliError(f"--split {split}: give the dev share as a number from 0 up to (not including) 1, e.g. 0.2")
@@ -142,6 +146,8 @@ def _say_report(report: ExportReport) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from .formats import registry
+    from .formats.spec import ExportReport
     from .importer import export_jsonl, export_to_path
 
     statuses = None
@@ -245,20 +251,45 @@ def cmd_gui(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
 
 
+class _VersionAction(argparse.Action):
+    """``--version``: the version is read from the package metadata only when asked for (importlib.metadata
+    takes some 10 ms of every start otherwise)."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
+                         help="show program's version number and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        from .bundled import version
+
+        parser.exit(message=f"annotator {version()}\n")
+
+
+def _gui_arguments(g: argparse.ArgumentParser) -> None:
+    g.add_argument("project", nargs="?", help="project file (default: the last one opened, else the demo project)")
+    g.set_defaults(func=cmd_gui)
+
+
+def gui_parser() -> argparse.ArgumentParser:
+    """The parser of ``annotator gui``, alone: the window's start skips building the other commands'
+    parsers, whose ``--format`` choices import every format's registry entry."""
+    g = argparse.ArgumentParser(prog="annotator gui")
+    _gui_arguments(g)
+    return g
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from .formats import registry
+
     parser = argparse.ArgumentParser(
         prog="annotator",
         description="Annotate entities, events and relations in text. "
         "With no command, opens the GUI on PROJECT (or on the demo project).",
     )
-    from .bundled import version
-
-    parser.add_argument("--version", action="version", version=f"annotator {version()}")
+    parser.add_argument("--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    g = sub.add_parser("gui", help="open the annotation window (the default)")
-    g.add_argument("project", nargs="?", help="project file (default: the last one opened, else the demo project)")
-    g.set_defaults(func=cmd_gui)
+    _gui_arguments(sub.add_parser("gui", help="open the annotation window (the default)"))
 
     i = sub.add_parser("import", help="import documents into a project (created if missing)")
     i.add_argument("project", help="project file")
@@ -300,8 +331,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
         argv = ["gui", *argv]
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    if argv[0] == "gui":
+        args = gui_parser().parse_args(argv[1:])
+    else:
+        args = build_parser().parse_args(argv)
     try:
         return args.func(args)
     except (FormatError, StoreError, SchemaError, CliError) as exc:

@@ -6,16 +6,42 @@ that has shipped.
 """
 from __future__ import annotations
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from typing import TYPE_CHECKING, Any, Callable
 
 from .problemcounts import refresh_problem_counts
 from .projectmeta import stored_schema
 
-MIGRATIONS = Migrations("annotator")
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+#: The migrations in order (``MIGRATIONS`` registers them; a project file records their names).
+STEPS: list[Callable[[Database], None]] = []
 
 
-@MIGRATIONS()
+def _step(fn: Callable[[Database], None]) -> Callable[[Database], None]:
+    STEPS.append(fn)
+    return fn
+
+
+def __getattr__(name: str) -> Any:
+    """``MIGRATIONS``, the sqlite-utils ``Migrations`` of :data:`STEPS`, made on first use.
+
+    Importing sqlite-utils takes some 60 ms (it brings click, dateutil and
+    pluggy); opening a project whose migrations are all applied needs only
+    their names (:data:`NAMES`), so the window's first frame does without it.
+    """
+    if name != "MIGRATIONS":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from sqlite_utils.migrations import Migrations
+
+    migrations = Migrations("annotator")
+    for fn in STEPS:
+        migrations()(fn)
+    globals()["MIGRATIONS"] = migrations
+    return migrations
+
+
+@_step
 def m001_initial(db: Database) -> None:
     db["project"].create({"key": str, "value": str}, pk="key")
     db["documents"].create(
@@ -121,7 +147,7 @@ def m001_initial(db: Database) -> None:
     db["relations"].create_index(["tail"])
 
 
-@MIGRATIONS()
+@_step
 def m002_problem_counts(db: Database) -> None:
     """Per document, the number of validation errors and of incomplete events.
 
@@ -137,7 +163,7 @@ def m002_problem_counts(db: Database) -> None:
     refresh_problem_counts(db, stored_schema(db))
 
 
-@MIGRATIONS()
+@_step
 def m003_normalizations(db: Database) -> None:
     """Normalizations (links to entries of external resources, brat's ``N`` lines) on spans, events and relations.
 
@@ -154,7 +180,7 @@ def m003_normalizations(db: Database) -> None:
 STATUS_RANK_SQL = "(CASE status WHEN 'new' THEN 0 WHEN 'in_progress' THEN 1 WHEN 'done' THEN 2 WHEN 'reviewed' THEN 3 ELSE 4 END)"
 
 
-@MIGRATIONS()
+@_step
 def m004_corpus_indexes(db: Database) -> None:
     """Indexes for projects of a million documents and for edits that are flat in document size.
 
@@ -180,3 +206,7 @@ def m004_corpus_indexes(db: Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS idx_spans_kind_label ON spans (kind, label)")
     db.execute("CREATE INDEX IF NOT EXISTS idx_events_type ON events (type)")
     db.execute("CREATE INDEX IF NOT EXISTS idx_relations_type ON relations (type)")
+
+
+#: The names of the migrations this version knows, oldest first (what ``_sqlite_migrations`` records).
+NAMES: tuple[str, ...] = tuple(fn.__name__ for fn in STEPS)

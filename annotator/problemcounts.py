@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from .rows import iter_annotated_rows
 from .schema import Schema
 from .validate import Problem, validate_document
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 def problem_counts(problems: Iterable[Problem]) -> tuple[int, int]:

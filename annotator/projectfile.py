@@ -6,8 +6,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .bundled import version
-from .migrations import MIGRATIONS
+from .migrations import NAMES
 from .storeerrors import NewerVersion, NotAProject, StoreError
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -16,11 +15,13 @@ SIDE_FILES = ("-wal", "-shm", "-journal")
 
 def known_migrations() -> list[str]:
     """Names of the migrations this version of annotator knows, oldest first."""
-    return [m.name for m in MIGRATIONS._migrations]
+    return list(NAMES)
 
 
 def tool_version() -> str:
     """The installed annotator version (from the package metadata)."""
+    from .bundled import version  # importlib.metadata: only for this message, not at every open
+
     return version()
 
 

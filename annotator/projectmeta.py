@@ -1,12 +1,17 @@
 """The ``project`` table of a project file: its key/value settings, the stored annotation schema among them."""
 from __future__ import annotations
 
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from .schema import Schema
 
+if TYPE_CHECKING:
+    import sqlite3
 
-def get_setting(db: Database, key: str) -> str | None:
+    from sqlite_utils import Database
+
+
+def get_setting(db: Database | sqlite3.Connection, key: str) -> str | None:
     """The value stored under ``key``, or None."""
     row = db.execute("SELECT value FROM project WHERE key = ?", [key]).fetchone()
     return row[0] if row else None
@@ -17,7 +22,7 @@ def put_setting(db: Database, key: str, value: str) -> None:
     db.table("project").upsert({"key": key, "value": value}, pk="key")
 
 
-def stored_schema(db: Database) -> Schema:
+def stored_schema(db: Database | sqlite3.Connection) -> Schema:
     """The project's annotation schema, as stored (hotkeys the application reserves are dropped)."""
     return Schema.from_toml(get_setting(db, "schema") or "", "project schema", drop_reserved_hotkeys=True)
 

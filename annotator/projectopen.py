@@ -8,9 +8,6 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from sqlite_utils import Database
-
-from .migrations import MIGRATIONS
 from .projectfile import (
     backup_file, backup_path_for, check_not_newer, connect_read_only, copy_database, holds_nothing, inspect,
     read_only_reason, remove_project_files,
@@ -50,18 +47,20 @@ def open_state(
             raise ReadOnlyError(f"{p}: cannot create a project here: {reason}")
         return _open_read_only(p, info.pending, reason, busy_timeout_ms, can_write=not locked_reason)
     created = info.state == "missing"
-    db: Database | None = None
+    conn: sqlite3.Connection | None = None
     try:
         conn = sqlite3.connect(str(p), timeout=busy_timeout_ms / 1000)
-        db = Database(conn)
-        set_pragmas(db, busy_timeout_ms)
-        db.enable_wal()  # only now that the file is known to be ours, or empty
-        state = StoreState(db, p, busy_timeout_ms=busy_timeout_ms)
+        set_pragmas(conn, busy_timeout_ms)
+        enable_wal(conn)  # only now that the file is known to be ours, or empty
+        # A project whose migrations are all applied and that has a schema is
+        # opened with the sqlite3 module alone: sqlite-utils (for the writes)
+        # is imported on the first write, not before the window's first frame.
+        state = StoreState(conn, p, busy_timeout_ms=busy_timeout_ms)
         if info.state != "project" or info.pending or state.get("schema") is None:
             upgrade(state, schema, backup=info.state == "project")  # takes the write lock
     except BaseException as exc:
-        if db is not None:
-            db.close()
+        if conn is not None:
+            conn.close()
         if created and holds_nothing(p):  # another process may have made it meanwhile: keep theirs
             remove_project_files(p)
         if isinstance(exc, StoreError):
@@ -72,11 +71,17 @@ def open_state(
     return state
 
 
-def set_pragmas(db: Database, busy_timeout_ms: int) -> None:
+def set_pragmas(conn: sqlite3.Connection, busy_timeout_ms: int) -> None:
     """The connection settings of every project connection: busy timeout, foreign keys, synchronous."""
-    db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-    db.execute("PRAGMA foreign_keys = ON")
-    db.execute("PRAGMA synchronous = NORMAL")  # WAL: a committed edit survives any crash of the process
+    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = NORMAL")  # WAL: a committed edit survives any crash of the process
+
+
+def enable_wal(conn: sqlite3.Connection) -> None:
+    """Put the file in WAL mode unless it is already (what sqlite-utils' ``enable_wal`` does)."""
+    if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        conn.execute("PRAGMA journal_mode = wal")
 
 
 def _open_read_only(
@@ -90,9 +95,8 @@ def _open_read_only(
             conn.close()
             conn = mem
             reason += "; upgraded from an older version in memory only"
-        db = Database(conn)
-        set_pragmas(db, busy_timeout_ms)
-        state = StoreState(db, p, busy_timeout_ms=busy_timeout_ms)
+        set_pragmas(conn, busy_timeout_ms)
+        state = StoreState(conn, p, busy_timeout_ms=busy_timeout_ms)
         if pending:
             upgrade(state, None, backup=False)
     except sqlite3.Error as exc:
@@ -104,6 +108,8 @@ def _open_read_only(
 
 def upgrade(state: StoreState, schema: Schema | None, *, backup: bool) -> None:
     """Apply pending migrations (after a backup copy) and store a new project's schema, in one write."""
+    from .migrations import MIGRATIONS  # sqlite-utils: only when there is something to upgrade
+
     with state.writing():
         applied = [m.name for m in MIGRATIONS.applied(state.db)]
         check_not_newer(state.path, applied)  # another process may have upgraded it since we looked
@@ -137,7 +143,7 @@ def save_as(state: StoreState, path: str | Path) -> Path:
     if target.is_dir():
         raise StoreError(f"{target}: is a folder")
     try:
-        copy_database(state.db.conn, target)
+        copy_database(state.conn, target)
     except (OSError, sqlite3.Error) as exc:
         detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise StoreError(f"{target}: cannot save a copy of the project ({detail})") from exc

@@ -9,11 +9,14 @@ import datetime as _dt
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from .model import AnnotatedDocument, Argument, Document, Event, Normalization, Relation, Span
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from sqlite_utils import Database
 
 
 def now() -> str:
@@ -200,7 +203,9 @@ class BulkWriter:
             rows.clear()
 
 
-def iter_annotated_rows(db: Database, where: str, params: list[Any]) -> Iterator[AnnotatedDocument]:
+def iter_annotated_rows(
+    db: Database | sqlite3.Connection, where: str, params: list[Any]
+) -> Iterator[AnnotatedDocument]:
     """Stream the documents selected by ``where`` (over ``documents d``) with their annotations, in import order.
 
     Runs five queries in all, each ordered by document, and merges them as it

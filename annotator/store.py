@@ -26,13 +26,11 @@ transaction):
 """
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
-
-from .migrations import MIGRATIONS
 from .model import AnnotatedDocument, Argument, Document, Event, Relation, Span
 from .problemcounts import problem_counts
 from .projectopen import open_state, save_as
@@ -49,6 +47,9 @@ from .store_state import StoreState
 from .store_writes import AnnotationWrites
 from .storeerrors import NewerVersion, NotAProject, ReadOnlyError, StoreError, WriteError
 from .validate import Problem
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 __all__ = [
     "Project",
@@ -68,6 +69,15 @@ __all__ = [
 ]
 
 
+def __getattr__(name: str) -> Any:
+    """``MIGRATIONS`` (sqlite-utils), imported on first use: see :mod:`annotator.migrations`."""
+    if name == "MIGRATIONS":
+        from . import migrations
+
+        return migrations.MIGRATIONS
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 class Project:
     """An open project file.
 
@@ -76,8 +86,8 @@ class Project:
     """
 
     def __init__(
-        self, db: Database, path: Path | None, *, read_only: bool = False, read_only_reason: str = "",
-        busy_timeout_ms: int = 5000, state: StoreState | None = None,
+        self, db: Database | sqlite3.Connection, path: Path | None, *, read_only: bool = False,
+        read_only_reason: str = "", busy_timeout_ms: int = 5000, state: StoreState | None = None,
     ) -> None:
         """Wrap an open connection (``state``, when given, is used as is: :meth:`open` passes the one it made)."""
         if state is None:
@@ -111,11 +121,11 @@ class Project:
         project gets ``schema`` or the default news schema.
         """
         state = open_state(path, create=create, schema=schema, read_only=read_only, busy_timeout_ms=busy_timeout_ms)
-        return cls(state.db, state.path, state=state)
+        return cls(state.conn, state.path, state=state)
 
     def close(self) -> None:
         """Close the connection."""
-        self.state.db.close()
+        self.state.close()
 
     def __enter__(self) -> Project:
         return self
@@ -165,6 +175,8 @@ class Project:
     @property
     def schema_version(self) -> list[str]:
         """Names of the applied migrations, oldest first."""
+        from .migrations import MIGRATIONS
+
         return [m.name for m in MIGRATIONS.applied(self.state.db)]
 
     def changed_elsewhere(self) -> bool:

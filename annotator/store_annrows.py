@@ -28,21 +28,21 @@ class AnnotationRows:
 
     def row(self, table: str, doc_pk: int, ann_id: str) -> dict[str, Any]:
         """The row of annotation ``ann_id`` in ``table`` (spans, events or relations) of a document."""
-        rows = list(self.state.db.query(f"SELECT * FROM {table} WHERE doc = ? AND id = ?", [doc_pk, ann_id]))
+        rows = list(self.state.query(f"SELECT * FROM {table} WHERE doc = ? AND id = ?", [doc_pk, ann_id]))
         if not rows:
             raise StoreError(f"no {_KIND[table]} {ann_id!r} in this document")
         return rows[0]
 
     def next_seq(self, table: str, doc_pk: int) -> int:
         """The position after the last annotation of ``table`` in a document (export order)."""
-        row = self.state.db.execute(f"SELECT max(seq) FROM {table} WHERE doc = ?", [doc_pk]).fetchone()
+        row = self.state.execute(f"SELECT max(seq) FROM {table} WHERE doc = ?", [doc_pk]).fetchone()
         return (row[0] or 0) + 1
 
     def seqs(self, table: str, doc_pk: int, ids: set[str]) -> dict[str, int]:
         """The export positions of the annotations ``ids`` of ``table``, by id."""
         if not ids:
             return {}
-        return {r[0]: r[1] for r in self.state.db.execute(
+        return {r[0]: r[1] for r in self.state.execute(
             f"SELECT id, seq FROM {table} WHERE doc = ? AND id IN ({','.join('?' * len(ids))})", [doc_pk, *ids])}
 
     def insert_span(self, doc_pk: int, span: Span, seq: int | None = None) -> int:

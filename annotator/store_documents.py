@@ -55,15 +55,15 @@ class ProjectDocuments:
 
     def has_document(self, doc_id: str) -> bool:
         """True when the project holds a document with this id."""
-        return self.state.db.execute("SELECT 1 FROM documents WHERE id = ?", [doc_id]).fetchone() is not None
+        return self.state.execute("SELECT 1 FROM documents WHERE id = ?", [doc_id]).fetchone() is not None
 
     def document_count(self) -> int:
         """The number of documents."""
-        return self.state.db.execute("SELECT count(*) FROM documents").fetchone()[0]
+        return self.state.execute("SELECT count(*) FROM documents").fetchone()[0]
 
     def get_document(self, doc_id: str) -> Document:
         """One document, with its text and metadata (no annotations)."""
-        row = self.state.db.execute(
+        row = self.state.execute(
             "SELECT id, name, text, meta, status, checksum, created, updated FROM documents WHERE id = ?",
             [doc_id],
         ).fetchone()
@@ -76,14 +76,14 @@ class ProjectDocuments:
 
     def document_status(self, doc_id: str) -> str:
         """A document's status, without reading its text."""
-        row = self.state.db.execute("SELECT status FROM documents WHERE id = ?", [doc_id]).fetchone()
+        row = self.state.execute("SELECT status FROM documents WHERE id = ?", [doc_id]).fetchone()
         if row is None:
             raise self._missing(doc_id)
         return row[0]
 
     def document_ids(self) -> list[str]:
         """Every document id, in import order."""
-        return [r[0] for r in self.state.db.execute("SELECT id FROM documents ORDER BY pk")]
+        return [r[0] for r in self.state.execute("SELECT id FROM documents ORDER BY pk")]
 
     def document_summaries(self) -> list[DocumentSummary]:
         """Every document with its status, number of annotations and problem counts, in import order."""
@@ -97,13 +97,13 @@ class ProjectDocuments:
         """
         return [
             DocumentSummary(r[0], r[1] or r[0], r[2], r[3], r[4] or 0, r[5] or 0)
-            for r in self.state.db.execute(sql)
+            for r in self.state.execute(sql)
         ]
 
     def counts_by_status(self) -> dict[str, int]:
         """The number of documents of each status (every status present, zero or not)."""
         counts = {s: 0 for s in STATUSES}
-        for status, n in self.state.db.execute("SELECT status, count(*) FROM documents GROUP BY status"):
+        for status, n in self.state.execute("SELECT status, count(*) FROM documents GROUP BY status"):
             counts[status] = n
         return counts
 
@@ -111,7 +111,7 @@ class ProjectDocuments:
 
     def problem_counts(self, doc_id: str) -> tuple[int, int]:
         """The stored ``(n_errors, n_incomplete)`` of a document."""
-        row = self.state.db.execute(
+        row = self.state.execute(
             "SELECT n_errors, n_incomplete FROM documents WHERE id = ?", [doc_id]
         ).fetchone()
         if row is None:
@@ -120,12 +120,12 @@ class ProjectDocuments:
 
     def incomplete_total(self) -> int:
         """The sum of the stored counts of incomplete events (a scan of m004's partial index only)."""
-        return self.state.db.execute(
+        return self.state.execute(
             "SELECT coalesce(sum(n_incomplete), 0) FROM documents WHERE n_incomplete > 0").fetchone()[0]
 
     def incomplete_ids(self, limit: int) -> list[str]:
         """The first ``limit`` documents (import order) whose stored counts say they have incomplete events."""
-        return [r[0] for r in self.state.db.execute(
+        return [r[0] for r in self.state.execute(
             "SELECT id FROM documents WHERE n_incomplete > 0 ORDER BY pk LIMIT ?", [limit])]
 
     def set_problem_counts(self, doc_id: str, n_errors: int, n_incomplete: int) -> None:
@@ -214,7 +214,7 @@ class DocumentPages:
     def __init__(self, state: StoreState) -> None:
         self.state = state
         self._keys: tuple[DocumentQuery, tuple[int, int], array] | None = None
-        state.db.conn.create_function("annotator_casefold", 1, _casefold, deterministic=True)
+        state.conn.create_function("annotator_casefold", 1, _casefold, deterministic=True)
 
     # ------------------------------------------------------------------ the parts of a query
 
@@ -238,7 +238,7 @@ class DocumentPages:
         if not q.name and q.sort != "annotations":
             return None
         # another connection's commits (data_version) or this one's writes (total_changes) make it stale
-        version = (self.state.data_version(), self.state.db.conn.total_changes)
+        version = (self.state.data_version(), self.state.conn.total_changes)
         if self._keys is not None and self._keys[0] == q and self._keys[1] == version:
             return self._keys[2]
         conds, params = [], []
@@ -261,7 +261,7 @@ class DocumentPages:
             # the names index holds every name and pk: scanned instead of the table (and its texts)
             index = "INDEXED BY idx_documents_name_nocase " if q.name and q.status is None else ""
             sql = f"SELECT pk FROM documents {index}{where} {self._order(q)}"
-        keys = array("q", (r[0] for r in self.state.db.execute(sql, params)))
+        keys = array("q", (r[0] for r in self.state.execute(sql, params)))
         self._keys = (q, version, keys)
         return keys
 
@@ -273,7 +273,7 @@ class DocumentPages:
         if keys is not None:
             return len(keys)
         where, params = self._where(q)
-        return self.state.db.execute(f"SELECT count(*) FROM documents {where}", params).fetchone()[0]
+        return self.state.execute(f"SELECT count(*) FROM documents {where}", params).fetchone()[0]
 
     def page(self, q: DocumentQuery, offset: int, limit: int, total: int | None = None) -> list[DocumentSummary]:
         """Rows ``offset`` to ``offset + limit`` of the list (fewer at its end).
@@ -291,10 +291,10 @@ class DocumentPages:
             if total is not None and offset > total // 2:
                 end = min(total, offset + limit)
                 sql = f"SELECT pk FROM documents {where} {self._order(q, reverse=True)} LIMIT ? OFFSET ?"
-                pks = [r[0] for r in self.state.db.execute(sql, [*params, end - offset, total - end])][::-1]
+                pks = [r[0] for r in self.state.execute(sql, [*params, end - offset, total - end])][::-1]
             else:
                 sql = f"SELECT pk FROM documents {where} {self._order(q)} LIMIT ? OFFSET ?"
-                pks = [r[0] for r in self.state.db.execute(sql, [*params, limit, offset])]
+                pks = [r[0] for r in self.state.execute(sql, [*params, limit, offset])]
         return self.summaries(pks)
 
     def summaries(self, pks: list[int]) -> list[DocumentSummary]:
@@ -305,20 +305,20 @@ class DocumentPages:
         for start in range(0, len(pks), 500):
             part = pks[start:start + 500]
             sql = f"{_SUMMARY} WHERE d.pk IN ({','.join('?' * len(part))})"
-            for r in self.state.db.execute(sql, part):
+            for r in self.state.execute(sql, part):
                 found[r[0]] = DocumentSummary(r[1], r[2] or r[1], r[3], r[4], r[5] or 0, r[6] or 0)
         return [found[pk] for pk in pks if pk in found]
 
     def summary(self, doc_id: str) -> DocumentSummary | None:
         """One document's list row, read now (None when there is no such document)."""
-        r = self.state.db.execute(f"{_SUMMARY} WHERE d.id = ?", [doc_id]).fetchone()
+        r = self.state.execute(f"{_SUMMARY} WHERE d.id = ?", [doc_id]).fetchone()
         if r is None:
             return None
         return DocumentSummary(r[1], r[2] or r[1], r[3], r[4], r[5] or 0, r[6] or 0)
 
     def position(self, q: DocumentQuery, doc_id: str) -> int | None:
         """The row of ``doc_id`` in the list (None when the list does not show it)."""
-        row = self.state.db.execute("SELECT pk, name, status FROM documents WHERE id = ?", [doc_id]).fetchone()
+        row = self.state.execute("SELECT pk, name, status FROM documents WHERE id = ?", [doc_id]).fetchone()
         if row is None:
             return None
         pk, name, status = row
@@ -341,7 +341,7 @@ class DocumentPages:
         else:
             before = (f"pk {lt} ?", [pk])
         sql = f"SELECT count(*) FROM documents {where} {conj} {before[0]}"
-        return self.state.db.execute(sql, [*params, *before[1]]).fetchone()[0]
+        return self.state.execute(sql, [*params, *before[1]]).fetchone()[0]
 
     def ids_at(self, q: DocumentQuery, rows: list[int]) -> list[str | None]:
         """The ids at list rows ``rows`` (None for a row past the end)."""

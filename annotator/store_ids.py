@@ -13,7 +13,7 @@ class IdAllocator:
 
     def taken(self, doc_pk: int, ident: str) -> bool:
         """True when a span, event or relation of the document has this id."""
-        run = self.state.db.execute
+        run = self.state.execute
         return any(
             run(f"SELECT 1 FROM {t} WHERE doc = ? AND id = ?", [doc_pk, ident]).fetchone()
             for t in ("spans", "events", "relations")
@@ -38,7 +38,7 @@ class IdAllocator:
     def _max_number(self, doc_pk: int, prefix: str) -> int:
         n = 0
         for t in ("spans", "events", "relations"):
-            row = self.state.db.execute(
+            row = self.state.execute(
                 f"SELECT max(CAST(substr(id, ?) AS INTEGER)) FROM {t} "
                 f"WHERE doc = ? AND id GLOB ? AND substr(id, ?) NOT GLOB '*[^0-9]*'",
                 [len(prefix) + 1, doc_pk, prefix + "[0-9]*", len(prefix) + 1],

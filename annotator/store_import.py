@@ -53,7 +53,7 @@ class BulkImport:
             # in the transaction that uses them.  Each id is looked up in the
             # unique index as it comes (not every id of the project loaded
             # first: that cost grew with the project, not with the import).
-            lookup = st.db.conn.execute
+            lookup = st.conn.execute
             bulk = BulkWriter(st.db)
             had_documents = bulk.next["documents"] > 1  # into an empty project: no id to look up
             first_new_pk = bulk.next["documents"]

@@ -24,7 +24,7 @@ class AnnotationReads:
     def get_annotated(self, doc_id: str) -> AnnotatedDocument:
         """One document with all its annotations."""
         pk = self.state.doc_pk(doc_id)
-        for adoc in iter_annotated_rows(self.state.db, "WHERE d.pk = ?", [pk]):
+        for adoc in iter_annotated_rows(self.state.conn, "WHERE d.pk = ?", [pk]):
             return adoc
         raise StoreError(f"no document with id {doc_id!r}")  # pragma: no cover
 
@@ -36,9 +36,9 @@ class AnnotationReads:
                 if s not in STATUSES:
                     raise StoreError(f"unknown status {s!r} (expected one of {', '.join(STATUSES)})")
             where = f"WHERE d.status IN ({','.join('?' * len(sts))})"
-            yield from iter_annotated_rows(self.state.db, where, sts)
+            yield from iter_annotated_rows(self.state.conn, where, sts)
         else:
-            yield from iter_annotated_rows(self.state.db, "", [])
+            yield from iter_annotated_rows(self.state.conn, "", [])
 
     def problems(self, doc_id: str) -> list[Problem]:
         """Validation problems of one document (errors and incomplete events)."""
@@ -49,7 +49,7 @@ class AnnotationReads:
     def spans_in_range(self, doc_id: str, start: int, end: int) -> list[Span]:
         """Spans (entities and triggers) of a document that overlap ``[start, end)``."""
         pk = self.state.doc_pk(doc_id)
-        rows = self.state.db.query(
+        rows = self.state.query(
             'SELECT * FROM spans WHERE doc = ? AND start < ? AND "end" > ? ORDER BY start, "end" DESC',
             [pk, end, start],
         )
@@ -76,11 +76,12 @@ class AnnotationReads:
         wanted = [i for i in ids if i]
         if not wanted:
             return [], [], []
-        db = self.state.db
+        st = self.state
+        db = st.conn
         marks = ",".join("?" * len(wanted))
         p = [doc_pk, *wanted]
         loads = json.loads
-        spans = [span_from_row(r) for r in db.query(
+        spans = [span_from_row(r) for r in st.query(
             f"SELECT * FROM spans WHERE doc = ? AND id IN ({marks}) ORDER BY +seq", p)]
         events: list[Event] = []
         by_pk: dict[int, Event] = {}
@@ -120,7 +121,7 @@ class AnnotationReads:
         """
         ids = {i for i in ids if i}
         q = lambda n: ",".join("?" * n)  # noqa: E731
-        run = self.state.db.execute
+        run = self.state.execute
         if ids:
             p = [doc_pk, *ids]
             in_spans = lambda n: f"(SELECT pk FROM spans WHERE doc = ? AND id IN ({q(n)}))"  # noqa: E731
@@ -166,7 +167,7 @@ class AnnotationReads:
     def role_counts(self, exclude_doc: str | None = None) -> dict[tuple[str, str, str], int]:
         """How often each (event type, filler type, role) is used, over every document but ``exclude_doc``."""
         where, params = ("WHERE a.doc != ?", [self.state.doc_pk(exclude_doc)]) if exclude_doc else ("", [])
-        rows = self.state.db.execute(
+        rows = self.state.execute(
             "SELECT e.type, coalesce(s.label, f.type), a.role, count(*) FROM arguments a "
             "JOIN events e ON e.pk = a.event LEFT JOIN spans s ON s.pk = a.filler_span "
             f"LEFT JOIN events f ON f.pk = a.filler_event {where} GROUP BY 1, 2, 3", params)
@@ -177,7 +178,7 @@ class AnnotationReads:
         where, params = ("WHERE doc = ?", [self.state.doc_pk(doc_id)]) if doc_id else ("", [])
         counts: dict[str, int] = {}
         conj = "AND" if where else "WHERE"
-        db = self.state.db
+        db = self.state.conn
         for label, n in db.execute(
             f"SELECT label, count(*) FROM spans {where} {conj} kind = 'entity' GROUP BY label ORDER BY label", params
         ):

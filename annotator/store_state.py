@@ -2,22 +2,26 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from .projectmeta import get_setting, put_setting, stored_schema
 from .rows import now
 from .schema import Schema
 from .storeerrors import ReadOnlyError, StoreError, WriteError
 
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
 
 class StoreState:
     """One open project file as the store's collaborators see it.
 
-    Holds the connection (``db``), the file-level flags, the name written as
+    Holds the connection (``conn``, the sqlite3 connection every read goes
+    through, and ``db``, the sqlite-utils ``Database`` on it that the writes
+    use, made on first use), the file-level flags, the name written as
     ``annotator`` on new annotations, and the caches that every collaborator
     shares: document pks, a few document texts, id counters and the parsed
     schema.  The caches are dropped whenever another connection commits
@@ -25,10 +29,13 @@ class StoreState:
     """
 
     def __init__(
-        self, db: Database, path: Path | None, *, read_only: bool = False, read_only_reason: str = "",
-        busy_timeout_ms: int = 5000,
+        self, conn: sqlite3.Connection | Database, path: Path | None, *, read_only: bool = False,
+        read_only_reason: str = "", busy_timeout_ms: int = 5000,
     ) -> None:
-        self.db = db
+        if isinstance(conn, sqlite3.Connection):
+            self.conn, self._db = conn, None
+        else:  # a sqlite-utils Database
+            self.conn, self._db = conn.conn, conn
         self.path = path
         self.read_only = read_only
         self.read_only_reason = read_only_reason if read_only else ""
@@ -41,11 +48,40 @@ class StoreState:
         self.id_counters: dict[tuple[int, str], int] = {}
         self.cache_version = self.reported_version = self.data_version()
 
+    @property
+    def db(self) -> Database:
+        """The sqlite-utils ``Database`` on :attr:`conn`, for the writes (made, and sqlite-utils imported, on first use).
+
+        Reads go through :attr:`conn` (:meth:`execute`, :meth:`query`), so
+        that opening a project and showing a document need no sqlite-utils:
+        importing it takes some 60 ms of the window's start.
+        """
+        if self._db is None:
+            from sqlite_utils import Database
+
+            self._db = Database(self.conn)
+        return self._db
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        """Run one reading statement on the connection."""
+        return self.conn.execute(sql, params)
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
+        """The rows of a reading statement as dicts by column name (what sqlite-utils' ``query`` gives)."""
+        cur = self.conn.execute(sql, params)
+        keys = [d[0] for d in cur.description]
+        for row in cur:
+            yield dict(zip(keys, row))
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
     # ------------------------------------------------------------------ settings and schema
 
     def get(self, key: str) -> str | None:
         """A value of the ``project`` table."""
-        return get_setting(self.db, key)
+        return get_setting(self.conn, key)
 
     def put(self, key: str, value: str) -> None:
         """Store a value in the ``project`` table (inside a write)."""
@@ -55,7 +91,7 @@ class StoreState:
     def schema(self) -> Schema:
         """The project's annotation schema, parsed once and cached."""
         if self.schema_cache is None:
-            self.schema_cache = stored_schema(self.db)
+            self.schema_cache = stored_schema(self.conn)
         return self.schema_cache
 
     # ------------------------------------------------------------------ documents
@@ -64,12 +100,12 @@ class StoreState:
         """The row pk of a document; :class:`StoreError` when there is none."""
         pk = self.pk_cache.get(doc_id)
         if pk is not None:
-            if not self.db.conn.in_transaction:
+            if not self.conn.in_transaction:
                 self.sync_caches()  # another process may have replaced or deleted it
                 pk = self.pk_cache.get(doc_id)
         if pk is not None:
             return pk
-        row = self.db.execute("SELECT pk FROM documents WHERE id = ?", [doc_id]).fetchone()
+        row = self.conn.execute("SELECT pk FROM documents WHERE id = ?", [doc_id]).fetchone()
         if row is None:
             raise StoreError(f"no document with id {doc_id!r}")
         self.pk_cache[doc_id] = row[0]
@@ -79,7 +115,7 @@ class StoreState:
         """A document's text; cached, since it never changes after import."""
         text = self.text_cache.get(doc_pk)
         if text is None:
-            text = self.db.execute("SELECT text FROM documents WHERE pk = ?", [doc_pk]).fetchone()[0]
+            text = self.conn.execute("SELECT text FROM documents WHERE pk = ?", [doc_pk]).fetchone()[0]
             if len(self.text_cache) >= 8:
                 self.text_cache.pop(next(iter(self.text_cache)))
             self.text_cache[doc_pk] = text
@@ -115,9 +151,10 @@ class StoreState:
         """
         if self.read_only:
             raise ReadOnlyError(f"{self.path}: project is read-only ({self.read_only_reason}); nothing was written")
-        conn = self.db.conn
+        db = self.db  # sqlite-utils, for the writes inside (made before BEGIN: it sets a pragma)
+        conn = self.conn
         if conn.in_transaction:
-            with self.db.atomic():  # a savepoint inside the outer write
+            with db.atomic():  # a savepoint inside the outer write
                 yield
             return
         try:
@@ -146,7 +183,7 @@ class StoreState:
 
     def data_version(self) -> int:
         """SQLite's ``PRAGMA data_version``: changes when another connection commits."""
-        return self.db.execute("PRAGMA data_version").fetchone()[0]
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
 
     def sync_caches(self, version: int | None = None) -> None:
         """Drop the caches when another connection has committed since they were filled."""

@@ -163,7 +163,7 @@ class AnnotationWrites:
             pk = st.doc_pk(doc_id)
             erow = self.rows.row("events", pk, event_id)
             argument = self._stamped(argument)
-            count = st.db.execute("SELECT count(*) FROM arguments WHERE event = ?", [erow["pk"]]).fetchone()[0]
+            count = st.execute("SELECT count(*) FROM arguments WHERE event = ?", [erow["pk"]]).fetchone()[0]
             pos = count if position is None else max(0, min(position, count))
             arg = argument
 

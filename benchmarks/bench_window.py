@@ -31,7 +31,14 @@ launch, so every launch opens the same file with no WAL left over.  Settings
 (QSettings) live in a fresh XDG_CONFIG_HOME per launch: default layout.
 Screen grabs are XGetImage calls through ctypes on the probe rectangle only
 (about 1 ms each), so the poll adds little to the figures; it still shares the
-2 cores with the process under test, as it does for the baseline.  Medians of
+2 cores with the process under test, as it does for the baseline.
+
+Bytecode: an installed annotator has its modules compiled (pip writes the
+``.pyc`` files at install time), so the launches run with a bytecode cache
+(``PYTHONPYCACHEPREFIX`` in the temporary folder, written by the untimed
+warm-up launch), even where the environment sets ``PYTHONDONTWRITEBYTECODE``
+as this development machine does.  ``--no-bytecode-cache`` keeps that setting:
+each launch then also compiles some 150 modules from source (about 90 ms).  Medians of
 ``--repeat`` runs (default 5).  Needs Xvfb, xdotool, libX11 and libXtst.
 """
 from __future__ import annotations
@@ -142,16 +149,22 @@ def start_xvfb() -> tuple[subprocess.Popen, str]:
 
 
 class Bench:
-    def __init__(self, display: str, tmp: Path, repeat: int, before: Path | None = None):
+    def __init__(self, display: str, tmp: Path, repeat: int, before: Path | None = None, *,
+                 no_bytecode: bool = False):
         self.display, self.tmp, self.repeat, self.before = display, tmp, repeat, before
+        self.no_bytecode = no_bytecode
         self.screen = Screen(display)
         self.origin = (0, 0)  # windows map at 0,0 without a window manager (checked in warm_up)
         (tmp / "bare.py").write_text(BARE)
 
     def env(self) -> dict[str, str]:
         cfg = Path(tempfile.mkdtemp(prefix="cfg-", dir=self.tmp))
-        return dict(os.environ, DISPLAY=self.display, XDG_CONFIG_HOME=str(cfg), HOME=str(cfg),
-                    QT_QPA_PLATFORM="xcb", XDG_RUNTIME_DIR=str(cfg))
+        env = dict(os.environ, DISPLAY=self.display, XDG_CONFIG_HOME=str(cfg), HOME=str(cfg),
+                   QT_QPA_PLATFORM="xcb", XDG_RUNTIME_DIR=str(cfg))
+        if not self.no_bytecode:  # as installed: pip compiles the bytecode; here the warm-up launch writes it
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+            env["PYTHONPYCACHEPREFIX"] = str(self.tmp / "pycache")
+        return env
 
     def command(self, kind: str, size: str) -> list[str]:
         if kind in ("app", "before"):
@@ -295,6 +308,9 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--sizes", default="0.25,1,4")
     ap.add_argument("--only", choices=("launch", "key"), default=None)
+    ap.add_argument("--no-bytecode-cache", action="store_true",
+                    help="keep the environment's PYTHONDONTWRITEBYTECODE: every launch compiles the application's "
+                         "modules from source (as the figures before 2026-12-02 did)")
     ap.add_argument("--before", type=Path, metavar="CHECKOUT",
                     help="also run the application from another checkout (e.g. a git worktree of an older commit)")
     args = ap.parse_args()
@@ -306,8 +322,9 @@ def main() -> None:
     xvfb, display = start_xvfb()
     try:
         build(tmp, sizes, args.before)
-        bench = Bench(display, tmp, args.repeat, args.before)
-        print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}; medians of {args.repeat}")
+        bench = Bench(display, tmp, args.repeat, args.before, no_bytecode=args.no_bytecode_cache)
+        print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}; medians of {args.repeat}; bytecode "
+              f"{'compiled at every launch' if args.no_bytecode_cache else 'cached, as installed'}")
         for size in sizes:
             print(f"{size} MB")
             if args.only in (None, "launch"):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -33,6 +34,35 @@ def set_app_identity(app: QApplication) -> None:
     app.setWindowIcon(app_icon())
 
 
+def warm_store_imports() -> threading.Thread:
+    """Import sqlite-utils (the store's writes) on a worker thread; returns the started thread.
+
+    The window opens a project and draws it through the sqlite3 module alone
+    (see :attr:`annotator.store_state.StoreState.db`); the first write would
+    otherwise pay the ~60 ms import on the GUI thread.  Python's import lock
+    makes a write that comes first simply wait for this import to finish.
+    """
+    def work() -> None:
+        try:
+            import sqlite_utils  # noqa: F401
+
+            from .. import migrations
+
+            migrations.MIGRATIONS  # noqa: B018 - builds the Migrations object
+        except Exception:  # noqa: BLE001 - the first write imports it again and reports any real error
+            pass
+
+    thread = threading.Thread(target=work, name="annotator-warm-imports", daemon=True)
+    thread.start()
+    return thread
+
+
+def after_first_frame(app: QApplication) -> None:
+    """What the start leaves for after the first frame: the application's identity, then the warm imports."""
+    set_app_identity(app)  # the icon (SVG rendered at six sizes) and the version (importlib.metadata)
+    warm_store_imports()
+
+
 def run_gui(project: str) -> int:
     """Open the main window on ``project`` and run the event loop."""
     if (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
@@ -41,13 +71,14 @@ def run_gui(project: str) -> int:
                         "run it in a desktop session, or use the import, export, stats and schema commands")
     from PySide6.QtWidgets import QApplication
 
-    from .mainwindow import MainWindow
+    from .mainwindow import MainWindow, _AfterFirstPaint
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Annotator")
     app.setOrganizationName("annotator")
-    set_app_identity(app)
+    app.setDesktopFileName("annotator")  # before the window exists (Wayland); the rest after the first frame
     window = MainWindow(project, panels_after_paint=True)  # the text first, then the panels
+    _AfterFirstPaint(window.view.viewport(), lambda: after_first_frame(app))
     window.show()
     if os.environ.get("ANNOTATOR_QUIT_AFTER_START"):  # smoke tests: start, paint, quit
         from PySide6.QtCore import QTimer
