@@ -40,7 +40,7 @@ class Parts:
         self.tagged: list[str] = []
         self.sticky: list[str | None] = []
         self.linker = Linker(self.parent, self.view, lambda: self.session, self.bar,
-                             lambda title, msg: self.errors.append((title, msg)), lambda: None)
+                             lambda msg, _pos=None: self.errors.append(("refused", msg)), lambda: None)
         self.sync = ViewSync(self.view, self.linker)
         self.tagger = Tagger(self.view, lambda: self.session, self.linker,
                              lambda title, msg: self.errors.append((title, msg)), self.tagged.append,
