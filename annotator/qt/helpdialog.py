@@ -25,6 +25,9 @@ GESTURES: tuple[tuple[str, str], ...] = (
     ("Move the selection's start by a token", "Ctrl+Shift+Left / Ctrl+Shift+Right"),
     ("Clear the selection / the sticky label", "Escape"),
     ("Delete the selected annotation", "Delete"),
+    ("Add an argument: from the trigger's label to the filler (role menu)", "Drag"),
+    ("Add an argument with the pre-selected role, no menu", "Ctrl or Shift held at the release"),
+    ("Take the role menu's pre-selected (bold) role", "Enter"),
 )
 
 
