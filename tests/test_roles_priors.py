@@ -1,9 +1,20 @@
 """The ACE 2005 priors fit the bundled schema, and the pre-selection's order of evidence: room, project, prior, schema."""
 from __future__ import annotations
 
-from annotator.model import Argument, Event
-from annotator.qt.role_priors import ACE_PRIORS, GENERIC_PRIORS, RoleOption, preselect, rank_roles, role_options
+from dataclasses import dataclass
+
+from annotator.model import AnnotatedDocument, Argument, Document, Event, Span
+from annotator.qt.role_priors import (
+    ACE_PRIORS,
+    GENERIC_PRIORS,
+    ProjectRoleCounts,
+    RoleOption,
+    preselect,
+    rank_roles,
+    role_options,
+)
 from annotator.schema import Schema, default_schema_path
+from annotator.store import Project
 
 
 def news() -> Schema:
@@ -63,3 +74,39 @@ def test_a_full_role_is_never_preselected():
     assert preselect(options, "Life.Die", "GPE", {("Life.Die", "GPE", "Place"): 50}) == "Agent"
     loc = role_options(schema, ev, "LOC")
     assert preselect(loc, "Life.Die", "LOC", {}) is None  # the only role a LOC takes is full
+
+
+def _die_with(p, doc: str, text: str, who: str, role: str) -> None:
+    start = text.index(who)
+    filler = p.add_span(doc, Span("", "PER", start, start + len(who)))
+    at = text.index("killed")
+    ev = p.add_event(doc, Event("", "Life.Die", ""), Span("", "Life.Die", at, at + 6, kind="trigger"))
+    p.add_argument(doc, ev.id, Argument(role, filler.id))
+
+
+@dataclass
+class OpenDoc:
+    """What the counts read of the open document: its id, spans and events by id."""
+
+    id: str
+    spans: dict
+    events: dict
+
+
+def test_project_counts_are_the_other_documents_as_stored_plus_the_open_one_as_it_is(tmp_path):
+    text = "Gunmen killed two men."
+    with Project.open(tmp_path / "p.db") as p:
+        p.import_documents([AnnotatedDocument(Document(id=d, text=text)) for d in ("a", "b")])
+        _die_with(p, "a", text, "Gunmen", "Agent")
+        _die_with(p, "b", text, "two men", "Victim")
+        counts = ProjectRoleCounts()
+        # b as the window holds it now: its stored Victim was changed to an Agent (not yet re-read)
+        live = p.get_annotated("b")
+        spans = {s.id: s for s in live.spans}
+        ev = live.events[0]
+        ev.arguments[0] = Argument("Agent", ev.arguments[0].ref)
+        got = counts.counts(p, OpenDoc("b", spans, {ev.id: ev}))
+        assert dict(got) == {("Life.Die", "PER", "Agent"): 2}
+        # a document the store does not know: its own counts only, no error
+        assert dict(ProjectRoleCounts().counts(p, OpenDoc("gone", spans, {ev.id: ev}))) == {
+            ("Life.Die", "PER", "Agent"): 1}

@@ -48,10 +48,13 @@ order until the project has counts of its own.
 """
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
+
+from ..storeerrors import StoreError
 
 RoleKey = tuple[str, str, str]  # (event type, filler type, role)
 
@@ -212,7 +215,10 @@ class ProjectRoleCounts:
     def counts(self, project: Any, doc: _DocLike) -> Counter[RoleKey]:
         key = (id(project), str(getattr(project, "path", "")), doc.id)
         if key != self._key:
-            self._others = project.role_counts(exclude_doc=doc.id)
+            try:
+                self._others = project.role_counts(exclude_doc=doc.id)
+            except (StoreError, sqlite3.Error):  # the file went away or is locked: the priors still work
+                self._others = {}
             self._key = key
         out: Counter[RoleKey] = Counter(self._others)
         for ev in doc.events.values():
