@@ -246,7 +246,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
         project = str(ensure_demo())
     try:
-        return run_gui(project)
+        return run_gui(project, annotator=args.annotator)
     except NoDisplay as exc:
         raise CliError(str(exc)) from None
 
@@ -267,6 +267,7 @@ class _VersionAction(argparse.Action):
 
 def _gui_arguments(g: argparse.ArgumentParser) -> None:
     g.add_argument("project", nargs="?", help="project file (default: the last one opened, else the demo project)")
+    g.add_argument("--annotator", metavar="NAME", help="record NAME on the annotations made in this run")
     g.set_defaults(func=cmd_gui)
 
 

@@ -63,8 +63,8 @@ def after_first_frame(app: QApplication) -> None:
     warm_store_imports()
 
 
-def run_gui(project: str) -> int:
-    """Open the main window on ``project`` and run the event loop."""
+def run_gui(project: str, annotator: str | None = None) -> int:
+    """Open the main window on ``project`` and run the event loop (``annotator``: the name for this run)."""
     if (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
             and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")):
         raise NoDisplay("no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset); "
@@ -78,6 +78,9 @@ def run_gui(project: str) -> int:
     app.setOrganizationName("annotator")
     app.setDesktopFileName("annotator")  # before the window exists (Wayland); the rest after the first frame
     window = MainWindow(project, panels_after_paint=True)  # the text first, then the panels
+    from .firstrun import first_run
+
+    first_run(window, annotator)  # --annotator NAME, else ask for the name once (a strip above the text)
     _AfterFirstPaint(window.view.viewport(), lambda: after_first_frame(app))
     window.show()
     if os.environ.get("ANNOTATOR_QUIT_AFTER_START"):  # smoke tests: start, paint, quit

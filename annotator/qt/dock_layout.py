@@ -7,7 +7,7 @@ high while the document has no problems, and opens when it has some.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
 #: The narrowest window that gets two columns of docks; a narrower one gets one column, its panels tabbed.
@@ -82,6 +82,8 @@ class DockLayout(QObject):
                 self._two_columns()
             else:
                 self._one_column()
+            if "problems" in self.docks:
+                self._fit_problems(True)
         finally:
             self._arranging = False
         self.wide = wide
@@ -118,7 +120,20 @@ class DockLayout(QObject):
         h = self._column_height()
         inspector = int(h * INSPECTOR_SHARE)
         w.resizeDocks([d["labels"], d["inspector"]], [h - inspector, inspector], Qt.Vertical)
-        d["problems"].setMaximumHeight(_NO_MAX)  # a tab: its group's height is the group's
+
+    def restore_state(self, state: QByteArray, *, auto: bool) -> bool:
+        """Put back a saved layout; ``auto``: it was the width's arrangement (and keeps following it)."""
+        self._arranging = True
+        try:
+            done = self.window.restoreState(state)
+        finally:
+            self._arranging = False
+        self.auto = auto
+        if "labels" in self.docks:  # which arrangement was saved: one column has the panels tabbed with Labels
+            self.wide = not self.window.tabifiedDockWidgets(self.docks["labels"])
+        if "problems" in self.docks:
+            self._fit_problems(self._problems_open)
+        return done
 
     # ------------------------------------------------------------------ the Problems dock
 
@@ -133,16 +148,20 @@ class DockLayout(QObject):
         if tree is not None:
             tree.setVisible(n_problems > 0)  # empty: the panel is its one summary line ("No problems")
         was_open, self._problems_open = self._problems_open, n_problems > 0
+        self._fit_problems(was_open)
+        self.changed.emit()
+
+    def _fit_problems(self, was_open: bool) -> None:
+        """One line high while closed; opened to :data:`PROBLEMS_OPEN` when it has just opened."""
+        dock = self.docks["problems"]
         if self.window.tabifiedDockWidgets(dock) or dock.isFloating():
-            dock.setMaximumHeight(_NO_MAX)
-            return
-        if not n_problems:
+            dock.setMaximumHeight(_NO_MAX)  # a tab: its group's height is the group's
+        elif not self._problems_open:
             dock.setMaximumHeight(self._collapsed_height())
         else:
             dock.setMaximumHeight(_NO_MAX)
             if not was_open:
                 self.window.resizeDocks([dock], [self._problems_height(self._column_height())], Qt.Vertical)
-        self.changed.emit()
 
     def _problems_height(self, column: int) -> int:
         return min(PROBLEMS_OPEN, column // 3) if self._problems_open else self._collapsed_height()
