@@ -12,7 +12,7 @@ pointer (the steady-layout rule comes first).
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontMetricsF
+from PySide6.QtGui import QFont, QFontMetricsF
 
 ELLIPSIS = "…"
 MIN_PAD = 1.5  # inner padding when a shortened label is tight
@@ -35,22 +35,63 @@ def _is_punct(ch: str) -> bool:
 
 
 def room(text: str, u16: bytes | None, line, a: int, b: int, ls: int, le: int,  # noqa: ANN001
-         x1: float, x2: float, edges: tuple[float, float]) -> tuple[float, float]:
+         xa: float, xb: float, edges: tuple[float, float]) -> tuple[float, float]:
     """The x interval a tag of the span piece ``[a, b)`` on ``line`` (text ``[ls, le)``) may use.
 
-    ``edges`` are the x of the line's start and end sides (``(0, width)`` left to
-    right, reversed for right to left).  Positions are UTF-16 units.
+    ``xa``/``xb`` are the x of ``a`` and ``b``; ``edges`` the x of the line's start
+    and end sides (``(0, width)`` left to right, reversed for right to left).
+    Positions are UTF-16 units.
     """
     i = a
     while i > ls and not is_word_unit(text, i - 1, u16):
         i -= 1
-    xb = edges[0] if i <= ls else (_x(line, i) + _x(line, a)) / 2
+    xs = edges[0] if i <= ls else (_x(line, i) + xa) / 2
     j = b
     while j < le and not is_word_unit(text, j, u16):
         j += 1
-    xa = edges[1] if j >= le else (_x(line, b) + _x(line, j)) / 2
-    lo, hi = min(xb, xa), max(xb, xa)
-    return min(lo, x1), max(hi, x2)
+    xe = edges[1] if j >= le else (xb + _x(line, j)) / 2
+    return min(xs, xe, xa, xb), max(xs, xe, xa, xb)
+
+
+class LabelFitter:
+    """Label widths and fitted labels for one tag font, cached (a layout asks for the same few labels often)."""
+
+    def __init__(self, fm: QFontMetricsF, pad: float) -> None:
+        self.fm = fm
+        self.pad = pad
+        self._w: dict[str, float] = {}
+        self._fit: dict[tuple[str, int], tuple[str, float]] = {}
+
+    def width(self, s: str) -> float:
+        """Tag width for ``s`` with the normal padding."""
+        w = self._w.get(s)
+        if w is None:
+            w = self._w[s] = self.fm.horizontalAdvance(s) + 2 * self.pad
+        return w
+
+    def fit(self, label: str, avail: float) -> tuple[str, float]:
+        """:func:`fit_label` for ``avail`` rounded down to whole pixels (cached)."""
+        if self.width(label) <= avail:
+            return label, self._w[label]
+        key = (label, int(avail))
+        got = self._fit.get(key)
+        if got is None:
+            got = self._fit[key] = fit_label(label, float(int(avail)), self.fm, self.pad)
+        return got
+
+
+_FITTERS: dict[str, LabelFitter] = {}
+
+
+def fitter_for(font: QFont, pad: float) -> LabelFitter:
+    """The shared :class:`LabelFitter` of ``font`` (one per font and padding)."""
+    key = f"{font.key()}|{pad}"
+    f = _FITTERS.get(key)
+    if f is None:
+        if len(_FITTERS) > 32:
+            _FITTERS.clear()
+        f = _FITTERS[key] = LabelFitter(QFontMetricsF(font), pad)
+    return f
 
 
 def fit_label(label: str, avail: float, fm: QFontMetricsF, pad: float) -> tuple[str, float]:

@@ -31,7 +31,7 @@ from PySide6.QtGui import QFont, QFontMetricsF, QTextLayout, QTextOption
 from PySide6.QtCore import Qt
 
 from annotator.qt.arcs import ARC_LIFT, ARC_PAD, ArcSeg, LinkEnd, place_arcs, settle_arcs
-from annotator.qt.label_fit import fit_label, room
+from annotator.qt.label_fit import fitter_for, room
 
 MARGIN = 8.0  # left/right/top margin of the text inside the view's viewport
 TAG_HPAD = 3.0  # horizontal padding inside a label tag (less when a shortened label is tight)
@@ -76,7 +76,8 @@ class Bracket:
     x2: float
     y: float  # para-local y of the level line (just under the floor's tags)
     text_top: float  # where the ticks end
-    ticks: tuple[float, ...]  # x of the ends that are the span's real ends (not a line break)
+    tick_left: bool  # whether the left end is a real end of the span (not a line break): a tick down to the text
+    tick_right: bool
 
 
 @dataclass(slots=True)
@@ -181,8 +182,8 @@ def lay_out_paragraph(
         lines.append(ln)
     lay.endLayout()
 
-    tfm = QFontMetricsF(tag_font)
-    tag_h = ceil(tfm.height()) + 2.0
+    fitter = fitter_for(tag_font, TAG_HPAD)
+    tag_h = ceil(fitter.fm.height()) + 2.0
     floor_h = tag_h + TAG_GAP
     result = ParaLayout(lay)
     u16 = None if text.isascii() else text.encode("utf-16-le")
@@ -210,7 +211,7 @@ def lay_out_paragraph(
             per_line[li].append((x1, x2, pc, pc.has_tag and li == first, a, b, xa, xb))
 
     # Pass 1: per line, every piece on a floor (tags centred and fitted to their room).
-    placed_by_line: list[list[tuple[float, float, float, float, Piece, int, str, tuple[float, ...]]]] = []
+    placed_by_line: list[list[tuple[float, float, float, float, Piece, int, str | None, tuple[bool, bool]]]] = []
     nfloors_by_line: list[int] = []
     tag_pos: dict[str, tuple[int, float, float, int]] = {}
     for li, ln in enumerate(lines):
@@ -218,13 +219,17 @@ def lay_out_paragraph(
         le = ls + ln.textLength()
         floors: list[list[tuple[float, float]]] = []
         done: list[tuple[float, float, int]] = []  # extents placed so far, with their floor
-        placed: list[tuple[float, float, float, float, Piece, int, str, tuple[float, ...]]] = []
+        placed: list[tuple[float, float, float, float, Piece, int, str | None, tuple[bool, bool]]] = []
         for x1, x2, pc, tagged, a, b, xa, xb in sorted(per_line[li], key=lambda it: (it[2].length, it[0])):
             if tagged:
-                lo, hi = room(text, u16, ln, a, b, ls, le, x1, x2, edges)
-                lo, hi = max(lo, 0.0), min(hi, width)
-                shown, w = fit_label(pc.label, hi - lo, tfm, TAG_HPAD)
-                tx = min(max((x1 + x2 - w) / 2, lo), hi - w)
+                shown, w = pc.label, fitter.width(pc.label)
+                if w <= x2 - x1:  # fits over its own text: centred there
+                    tx = (x1 + x2 - w) / 2
+                else:
+                    lo, hi = room(text, u16, ln, a, b, ls, le, xa, xb, edges)
+                    lo, hi = max(lo, 0.0), min(hi, width)
+                    shown, w = fitter.fit(pc.label, hi - lo)
+                    tx = min(max((x1 + x2 - w) / 2, lo), hi - w)
                 o1, o2 = min(x1, tx), max(x2, tx + w)
             else:
                 shown, tx, w = "", x1, 0.0
@@ -238,7 +243,8 @@ def lay_out_paragraph(
                     break
                 f += 1
             done.append((x1, x2, f))
-            ticks = tuple(x for x, here in ((xa, a == pc.start), (xb, b == pc.end)) if here)
+            ends_here = (a == pc.start, b == pc.end)
+            ticks = ends_here if xa <= xb else ends_here[::-1]
             placed.append((tx, w, x1, x2, pc, f, shown if tagged else None, ticks))
             if tagged:
                 tag_pos[pc.sid] = (li, tx, w, f)
@@ -250,7 +256,7 @@ def lay_out_paragraph(
     arc_floors = [0] * len(lines)
     if ends and lines:
         segs, arc_floors = place_arcs(
-            ends, tag_pos, width, lambda s: tfm.horizontalAdvance(s) + 2 * TAG_HPAD, rtl,
+            ends, tag_pos, width, fitter.width, rtl,
         )
         arc_floors = (arc_floors + [0] * len(lines))[: len(lines)]
     arc_h = tag_h + ARC_GAP
@@ -278,7 +284,7 @@ def lay_out_paragraph(
             result.boxes.append((QRectF(x1, text_top, x2 - x1, lh), pc.sid, pc.label))
         for tx, w, x1, x2, pc, f, shown, ticks in placed_by_line[li]:
             floor_bottom = text_top - BAND_PAD - f * floor_h
-            result.brackets.append(Bracket(pc.sid, pc.label, x1, x2, floor_bottom + 1.0, text_top, ticks))
+            result.brackets.append(Bracket(pc.sid, pc.label, x1, x2, floor_bottom + 1.0, text_top, *ticks))
             if shown is None:
                 continue
             ty = floor_bottom - tag_h

@@ -31,6 +31,7 @@ class ViewStyle:
         self.base_font = QFont(base_font)
         self.colors: dict[str, str] = {}
         self._qcolors: dict[str, tuple[QColor, QColor, QColor]] = {}
+        self._pens: dict[str, QPen] = {}
         self._static: dict[str, QStaticText] = {}
         self.set_zoom(0)
 
@@ -62,6 +63,7 @@ class ViewStyle:
         """Replace the label -> ``#rrggbb`` colours."""
         self.colors = dict(colors)
         self._qcolors = {}
+        self._pens = {}
 
     def colors_for(self, label: str) -> tuple[QColor, QColor, QColor]:
         """(tag fill, translucent box fill, strong outline) for ``label``."""
@@ -73,6 +75,13 @@ class ViewStyle:
             c = (base, fill, base.darker(150))
             self._qcolors[label] = c
         return c
+
+    def pen_for(self, label: str) -> QPen:
+        """The 1-px pen of ``label``'s strong colour (brackets), cached."""
+        pen = self._pens.get(label)
+        if pen is None:
+            pen = self._pens[label] = QPen(self.colors_for(label)[2], 1.0)
+        return pen
 
     def static_text(self, label: str) -> QStaticText:
         """``label`` prepared for drawing in the tag font (cached)."""
@@ -132,15 +141,23 @@ def paint_para(
     if cursor is not None:
         pl.layout.drawCursor(painter, origin, cursor, 1)
     # brackets (each span's extent at its floor), then tags on top of them
+    pen_for = style.pen_for
+    opacity = 1.0
     for br in pl.brackets:
-        strong = colors_for(br.label)[2]
-        painter.setPen(QPen(strong, 1.0))
-        painter.setOpacity(FADE if faded(br.sid) else 1.0)
+        painter.setPen(pen_for(br.label))
+        o = FADE if faded(br.sid) else 1.0
+        if o != opacity:
+            painter.setOpacity(o)
+            opacity = o
         yb = floor(br.y + oy) + 0.5  # pixel centres: crisp 1-px lines
-        painter.drawLine(QPointF(br.x1 + ox, yb), QPointF(br.x2 + ox, yb))
-        for x in br.ticks:
-            xx = floor(min(max(x, br.x1 + 0.5), br.x2 - 0.5) + ox) + 0.5
-            painter.drawLine(QPointF(xx, yb), QPointF(xx, br.text_top + oy))
+        xl, xr = floor(br.x1 + ox) + 0.5, floor(br.x2 + ox) - 0.5
+        yt = br.text_top + oy
+        pts = [QPointF(xl, yb), QPointF(max(xr, xl), yb)]
+        if br.tick_left:
+            pts.insert(0, QPointF(xl, yt))
+        if br.tick_right:
+            pts.append(QPointF(max(xr, xl), yt))
+        painter.drawPolyline(pts)
     painter.setFont(style.tag_font)
     for t in pl.tags:
         tag_fill, _, strong = colors_for(t.label)
