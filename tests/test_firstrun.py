@@ -13,6 +13,7 @@ from annotator import cli
 from annotator.qt.firstrun import NamePrompt, first_run
 from annotator.qt.mainwindow import MainWindow
 from test_events_ui import drag_link
+from test_gui_transfer import open_dialog
 from test_mainwindow import drag_over, make_project, press, show_window, word_span
 
 
@@ -120,3 +121,15 @@ def test_gui_command_takes_annotator(monkeypatch, tmp_path):
 def _no_real_settings(monkeypatch, tmp_path):
     """The GUI command reads the last project from the user's settings: point them into tmp_path."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+
+
+def test_the_first_export_starts_in_documents_and_offers_the_status_filter(qtbot, tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    (home / "Documents").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    w = _window(qtbot, tmp_path)
+    dlg = open_dialog(qtbot, w, Qt.Key_E)
+    assert Path(dlg.path_edit.text()).parent == home / "Documents"  # not the hidden data folder
+    assert set(dlg.status_boxes) == {"new", "in_progress", "done", "reviewed"}
+    dlg.reject()
+    w.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QStandardPaths, Qt, QTimer
 from PySide6.QtWidgets import QCheckBox, QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QSpinBox, QWidget
 
 from ..formats import registry
@@ -32,6 +32,12 @@ class ExportChoice:
 
 
 
+def documents_folder() -> str:
+    """Where a first export goes: the user's Documents folder, or the home folder when there is none."""
+    docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return docs if docs and Path(docs).is_dir() else str(Path.home())
+
+
 class ExportDialog(TransferDialog):
     """File › Export: a format and what it cannot carry, a file or folder, the statuses, the format's options."""
 
@@ -39,7 +45,7 @@ class ExportDialog(TransferDialog):
                  counts: dict[str, int] | None = None, fmt: str = "jsonl"):
         super().__init__("Export documents", "&Export", parent)
         self.stem = stem
-        self.folder = folder if folder and Path(folder).is_dir() else str(Path.home())
+        self.folder = folder if folder and Path(folder).is_dir() else documents_folder()
         self.specs = {n: registry.get(n) for n in registry.writable()}
         self.format_combo = format_combo(list(self.specs.values()), auto=False)
         self.cannot_hint = QLabel()
