@@ -49,6 +49,8 @@ def restore(view: AnnotationView, anchor: tuple[int, float] | None) -> None:
     if anchor is None:
         return
     vpos, y0 = anchor
-    dy = line_top(view, vpos) - y0
-    if abs(dy) > 0.01:
+    for _ in range(3):  # again if the first move crossed the top margin (kept above paragraph 0 only)
+        dy = line_top(view, vpos) - y0
+        if abs(dy) <= 0.01:
+            return
         view.scroll_by(dy)
