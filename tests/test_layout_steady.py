@@ -229,3 +229,22 @@ def test_nested_span_shows_a_bracket_over_its_whole_extent_labelled_once(qtbot, 
     for x in (int(first.left()) + 1, int(last.right()) - 1):
         assert any(_close(img, xx, y, strong) for xx in (x - 1, x, x + 1)
                    for y in range(inner_tag.bottom() + 1, int(first.top()))), x
+
+
+def test_a_nested_tag_that_lifts_its_outer_span_keeps_the_line_under_the_pointer(qtbot, window):
+    """The outer span moves up a floor (its band grows) with the view near the top: the tagged line stays."""
+    w, view = window, window.view
+    text = w.session.current.text
+    outer, inner = find(text, "Militants from the Islamic State terror group", 0), find(text, "Islamic State", 1)
+    assert w.session.add_annotation(*outer, "PER")
+    view.verticalScrollBar().setValue(20)  # paragraph 0 at the top, partly scrolled off
+    settle()
+    p0, p1 = point_on(view, inner[0]), point_on(view, inner[1] - 1)
+    drag(qtbot, view.viewport(), p0, p1)
+    QCursor.setPos(view.viewport().mapToGlobal(p1))
+    y_inner, y_next = glyph_y(view, inner[0]), glyph_y(view, find(text, "two separate attacks", 0)[0])
+    qtbot.keyClick(view, Qt.Key_O)
+    settle()
+    assert sorted(s.label for s in stored(w).spans) == ["ORG", "PER"]
+    assert glyph_y(view, inner[0]) == pytest.approx(y_inner, abs=0.5)
+    assert glyph_y(view, find(text, "two separate attacks", 0)[0]) == pytest.approx(y_next, abs=0.5)

@@ -136,28 +136,32 @@ class ParaStack:
         """Move down by ``dy`` pixels, walking exact paragraph heights; the last page stays full."""
         n = len(self.paras)
         off = self.anchor_off + dy
+
+        def h(q: int) -> float:  # the top margin belongs to paragraph 0, so a move across it is exact
+            return self.layout(q).height + (MARGIN if q == 0 else 0.0)
+
         p = self.anchor
         while off < 0 and p > 0:
             p -= 1
-            off += self.layout(p).height
+            off += h(p)
         if off < 0:
             off = 0.0
-        while p < n - 1 and off >= self.layout(p).height:
-            off -= self.heights[p]
+        while p < n - 1 and off >= h(p):
+            off -= h(p)
             p += 1
         # do not scroll past the end: the last page must be full
         vh = height - MARGIN
         rest = -off
         q = p
         while q < n and rest < vh:
-            rest += self.layout(q).height
+            rest += h(q)
             q += 1
         if rest < vh:
             back = vh - rest
             off -= back
             while off < 0 and p > 0:
                 p -= 1
-                off += self.layout(p).height
+                off += h(p)
             off = max(off, 0.0)
         self.anchor, self.anchor_off = p, off
 
