@@ -203,6 +203,9 @@ def lay_out_paragraph(
             a, b = max(pc.start, ls), min(pc.end, le)
             if a >= b:
                 continue
+            if b == le and b < pc.end:  # wrapped: the space the line ends with is not drawn as part of the span
+                while b - 1 > a and (text[b - 1] if u16 is None else chr(u16[2 * b - 2] | u16[2 * b - 1] << 8)).isspace():
+                    b -= 1
             xa = _cursor_x(ln, a)
             xb = _cursor_x(ln, b)
             x1, x2 = (xa, xb) if xa <= xb else (xb, xa)
