@@ -16,6 +16,7 @@ from PySide6.QtGui import QFont, QFontMetricsF
 
 ELLIPSIS = "…"
 MIN_PAD = 1.5  # inner padding when a shortened label is tight
+GAP_KEEP = 1.0  # how far a tag stays from the middle of the gap to its neighbour
 
 
 def is_word_unit(text: str, pos: int, u16: bytes | None) -> bool:
@@ -50,7 +51,9 @@ def room(text: str, u16: bytes | None, line, a: int, b: int, ls: int, le: int,  
     while j < le and not is_word_unit(text, j, u16):
         j += 1
     xe = edges[1] if j >= le else (xb + _x(line, j)) / 2
-    return min(xs, xe, xa, xb), max(xs, xe, xa, xb)
+    lo, hi = min(xa, xb), max(xa, xb)
+    # a pixel short of the gap's middle, so two neighbours' tags never touch
+    return min(min(xs, xe) + GAP_KEEP, lo), max(max(xs, xe) - GAP_KEEP, hi)
 
 
 class LabelFitter:

@@ -36,7 +36,7 @@ from annotator.qt.label_fit import fitter_for, room
 MARGIN = 8.0  # left/right/top margin of the text inside the view's viewport
 TAG_HPAD = 3.0  # horizontal padding inside a label tag (less when a shortened label is tight)
 TAG_GAP = 3.0  # vertical gap between floors (a bracket runs in it, a pixel clear of the tags)
-TAG_MIN_SPACING = 3.0  # horizontal gap kept between two tags on one floor
+TAG_MIN_SPACING = 2.0  # horizontal gap kept between two tags on one floor
 BAND_PAD = 2.0  # space between floor 0 and the text
 ARC_GAP = 4.0  # arc floor height = tag height + this
 
@@ -220,7 +220,7 @@ def lay_out_paragraph(
     for li, ln in enumerate(lines):
         ls = ln.textStart()
         le = ls + ln.textLength()
-        floors: list[list[tuple[float, float]]] = []
+        floors: list[list[tuple[float, float, float, float]]] = []  # extent and tag of each piece
         done: list[tuple[float, float, int]] = []  # extents placed so far, with their floor
         placed: list[tuple[float, float, float, float, Piece, int, str | None, tuple[bool, bool]]] = []
         for x1, x2, pc, tagged, a, b, xa, xb in sorted(per_line[li], key=lambda it: (it[2].length, it[0])):
@@ -233,16 +233,15 @@ def lay_out_paragraph(
                     lo, hi = max(lo, 0.0), min(hi, width)
                     shown, w = fitter.fit(pc.label, hi - lo)
                     tx = min(max((x1 + x2 - w) / 2, lo), hi - w)
-                o1, o2 = min(x1, tx), max(x2, tx + w)
             else:
                 shown, tx, w = "", x1, 0.0
-                o1, o2 = x1, x2
             f = 1 + max((fl for c1, c2, fl in done if x1 <= c1 and c2 <= x2), default=-1)
+            me = (x1, x2, tx, tx + w) if tagged else (x1, x2, x1, x1)
             while True:
                 while f >= len(floors):
                     floors.append([])
-                if all(o2 + TAG_MIN_SPACING <= s1 or s2 + TAG_MIN_SPACING <= o1 for s1, s2 in floors[f]):
-                    floors[f].append((o1, o2))
+                if not any(_clash(me, other) for other in floors[f]):
+                    floors[f].append(me)
                     break
                 f += 1
             done.append((x1, x2, f))
@@ -299,6 +298,18 @@ def lay_out_paragraph(
         result.arcs = segs
     result.height = y
     return result
+
+
+def _clash(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    """Whether two pieces ``(x1, x2, tag_x1, tag_x2)`` cannot share a floor: their extents overlap, their
+    tags come closer than TAG_MIN_SPACING, or a tag reaches over the other's extent (touching is fine)."""
+    eps = 0.5
+    if a[0] < b[1] - eps and b[0] < a[1] - eps:
+        return True
+    if a[3] > a[2] and b[3] > b[2] and a[2] < b[3] + TAG_MIN_SPACING and b[2] < a[3] + TAG_MIN_SPACING:
+        return True
+    return (a[3] > a[2] and a[2] < b[1] - eps and b[0] < a[3] - eps) or (
+        b[3] > b[2] and b[2] < a[1] - eps and a[0] < b[3] - eps)
 
 
 def _cursor_x(line, pos: int) -> float:
