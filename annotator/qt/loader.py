@@ -1,16 +1,20 @@
-"""Loads the rest of a long document after its first frame: read off the GUI thread, applied in slices.
+"""Loads the rest of a long document after its first frame: read off the GUI thread, applied in slices as it comes.
 
 The session shows a long document's text and the spans of its first
 ``Session.FIRST_CHARS`` characters at once.  :class:`DocumentLoader` then reads
-the whole document on a worker thread through its own read-only connection to
-the project file (SQLite: one connection per thread), and the GUI thread takes
-the result in slices, one per turn of the event loop, each within about
-``SLICE_MS``: first the spans in text order, then the events (by their
-trigger's place), then the relations (by their first end's place).  Each slice goes out as :class:`LoadSlice` (``Session.document_progress``)
+the whole document on a worker thread (:func:`annotator.docstream.stream_annotations`,
+a read-only connection of its own: SQLite wants one per thread), which hands
+over chunks as it reads them: spans in text order, then events (by their
+trigger's place), then relations (by their first end's place).  The GUI thread
+takes them in slices, one per turn of the event loop, each within about
+``SLICE_MS``, starting with the first chunk while the worker still reads the
+rest.  Each slice goes out as :class:`LoadSlice` (``Session.document_progress``)
 so the view draws it; ``DocState.loaded_upto`` says up to which code point every
 span is in.  The worker's snapshot may be older than an edit the user made
 while it loaded: every id the session refreshed meanwhile is in
 ``DocState.touched`` and keeps its live value (the snapshot's copy is skipped).
+A chunk is dropped once taken: the loaded annotations live in the document
+state only (and in what the view and panels build from them).
 """
 from __future__ import annotations
 
@@ -18,17 +22,21 @@ import gc
 import sys
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import QObject, QTimer
 
+from ..docstream import CHUNK, stream_annotations
 from ..model import AnnotatedDocument, Event, Relation, Span
 from ..store import Project
 
 if TYPE_CHECKING:
     from .docstate import DocState
+
+KINDS = ("spans", "events", "relations")
 
 
 @dataclass
@@ -44,30 +52,38 @@ class LoadSlice:
 
 
 class _Reader(threading.Thread):
-    """Reads one document with all its annotations through a connection of its own."""
+    """Reads one document's annotations through a connection of its own, chunk by chunk into ``chunks``."""
 
     def __init__(self, path: Path, doc_id: str) -> None:
         super().__init__(name=f"load {doc_id}", daemon=True)
         self.path, self.doc_id = path, doc_id
-        self.result: AnnotatedDocument | None = None
+        self.chunks: deque[tuple[str, list[Any]]] = deque()  # appended here, taken by the GUI thread
+        self.done = False            # every chunk is in ``chunks`` (or ``error`` is set)
         self.error: BaseException | None = None
+        self.stop = False            # set by the GUI thread: the load was cancelled
 
     def run(self) -> None:
         _quiet(True)
         try:
-            project = Project.open(self.path, create=False, read_only=True)
-            try:
-                adoc = project.get_annotated(self.doc_id)
-            finally:
-                project.close()
-            adoc.spans.sort(key=_span_key)
-            _sort_links(adoc)
-            _share_strings(adoc)
-            self.result = adoc
+            for chunk in stream_annotations(self.path, self.doc_id):
+                if self.stop:
+                    return
+                self.chunks.append(chunk)
         except BaseException as exc:  # noqa: BLE001 (reported on the GUI thread, which reads itself then)
             self.error = exc
         finally:
+            self.done = True
             _quiet(False)
+
+    @property
+    def result(self) -> AnnotatedDocument | None:
+        """The chunks not taken yet, as one partial document (tests: what the snapshot holds); None after an error."""
+        if self.error is not None or not self.done:
+            return None
+        parts: dict[str, list[Any]] = {k: [] for k in KINDS}
+        for kind, items in list(self.chunks):
+            parts[kind] += items
+        return AnnotatedDocument(None, parts["spans"], parts["events"], parts["relations"])  # type: ignore[arg-type]
 
 
 _QUIET = {"readers": 0, "gc": True, "switch": 0.005}
@@ -94,46 +110,28 @@ def _quiet(on: bool) -> None:
                     gc.enable()
 
 
-def _share_strings(adoc: AnnotatedDocument) -> None:
-    """One string object per label, kind and role, and argument refs that are their span's own id
-    string: each row of the store brings its own copies (about 50 bytes each, 4 per span)."""
-    intern = sys.intern
-    ids: dict[str, str] = {}
-    for s in adoc.spans:
-        s.label, s.kind = intern(s.label), intern(s.kind)
-        ids[s.id] = s.id
-    for e in adoc.events:
-        e.type = intern(e.type)
-        e.trigger = ids.get(e.trigger, e.trigger)
-        for a in e.arguments:
-            a.role = intern(a.role)
-            a.ref = ids.get(a.ref, a.ref)
-    for r in adoc.relations:
-        r.type = intern(r.type)
-        r.head, r.tail = ids.get(r.head, r.head), ids.get(r.tail, r.tail)
-
-
-def _sort_links(adoc: AnnotatedDocument) -> None:
-    """Events by their trigger's start, relations by the first start of their two ends (stable): each
-    slice then covers one stretch of text, so the annotation list puts its rows in as one range."""
+def _chunks_of(adoc: AnnotatedDocument) -> deque[tuple[str, list[Any]]]:
+    """A whole document read on the GUI thread (an in-memory project, or the worker failed), in the worker's order."""
+    adoc.spans.sort(key=lambda s: (s.start, -s.end))
     start = {s.id: s.start for s in adoc.spans}
     get = start.get
     adoc.events.sort(key=lambda e: get(e.trigger, 0))
     adoc.relations.sort(key=lambda r: min(get(r.head, 0), get(r.tail, 0)))
-
-
-def _span_key(s: Span) -> tuple[int, int]:
-    return s.start, -s.end
+    out: deque[tuple[str, list[Any]]] = deque()
+    for kind, items in zip(KINDS, (adoc.spans, adoc.events, adoc.relations)):
+        for i in range(0, len(items), CHUNK):
+            out.append((kind, items[i:i + CHUNK]))
+    return out
 
 
 class DocumentLoader(QObject):
     """Completes the session's current document in slices; see the module docstring."""
 
     SLICE_MS = 16.0       # work per turn of the event loop (the GUI thread's budget), drawing included
-    FIRST_BATCH = (512, 64, 64)  # annotations in the first slice of each phase (spans, events, relations)
+    FIRST_BATCH = (512, 64, 64)  # annotations in the first slice of each kind (spans, events, relations)
     MIN_BATCH = 16        # at least this many annotations per slice
     MAX_BATCH = 5000      # at most this many (a test may lower it to see many slices)
-    POLL_MS = 4           # how often the GUI thread looks whether the worker is done
+    POLL_MS = 4           # how often the GUI thread looks for the worker's next chunk
 
     def __init__(self, project: Project, emit: Callable[[LoadSlice], None], parent: QObject | None = None):
         super().__init__(parent)
@@ -141,10 +139,9 @@ class DocumentLoader(QObject):
         self._emit = emit
         self._cur: DocState | None = None
         self._reader: _Reader | None = None
-        self._adoc: AnnotatedDocument | None = None
-        self._phase = 0  # 0 spans, 1 events, 2 relations
-        self._pos = 0
-        self._batch = list(self.FIRST_BATCH)
+        self._chunks: deque[tuple[str, list[Any]]] | None = None  # where the chunks come from
+        self._pos = 0  # annotations of the head chunk already taken
+        self._batch = dict(zip(KINDS, self.FIRST_BATCH))
         self.slices = 0  # slices applied for the current document (benchmarks, tests)
         self._quieted = False  # _quiet(True) is in force for the current load
         self._timer = QTimer(self)
@@ -160,11 +157,12 @@ class DocumentLoader(QObject):
         self._quieted = True  # slices' new objects and the window's stalls the GUI for 50-120 ms at 4 MB
         self._cur = cur
         self.slices = 0
-        self._phase, self._pos = 0, 0
-        self._batch = [min(b, self.MAX_BATCH) for b in self.FIRST_BATCH]
+        self._pos = 0
+        self._batch = {k: min(b, self.MAX_BATCH) for k, b in zip(KINDS, self.FIRST_BATCH)}
         path = self._project.path
         if path is not None and Path(path).exists():
             self._reader = _Reader(Path(path), cur.id)
+            self._chunks = self._reader.chunks
             self._reader.start()
         self._timer.start(self.POLL_MS)
 
@@ -173,8 +171,10 @@ class DocumentLoader(QObject):
         self._timer.stop()
         self._unquiet()
         self._cur = None
-        self._reader = None  # a running worker finishes on its own; its result is dropped
-        self._adoc = None
+        if self._reader is not None:
+            self._reader.stop = True  # a running worker stops at its next chunk; what it read is dropped
+        self._reader = None
+        self._chunks = None
 
     def _unquiet(self) -> None:
         if self._quieted:
@@ -194,26 +194,25 @@ class DocumentLoader(QObject):
     # ------------------------------------------------------------------ work
 
     def _take_result(self, wait: bool) -> bool:
-        """Whether the snapshot is here (reading it on this thread if the worker could not)."""
-        if self._adoc is not None:
-            return True
+        """Whether a chunk is here, or the worker is done (reading here if it could not)."""
         cur = self._cur
         assert cur is not None
         rd = self._reader
         if rd is not None:
-            if rd.is_alive() and not wait:
+            if wait:
+                rd.join()
+            if rd.chunks or (rd.done and rd.error is None):
+                return True
+            if not rd.done:
                 return False
             rd.join()
-            self._reader = None
-            if rd.result is not None:
-                self._adoc = rd.result
-                return True
-        # no file to read from (an in-memory project), or the worker failed: read here
-        adoc = self._project.get_annotated(cur.id)
-        adoc.spans.sort(key=_span_key)
-        _sort_links(adoc)
-        _share_strings(adoc)
-        self._adoc = adoc
+            self._reader = None  # it failed: read here, below
+        elif self._chunks is not None:
+            return True
+        # no file to read from (an in-memory project), or the worker failed: read here (raises if the
+        # document is gone); what was taken already is skipped by id
+        self._chunks = _chunks_of(self._project.get_annotated(cur.id))
+        self._pos = 0
         return True
 
     def _turn(self) -> None:
@@ -230,64 +229,103 @@ class DocumentLoader(QObject):
         if self._cur is not None:
             self._timer.start(0)
 
-    def _apply(self, budget_ms: float | None) -> None:
-        """Apply one slice (``budget_ms`` None: everything that is left, slice after slice, at once).
+    def _finished_reading(self) -> bool:
+        rd = self._reader
+        return rd is None or (rd.done and rd.error is None)
 
-        A slice's size is set from how long the last one of the same phase
+    def _apply(self, budget_ms: float | None) -> None:
+        """Apply one slice (``budget_ms`` None: everything read so far, slice after slice, at once).
+
+        A slice's size is set from how long the last one of the same kind
         took, its drawing included, so a turn stays within ``budget_ms``.
         """
-        cur, adoc = self._cur, self._adoc
-        assert cur is not None and adoc is not None
+        cur = self._cur
+        assert cur is not None
         while True:
-            phase = self._phase
-            n = self._batch[phase] if budget_ms is not None else self.MAX_BATCH
+            chunks = self._chunks
+            assert chunks is not None
+            kind = chunks[0][0] if chunks else ""
+            n = self._batch.get(kind, self.MAX_BATCH) if budget_ms is not None else self.MAX_BATCH
             t0 = time.perf_counter()
-            sl = self._next_slice(cur, adoc, n)
+            sl = self._next_slice(cur, n)
             self.slices += 1
             if sl.last:
                 self._cur = None
-                self._adoc = None
+                self._reader = None
+                self._chunks = None
                 self._unquiet()
             self._emit(sl)
             took = (time.perf_counter() - t0) * 1000
-            if budget_ms is not None and phase < 3:
+            if budget_ms is not None and kind:
                 per_item = max(took, 0.05) / n
-                self._batch[phase] = int(max(self.MIN_BATCH, min(self.MAX_BATCH, budget_ms / per_item)))
-            if sl.last or budget_ms is not None:
+                self._batch[kind] = int(max(self.MIN_BATCH, min(self.MAX_BATCH, budget_ms / per_item)))
+            if sl.last or budget_ms is not None or (self._cur is not None and not self._chunks):
                 return
 
-    def _next_slice(self, cur: DocState, adoc: AnnotatedDocument, n: int) -> LoadSlice:
-        """Take up to ``n`` more annotations of the snapshot into ``cur`` (those edited meanwhile are skipped)."""
+    def _next_slice(self, cur: DocState, n: int) -> LoadSlice:
+        """Take up to ``n`` more annotations of the head chunk into ``cur`` (those edited meanwhile are skipped);
+        the last slice when every chunk is taken and the worker is done."""
         sl = LoadSlice(cur.id, loaded_upto=cur.loaded_upto)
-        skip = cur.touched
-        while self._phase < 3:
-            items = (adoc.spans, adoc.events, adoc.relations)[self._phase]
-            if self._pos < len(items):
-                j = min(self._pos + n, len(items))
-                chunk = items[self._pos:j]
-                self._pos = j
-                if self._phase == 0:
-                    new = [s for s in chunk if s.id not in cur.spans and s.id not in skip]
-                    cur.add_loaded_spans(new)
-                    sl.spans = new
-                    cur.loaded_upto = items[j].start if j < len(items) else len(cur.text)
-                    sl.loaded_upto = cur.loaded_upto
-                elif self._phase == 1:
-                    evs: list[Event] = [e for e in chunk if e.id not in cur.events and e.id not in skip]
-                    cur.events.update((e.id, e) for e in evs)
-                    sl.events = [e.id for e in evs]
-                else:
-                    rels: list[Relation] = [r for r in chunk if r.id not in cur.relations and r.id not in skip]
-                    cur.relations.update((r.id, r) for r in rels)
-                    sl.relations = [r.id for r in rels]
-                if j < len(items) or self._phase < 2:
-                    if j == len(items):
-                        self._phase, self._pos = self._phase + 1, 0
-                    return sl
-            self._phase += 1
+        finished = self._finished_reading()  # read before the chunks: the worker appends its last one, then says done
+        chunks = self._chunks
+        assert chunks is not None
+        if not chunks:
+            if not finished:  # finish_now's wait, or a turn between two chunks
+                return sl
+            sl.loaded_upto = cur.loaded_upto = len(cur.text)
+            cur.partial = False
+            cur.touched = set()
+            sl.last = True
+            return sl
+        kind, items = chunks[0]
+        i = self._pos
+        j = min(i + n, len(items))
+        chunk = items[i:j] if (i, j) != (0, len(items)) else items
+        if j == len(items):
+            chunks.popleft()
             self._pos = 0
-        sl.loaded_upto = cur.loaded_upto = len(cur.text)
-        cur.partial = False
-        cur.touched = set()
-        sl.last = True
+        else:
+            self._pos = j
+        skip = cur.touched
+        if kind == "spans":
+            have = cur.spans
+            new = [s for s in chunk if s.id not in have and s.id not in skip]
+            cur.add_loaded_spans(new)
+            sl.spans = new
+            if self._pos:
+                upto = items[self._pos].start
+            elif chunks and chunks[0][0] == "spans":
+                upto = chunks[0][1][0].start
+            elif chunks or finished:  # the spans are all in
+                upto = len(cur.text)
+            else:  # the next span is not read yet: every span starting before this one's start is in
+                upto = chunk[-1].start
+            cur.loaded_upto = max(cur.loaded_upto, upto)
+        else:
+            if cur.loaded_upto < len(cur.text):  # events come after every span
+                cur.loaded_upto = len(cur.text)
+            spans = cur.spans
+            if kind == "events":
+                evs: list[Event] = [e for e in chunk if e.id not in cur.events and e.id not in skip]
+                for e in evs:  # refs as the span's own id string (one object per id, not one per row)
+                    t = spans.get(e.trigger)
+                    if t is not None:
+                        e.trigger = t.id
+                    for a in e.arguments:
+                        f = spans.get(a.ref)
+                        if f is not None:
+                            a.ref = f.id
+                cur.events.update((e.id, e) for e in evs)
+                sl.events = [e.id for e in evs]
+            else:
+                rels: list[Relation] = [r for r in chunk if r.id not in cur.relations and r.id not in skip]
+                for r in rels:
+                    h, t = spans.get(r.head), spans.get(r.tail)
+                    if h is not None:
+                        r.head = h.id
+                    if t is not None:
+                        r.tail = t.id
+                cur.relations.update((r.id, r) for r in rels)
+                sl.relations = [r.id for r in rels]
+        sl.loaded_upto = cur.loaded_upto
         return sl
