@@ -15,8 +15,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetricsF
 
 ELLIPSIS = "…"
-MIN_PAD = 1.5  # inner padding when a shortened label is tight
-GAP_KEEP = 1.0  # how far a tag stays from the middle of the gap to its neighbour
+MIN_PAD = 1.0  # inner padding when a shortened label is tight
+GAP_KEEP = 0.5  # how far a tag stays from the middle of the gap to its neighbour (2 x this <= TAG_MIN_SPACING)
 
 
 def is_word_unit(text: str, pos: int, u16: bytes | None) -> bool:
@@ -52,7 +52,7 @@ def room(text: str, u16: bytes | None, line, a: int, b: int, ls: int, le: int,  
         j += 1
     xe = edges[1] if j >= le else (xb + _x(line, j)) / 2
     lo, hi = min(xa, xb), max(xa, xb)
-    # a pixel short of the gap's middle, so two neighbours' tags never touch
+    # a little short of the gap's middle, so two neighbours' tags never touch
     return min(min(xs, xe) + GAP_KEEP, lo), max(max(xs, xe) - GAP_KEEP, hi)
 
 

@@ -36,7 +36,7 @@ from annotator.qt.label_fit import fitter_for, room
 MARGIN = 8.0  # left/right/top margin of the text inside the view's viewport
 TAG_HPAD = 3.0  # horizontal padding inside a label tag (less when a shortened label is tight)
 TAG_GAP = 3.0  # vertical gap between floors (a bracket runs in it, a pixel clear of the tags)
-TAG_MIN_SPACING = 2.0  # horizontal gap kept between two tags on one floor
+TAG_MIN_SPACING = 1.0  # horizontal gap kept between two tags on one floor (tags in neighbouring rooms keep it)
 BAND_PAD = 2.0  # space between floor 0 and the text
 ARC_GAP = 4.0  # arc floor height = tag height + this
 
