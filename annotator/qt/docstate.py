@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..model import ENTITY, TRIGGER, AnnotatedDocument, Event, Relation, Span
+from .event_map import EventMap
 
 
 @dataclass
@@ -28,7 +29,7 @@ class DocState:
     def __init__(self, adoc: AnnotatedDocument):
         self.document = adoc.document
         self.spans: dict[str, Span] = {s.id: s for s in adoc.spans}
-        self.events: dict[str, Event] = {e.id: e for e in adoc.events}
+        self.events = {e.id: e for e in adoc.events}  # an EventMap (see the property)
         self.relations: dict[str, Relation] = {r.id: r for r in adoc.relations}
         self.n_entities = sum(1 for s in adoc.spans if s.kind == ENTITY)
         self.partial = False  # True while only the first part is loaded (Session.open_document)
@@ -40,6 +41,15 @@ class DocState:
         """Take in spans the loader read (none of them already here)."""
         self.spans.update((s.id, s) for s in spans)
         self.n_entities += sum(1 for s in spans if s.kind == ENTITY)
+
+    @property
+    def events(self) -> EventMap:
+        """The events by id; they also know their events by trigger (``events_of_trigger``)."""
+        return self._events
+
+    @events.setter
+    def events(self, events: dict[str, Event]) -> None:
+        self._events = events if isinstance(events, EventMap) else EventMap(events)
 
     @property
     def id(self) -> str:
@@ -64,7 +74,8 @@ class DocState:
         return None
 
     def events_of_trigger(self, span_id: str) -> list[Event]:
-        return [e for e in self.events.values() if e.trigger == span_id]
+        """The events ``span_id`` triggers (indexed: no scan of every event)."""
+        return self._events.of_trigger(span_id)
 
     def event_of_trigger(self, span_id: str) -> str | None:
         """The id of the (first) event ``span_id`` triggers; None for an entity or unknown span."""

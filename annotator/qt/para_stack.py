@@ -29,6 +29,7 @@ class ParaStack:
         self.heights: list[float] = [0.0]
         self._tops: list[float] = [0.0, 0.0]
         self._tops_dirty = True
+        self._sums = HeightSums([0.0])  # prefix sums of the heights, updated in place when one changes
         self.cache: OrderedDict[int, ParaLayout] = OrderedDict()
         self.anchor = 0
         self.anchor_off = 0.0
@@ -40,6 +41,7 @@ class ParaStack:
         self.pstart = [0, *accumulate(lens)][:-1]
         self.cache.clear()
         self.heights = estimates(range(len(paras)))
+        self._sums = HeightSums(self.heights)
         self._tops_dirty = True
         self.anchor, self.anchor_off = 0, 0.0
 
@@ -47,6 +49,7 @@ class ParaStack:
         """Drop every layout (e.g. a new width or font); heights go back to estimates."""
         self.cache.clear()
         self.heights = estimates(range(len(self.paras)))
+        self._sums = HeightSums(self.heights)
         self._tops_dirty = True
 
     def layout(self, p: int) -> ParaLayout:
@@ -60,16 +63,28 @@ class ParaStack:
         if len(self.cache) > CACHE_SIZE:
             self.cache.popitem(last=False)
         if pl.height != self.heights[p]:
+            self._sums.add(p, pl.height - self.heights[p])
             self.heights[p] = pl.height
             self._tops_dirty = True
         return pl
 
     def tops(self) -> list[float]:
-        """Document y of each paragraph top (exact where laid out), and the total height last."""
+        """Document y of each paragraph top (exact where laid out), and the total height last.
+
+        A list of every paragraph, built again after a height changed: the view itself
+        uses :meth:`top_of` and :meth:`total_height`, which do not walk every paragraph."""
         if self._tops_dirty:
             self._tops = [0.0, *accumulate(self.heights)]
             self._tops_dirty = False
         return self._tops
+
+    def top_of(self, p: int) -> float:
+        """Document y of the top of paragraph ``p`` (``len(paras)``: the total height)."""
+        return self._sums.prefix(p)
+
+    def total_height(self) -> float:
+        """The height of every paragraph together."""
+        return self._sums.prefix(len(self.heights))
 
     def para_of(self, vpos: int) -> int:
         """The paragraph holding view position ``vpos``."""
@@ -96,8 +111,7 @@ class ParaStack:
             for i in range(p, a):
                 y -= self.heights[i]
             return y
-        tops = self.tops()
-        return y + tops[p] - tops[a]
+        return y + self._sums.prefix(p) - self._sums.prefix(a)
 
     def para_at_y(self, y: float) -> tuple[int, float]:
         """Paragraph at viewport ``y`` and the para-local y (laying out as it walks)."""
@@ -127,9 +141,8 @@ class ParaStack:
 
     def jump_to(self, y: float, height: float) -> None:
         """Put document y ``y`` (by the estimated prefix sums) at the top."""
-        tops = self.tops()
-        p = max(min(bisect_right(tops, y) - 1, len(self.paras) - 1), 0)
-        self.anchor, self.anchor_off = p, y - tops[p]
+        p = max(min(self._sums.find(y), len(self.paras) - 1), 0)
+        self.anchor, self.anchor_off = p, y - self._sums.prefix(p)
         self.scroll_by(0.0, height)
 
     def scroll_by(self, dy: float, height: float) -> None:
@@ -196,4 +209,56 @@ class ParaStack:
 
     def scroll_value(self) -> float:
         """Document y of the top of the viewport (for the scroll bar)."""
-        return self.tops()[self.anchor] + self.anchor_off
+        return self._sums.prefix(self.anchor) + self.anchor_off
+
+
+class HeightSums:
+    """Prefix sums of paragraph heights (a Fenwick tree): one height changed or one prefix read in O(log n).
+
+    An edit changes one paragraph's height; the scroll bar needs the total and the
+    top of the anchor paragraph.  Re-adding every height (``tops``) costs a walk of
+    every paragraph of the document each time.
+    """
+
+    def __init__(self, heights: list[float]) -> None:
+        n = len(heights)
+        tree = [0.0, *heights]
+        for i in range(1, n + 1):  # O(n) build: each node passes its sum to its parent
+            j = i + (i & -i)
+            if j <= n:
+                tree[j] += tree[i]
+        self._tree = tree
+        self._n = n
+        self._top_bit = 1 << (n.bit_length() - 1) if n else 0
+
+    def add(self, p: int, delta: float) -> None:
+        """Paragraph ``p`` grew by ``delta`` (shrank if negative)."""
+        tree, n = self._tree, self._n
+        i = p + 1
+        while i <= n:
+            tree[i] += delta
+            i += i & -i
+
+    def prefix(self, p: int) -> float:
+        """The sum of the heights of paragraphs ``0 .. p-1``."""
+        tree = self._tree
+        i = min(p, self._n)
+        total = 0.0
+        while i > 0:
+            total += tree[i]
+            i -= i & -i
+        return total
+
+    def find(self, y: float) -> int:
+        """The paragraph whose rows hold document ``y``: the largest ``p`` with ``prefix(p) <= y``
+        (``len`` when ``y`` is past the end)."""
+        tree, n = self._tree, self._n
+        pos, rest = 0, y
+        bit = self._top_bit
+        while bit:
+            nxt = pos + bit
+            if nxt <= n and tree[nxt] <= rest:
+                pos = nxt
+                rest -= tree[nxt]
+            bit >>= 1
+        return pos

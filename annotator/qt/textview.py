@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from math import ceil, floor
 from typing import Any
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, Qt, QTimer, Signal
@@ -39,10 +40,11 @@ from annotator.qt.band_memory import BandMemory
 from annotator.qt.span_layout import MARGIN, ParaLayout
 from annotator.qt.text_find import find_match
 from annotator.qt.view_arcs import ArcLayer
-from annotator.qt.view_hits import HitMap
+from annotator.qt.view_hits import PAINT_SLACK, HitMap
 from annotator.qt.view_input import ViewInput
 from annotator.qt.view_links import ViewLinks
 from annotator.qt.view_paint import ViewStyle, paint_para
+from annotator.qt.view_repaint import relayout_touched, repaint_scrolled, scroll_state, selection_rect
 from annotator.text import OffsetMap
 
 __all__ = ["AnnotationView", "Link"]  # Link is re-exported for callers
@@ -189,23 +191,14 @@ class AnnotationView(ViewLinks, QAbstractScrollArea):
             self._sync_scrollbar()
             self.viewport().update()
             return
-        changed = False
-        rects: list[QRect] = []
-        stack = self.stack
-        for p in paras:
-            stack.cache.pop(p, None)
-            if self.hits.visible(p):
-                old = stack.heights[p]
-                if stack.layout(p).height != old:
-                    changed = True
-                else:
-                    rects.append(self.hits.para_rect(p))
-        if changed:
-            self.viewport().update()
-        else:
-            for r in rects:
-                self.viewport().update(r)
+        relayout_touched(self.stack, self.hits, self.arcs, self.viewport(), paras)
         self._sync_scrollbar()
+
+    def repaint_selection(self, old: tuple[int, int], new: tuple[int, int]) -> None:
+        """The text selection (and caret) moved from ``old`` to ``new`` (view positions): repaint both."""
+        vp = self.viewport()
+        for r in selection_rect(self.stack, self.hits, vp.height(), vp.width(), old, new):
+            vp.update(r)
 
     def _text_width(self) -> float:
         return max(float(self.viewport().width()) - 2 * MARGIN, 40.0)
@@ -215,8 +208,7 @@ class AnnotationView(ViewLinks, QAbstractScrollArea):
 
     # ------------------------------------------------------------------ scrolling and zoom
     def _sync_scrollbar(self) -> None:
-        tops = self.stack.tops()
-        total = tops[-1] + 2 * MARGIN
+        total = self.stack.total_height() + 2 * MARGIN
         sb = self.verticalScrollBar()
         vh = self.viewport().height()
         sb.blockSignals(True)
@@ -233,23 +225,29 @@ class AnnotationView(ViewLinks, QAbstractScrollArea):
         delta = v - self._last_sb
         vh = self.viewport().height()
         if abs(delta) <= 3 * max(vh, 100):
+            before = scroll_state(self.stack, self.arcs, vh)
             self.stack.scroll_by(float(delta), vh)
+            repaint_scrolled(self.stack, self.hits, self.arcs, self.viewport(), before)
         else:
             self.stack.jump_to(float(v), vh)
+            self.viewport().update()
         self._sync_scrollbar()
-        self.viewport().update()
 
     def scroll_by(self, dy: float) -> None:
-        """Scroll down by ``dy`` pixels (up if negative) and repaint."""
-        self.stack.scroll_by(dy, self.viewport().height())
+        """Scroll down by ``dy`` pixels (up if negative) and repaint (what moved is moved, not painted)."""
+        vh = self.viewport().height()
+        before = scroll_state(self.stack, self.arcs, vh)
+        self.stack.scroll_by(dy, vh)
         self._sync_scrollbar()
-        self.viewport().update()
+        repaint_scrolled(self.stack, self.hits, self.arcs, self.viewport(), before)
 
     def ensure_visible(self, vpos: int) -> None:
         """Scroll so the line holding view position ``vpos`` is shown (centred if far)."""
-        if self.stack.reveal(vpos, self.viewport().height()):
+        vh = self.viewport().height()
+        before = scroll_state(self.stack, self.arcs, vh)
+        if self.stack.reveal(vpos, vh):
             self._sync_scrollbar()
-            self.viewport().update()
+            repaint_scrolled(self.stack, self.hits, self.arcs, self.viewport(), before)
 
     def scroll_to_span(self, span_id: str) -> None:
         """Scroll so the line holding the start of ``span_id`` is shown."""
@@ -290,10 +288,12 @@ class AnnotationView(ViewLinks, QAbstractScrollArea):
 
     # ------------------------------------------------------------------ painting
     def paintEvent(self, e: QPaintEvent) -> None:  # noqa: N802
-        """Paint only the paragraphs that intersect the update rectangle."""
+        """Paint only the paragraphs whose painting reaches into the update region."""
         pal = self.palette()
         painter = QPainter(self.viewport())
         clip = e.rect()
+        region = e.region()
+        width = clip.right() + 1
         painter.fillRect(clip, pal.color(QPalette.ColorRole.Base))
         text_color = pal.color(QPalette.ColorRole.Text)
         caret = self.input.caret()
@@ -306,12 +306,13 @@ class AnnotationView(ViewLinks, QAbstractScrollArea):
         n = len(stack.paras)
         p = stack.anchor
         y = stack.top_y()
-        bottom = clip.bottom() + 1
+        bottom = clip.bottom() + 1 + PAINT_SLACK  # a paragraph's painting may reach PAINT_SLACK up
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         frame = arcs.frame() if arcs.index.links else {}
         while p < n and y < bottom:
             pl = stack.layout(p)
-            if y + pl.height >= clip.top():
+            reach = QRect(0, floor(y) - PAINT_SLACK, width, ceil(pl.height) + 2 * PAINT_SLACK + 1)
+            if region.intersects(reach):
                 origin = QPointF(MARGIN, y)
                 base = stack.pstart[p]
                 cursor = caret[1] - base if p == caret_para else None

@@ -1,7 +1,7 @@
 """Where things are on the annotation view's screen: positions, spans and tags under a point, and their rectangles."""
 from __future__ import annotations
 
-from math import ceil
+from math import ceil, floor
 from typing import Callable
 
 from PySide6.QtCore import QPointF, QRect
@@ -12,6 +12,9 @@ from annotator.qt.span_index import SpanIndex
 from annotator.qt.span_layout import MARGIN
 from annotator.qt.view_paint import ViewStyle
 from annotator.text import OffsetMap
+
+
+PAINT_SLACK = 4  # pixels a paragraph's painting may reach above and below its own rows
 
 
 def _x(line, pos: int) -> float:  # noqa: ANN001
@@ -88,9 +91,11 @@ class HitMap:
         return y < self._viewport.height() and y + self._stack.heights[p] > 0
 
     def para_rect(self, p: int) -> QRect:
-        """Viewport rectangle of paragraph ``p`` (a pixel more above and below)."""
+        """Viewport rectangle of paragraph ``p`` (PAINT_SLACK pixels more above and below: what its
+        painting may reach, e.g. a selected span's outline)."""
         y = self._stack.para_y(p)
-        return QRect(0, int(y) - 1, self._viewport.width(), int(ceil(self._stack.heights[p])) + 2)
+        top = floor(y) - PAINT_SLACK
+        return QRect(0, top, self._viewport.width(), ceil(y + self._stack.heights[p]) + PAINT_SLACK - top)
 
     def char_rect(self, cp: int) -> QRect:
         """Viewport rectangle of the character at code point ``cp``."""

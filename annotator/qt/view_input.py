@@ -51,6 +51,7 @@ class InputHost(Protocol):
     def selected_span(self) -> str | None: ...
     def selected_text(self) -> str: ...
     def viewport(self) -> QWidget: ...
+    def repaint_selection(self, old: tuple[int, int], new: tuple[int, int]) -> None: ...
     def setFocus(self, reason: Qt.FocusReason) -> None: ...  # noqa: N802 (Qt API)
 
 
@@ -82,9 +83,10 @@ class ViewInput:
         return self._anchor, self._cursor
 
     def set_caret(self, anchor: int, cursor: int) -> None:
-        """Set the text selection (view positions) and repaint."""
+        """Set the text selection (view positions) and repaint what it covered and covers."""
+        old = (self._anchor, self._cursor)
         self._anchor, self._cursor = anchor, cursor
-        self._host.viewport().update()
+        self._host.repaint_selection(old, (anchor, cursor))
 
     # ------------------------------------------------------------------ snapping
     def snap(self, cs: int, ce: int, exact: bool) -> tuple[int, int]:

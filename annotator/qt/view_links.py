@@ -38,8 +38,20 @@ class ViewLinks:
         return self.arcs.links()
 
     def set_highlight(self, owner: str | None, span_ids: set[str] | frozenset[str] = frozenset()) -> None:
-        """Draw ``owner``'s arcs and ``span_ids`` strong, fade the rest (``None`` and no spans: off)."""
-        self.arcs.set_highlight(owner, span_ids)
+        """Draw ``owner``'s arcs and ``span_ids`` strong, fade the rest (``None`` and no spans: off).
+
+        Nothing is repainted when the highlight stays as it is (every edit asks again)."""
+        arcs = self.arcs
+        owner = owner or None
+        if owner == arcs.hl_owner:
+            strong = set(span_ids)
+            if owner is not None:
+                links = arcs.index.links
+                for lid in arcs.index.by_owner.get(owner, ()):
+                    strong.update((links[lid].source, links[lid].target))
+            if strong == arcs.hl_spans:
+                return
+        arcs.set_highlight(owner, span_ids)
 
     def set_arcs_mode(self, mode: str) -> None:
         """``"all"`` arcs (default) or only the ``"selected"`` (highlighted owner's) ones."""
