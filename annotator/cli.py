@@ -262,7 +262,8 @@ class _VersionAction(argparse.Action):
     def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
         from .bundled import version
 
-        parser.exit(message=f"annotator {version()}\n")
+        sys.stdout.write(f"annotator {version()}\n")  # on stdout, as argparse's own version action
+        parser.exit()
 
 
 def _gui_arguments(g: argparse.ArgumentParser) -> None:
