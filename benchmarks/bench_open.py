@@ -34,8 +34,9 @@ Figures, medians of ``--repeats`` fresh processes:
   the start of the event loop to ``launch->loaded``: its longest single call
   (each is within one turn) and the sum; ``reopen: ...`` the same from the
   ``open_document`` call (the first part's rebuild included).
-- ``peak RSS``: ``ru_maxrss`` of the window process when loaded (and the
-  current RSS after the imports, before any project is opened, beside it).
+- ``peak RSS``: the window process's own peak RSS (``VmHWM``) when loaded,
+  and the current RSS after the imports, before any project is opened, beside
+  it.  (``ru_maxrss`` would include the peak of this script, the parent.)
 
 Baselines, in fresh processes of their own in the same run: a bare
 QPlainTextEdit (PySide6 only) given the same text with ``setPlainText`` and
@@ -71,6 +72,13 @@ def _cur_rss_mb() -> float:
 
 
 def _peak_rss_mb() -> float:
+    """This process's own peak RSS (VmHWM).  Not ``ru_maxrss``: Linux carries the parent's peak into a child
+    across fork and exec, so a child of this script (which built a 4 MB brat fixture) read 160-250 MB
+    before it did anything."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
