@@ -1,0 +1,53 @@
+"""The Annotations panel's rows built from the loader's slices show the same text as rows built one by one.
+
+Spans whose text needs cleaning (a newline, two spaces, a no-break space, a
+leading space, over 60 characters, two pieces) are loaded in slices into a
+real window; each row's text is compared with what the test works out from
+the document text itself.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from annotator.model import AnnotatedDocument, Document, Span
+from annotator.qt.loader import DocumentLoader
+from annotator.qt.mainwindow import MainWindow
+from annotator.qt.session import Session
+from annotator.store import Project
+
+
+def expected_text(text: str, span: Span) -> str:
+    pieces = span.fragments or [(span.start, span.end)]
+    t = " ".join(" … ".join(text[a:b] for a, b in pieces).split())
+    return t if len(t) <= 60 else t[:59] + "…"
+
+
+def test_row_texts_of_a_sliced_load(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setattr(Session, "FIRST_CHARS", 500)
+    monkeypatch.setattr(DocumentLoader, "MAX_BATCH", 40)
+    odd = ["two\nlines", "two  spaces", "no\u00a0break", " lead", "tab\there", "x" * 70, "plain words"]
+    parts, spans, pos = [], [], 0
+    for i in range(300):
+        word = odd[i % len(odd)] if i % 2 else f"w{i}"
+        parts.append(word)
+        spans.append(Span(f"T{i + 1}", "PER", pos, pos + len(word)))
+        pos += len(word) + 3
+    text = " . ".join(parts)
+    a, b = spans[-1].start, spans[-1].end
+    spans.append(Span("T999", "ORG", spans[-3].start, b, fragments=[(spans[-3].start, spans[-3].end), (a, b)]))
+    with Project.open(tmp_path / "p.db") as p:
+        p.import_documents([AnnotatedDocument(Document(id="d", text=text, name="d"), spans)])
+    w = MainWindow(tmp_path / "p.db", settings=QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat))
+    qtbot.addWidget(w)
+    w.show()
+    assert w.session.current.partial
+    for _ in range(20_000):
+        if not w.session.current.partial:
+            break
+        QApplication.processEvents()
+    assert not w.session.current.partial and w.session.loader.slices > 5
+    model = w.panels.ann_list.model
+    got = {r.id: r.text for r in model.rows}
+    assert got == {s.id: expected_text(text, s) for s in spans}
+    w.close()
