@@ -220,7 +220,7 @@ def lay_out_paragraph(
     for li, ln in enumerate(lines):
         ls = ln.textStart()
         le = ls + ln.textLength()
-        floors: list[list[tuple[float, float, float, float]]] = []  # extent and tag of each piece
+        floors: list[list[tuple[float, ...]]] = []  # extent, tag and outline of each piece
         done: list[tuple[float, float, int]] = []  # extents placed so far, with their floor
         placed: list[tuple[float, float, float, float, Piece, int, str | None, tuple[bool, bool]]] = []
         for x1, x2, pc, tagged, a, b, xa, xb in sorted(per_line[li], key=lambda it: (it[2].length, it[0])):
@@ -235,12 +235,21 @@ def lay_out_paragraph(
                     tx = min(max((x1 + x2 - w) / 2, lo), hi - w)
             else:
                 shown, tx, w = "", x1, 0.0
-            f = 1 + max((fl for c1, c2, fl in done if x1 <= c1 and c2 <= x2), default=-1)
-            me = (x1, x2, tx, tx + w) if tagged else (x1, x2, x1, x1)
+            f = 0
+            for c1, c2, fl in done:  # above every piece this one contains
+                if fl >= f and x1 <= c1 and c2 <= x2:
+                    f = fl + 1
+            o1 = tx if tx < x1 else x1
+            o2 = tx + w if tx + w > x2 else x2
+            me = (x1, x2, tx, tx + w, o1, o2)
+            m1, m2 = o1 - TAG_MIN_SPACING, o2 + TAG_MIN_SPACING
             while True:
                 while f >= len(floors):
                     floors.append([])
-                if not any(_clash(me, other) for other in floors[f]):
+                for o in floors[f]:  # only pieces whose outline comes near this one can clash with it
+                    if o[4] < m2 and m1 < o[5] and _clash(me, o):
+                        break
+                else:
                     floors[f].append(me)
                     break
                 f += 1
@@ -300,7 +309,7 @@ def lay_out_paragraph(
     return result
 
 
-def _clash(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+def _clash(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
     """Whether two pieces ``(x1, x2, tag_x1, tag_x2)`` cannot share a floor: their extents overlap, their
     tags come closer than TAG_MIN_SPACING, or a tag reaches over the other's extent (touching is fine)."""
     eps = 0.5
