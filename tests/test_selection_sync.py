@@ -5,6 +5,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
+from annotator.qt.annlist_model import AnnotationTableModel
 from annotator.qt.mainwindow import MainWindow
 from test_events_ui import annotate_seed_events
 from test_mainwindow import make_project, show_window, stored
@@ -27,8 +28,9 @@ def _one_state(w: MainWindow) -> tuple[str | None, str | None]:
 
 def _click_row(qtbot, w: MainWindow, ann_id: str) -> None:
     view = w.panels.ann_list.view
-    index = w.panels.ann_list.proxy_index(ann_id)
+    index = w.panels.ann_list.proxy_index(ann_id).siblingAtColumn(AnnotationTableModel.COL_TEXT)  # a shown column
     view.scrollTo(index)
+    assert view.visualRect(index).isValid()
     qtbot.mouseClick(view.viewport(), Qt.LeftButton, pos=view.visualRect(index).center())
 
 

@@ -28,7 +28,7 @@ class NamePrompt(QFrame):
         lay = QHBoxLayout(self)
         lay.setContentsMargins(10, 4, 6, 4)
         lay.setSpacing(8)
-        question = QLabel("<b>Who is annotating?</b> Your name is recorded on every annotation you make.")
+        question = QLabel("<b>Who is annotating?</b> Your name goes on every annotation you make.")
         question.setTextFormat(Qt.TextFormat.RichText)
         question.setWordWrap(True)
         self.edit = QLineEdit(placeholderText="Your name")
