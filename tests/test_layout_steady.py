@@ -27,6 +27,7 @@ def window(qtbot, tmp_path):
     w = show_window(qtbot, MainWindow(make_project(tmp_path / "seed.db"), settings=settings))
     yield w
     w.close()
+    QCursor.setPos(QPoint(0, 0))  # the pointer these tests rest on the text does not stay for later tests
 
 
 # ---------------------------------------------------------------- geometry from Qt's own layout
