@@ -264,6 +264,30 @@ def test_unselecting_a_span_on_a_paragraphs_last_line_leaves_no_outline(window, 
     settle()
     assert v.selected_span() is not None  # a new span is selected (drawn with its outline)
     assert screen_differs(w) == []
+    v.set_selection(*_word_in_para(w, 18, 1))
+    settle()
+    v.set_selection(*_word_in_para(w, 18, 0))  # repaints just the next paragraph, which the outline reaches into
+    settle()
+    assert screen_differs(w) == []
+    v.clear_selection()
     v.select_span(None, scroll=False)
     settle()
+    assert screen_differs(w) == []
+
+
+def test_deleting_the_selected_span_on_a_paragraphs_last_line_leaves_no_outline(window, qtbot):
+    w = window
+    v = w.view
+    _scroll_para_to(w, 11, 200)
+    text = w.session.current.text
+    end = text.index("\n", _para_start(w, 11))
+    a = text.rindex(" ", 0, end) + 1
+    v.set_selection(a, end - 1)
+    qtbot.keyClick(v, Qt.Key.Key_G)
+    settle()
+    assert v.selected_span() is not None
+    qtbot.keyClick(v, Qt.Key.Key_Delete)
+    settle()
+    assert v.selected_span() is None and not any((s.start, s.end) == (a, end - 1)
+                                                 for s in w.session.current.spans.values())
     assert screen_differs(w) == []

@@ -78,6 +78,7 @@ class AnnotationView(ViewLinks, QAbstractScrollArea):
         self.arcs = ArcLayer(self, self.stack, self.hits, self.vstyle)
         self.input = ViewInput(self, self.stack, self.hits, self.arcs.hit)
         self._selected: str | None = None
+        self._outlined: set[int] = set()  # paragraphs of a selected span just removed (see relayout)
         self._batch: set[int] | None = None  # paragraphs to lay out at the end of a batched() block
         self._painted = (0, 0)  # first and last paragraph of the last paint
         self._last_sb = 0
@@ -138,9 +139,10 @@ class AnnotationView(ViewLinks, QAbstractScrollArea):
         if span_id not in self._sidx.spans:
             return
         touched = self.hits.paras_of(span_id) | self.arcs.span_changed(span_id, removing=True)
-        self._sidx.remove(span_id)
         if self._selected == span_id:
             self._selected = None
+            self._outlined |= self.hits.paras_of(span_id)  # its outline goes: repaint around it
+        self._sidx.remove(span_id)
         self.relayout(touched)
 
     def update_span(self, span: Span) -> None:
@@ -191,13 +193,17 @@ class AnnotationView(ViewLinks, QAbstractScrollArea):
             self._sync_scrollbar()
             self.viewport().update()
             return
-        relayout_touched(self.stack, self.hits, self.arcs, self.viewport(), paras)
+        sel = self._selected
+        outlined, self._outlined = self._outlined, set()
+        if sel:
+            outlined |= self.hits.paras_of(sel)
+        relayout_touched(self.stack, self.hits, self.arcs, self.viewport(), paras, outlined)
         self._sync_scrollbar()
 
     def repaint_selection(self, old: tuple[int, int], new: tuple[int, int]) -> None:
         """The text selection (and caret) moved from ``old`` to ``new`` (view positions): repaint both."""
         vp = self.viewport()
-        for r in selection_rect(self.stack, self.hits, vp.height(), vp.width(), old, new):
+        for r in selection_rect(self.stack, vp.height(), vp.width(), old, new):
             vp.update(r)
 
     def _text_width(self) -> float:
@@ -309,10 +315,13 @@ class AnnotationView(ViewLinks, QAbstractScrollArea):
         bottom = clip.bottom() + 1 + PAINT_SLACK  # a paragraph's painting may reach PAINT_SLACK up
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         frame = arcs.frame() if arcs.index.links else {}
+        # a paragraph paints within its own rows, but for the selected span's outline
+        outlined = self.hits.paras_of(self._selected) if self._selected else set()
         while p < n and y < bottom:
             pl = stack.layout(p)
-            reach = QRect(0, floor(y) - PAINT_SLACK, width, ceil(pl.height) + 2 * PAINT_SLACK + 1)
-            if region.intersects(reach):
+            slack = PAINT_SLACK if p in outlined else 0
+            top = floor(y) - slack
+            if region.intersects(QRect(0, top, width, ceil(y + pl.height) + slack - top)):
                 origin = QPointF(MARGIN, y)
                 base = stack.pstart[p]
                 cursor = caret[1] - base if p == caret_para else None
@@ -392,10 +401,16 @@ class AnnotationView(ViewLinks, QAbstractScrollArea):
         self._selected = span_id if span_id in self._sidx.spans else None
         if self._selected and scroll:
             self.scroll_to_span(self._selected)
-        for sid in (old, self._selected):
+        if old == self._selected:
+            return
+        vp = self.viewport()
+        for sid in (old, self._selected):  # its outlined boxes and its tag (drawn with a thicker pen)
             if sid and sid in self._sidx.spans:
-                for p in self.hits.paras_of(sid):
-                    self.viewport().update(self.hits.para_rect(p))
+                for r in self.hits.span_rects(sid):
+                    vp.update(r.adjusted(-PAINT_SLACK, -PAINT_SLACK, PAINT_SLACK, PAINT_SLACK))
+                tag = self.hits.label_rect(sid)
+                if tag is not None:
+                    vp.update(tag.adjusted(-2, -2, 2, 2))
 
     def selection(self) -> tuple[int, int] | None:
         """The selected text as code points ``(start, end)``, or ``None``."""

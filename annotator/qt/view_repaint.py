@@ -49,14 +49,24 @@ def stub_flags(stack: ParaStack, arcs: ArcLayer, height: float) -> dict[int, tup
     return out
 
 
-def _band(y0: float, y1: float, width: int) -> QRect:
-    """The viewport rows from ``y0`` to ``y1``, with the slack of ``HitMap.para_rect``."""
-    top = floor(y0) - PAINT_SLACK
-    return QRect(0, top, width, ceil(y1) + PAINT_SLACK - top)
+def _band(y0: float, y1: float, width: int, slack: int = 0) -> QRect:
+    """The viewport rows from ``y0`` to ``y1``, ``slack`` more above and below."""
+    top = floor(y0) - slack
+    return QRect(0, top, width, ceil(y1) + slack - top)
 
 
-def relayout_touched(stack: ParaStack, hits: HitMap, arcs: ArcLayer, viewport: QWidget, paras: set[int]) -> None:
-    """Drop the layouts of ``paras`` and repaint what of them (and below them) changed on screen."""
+def own_rows(stack: ParaStack, p: int, width: int, slack: int = 0) -> QRect:
+    """The viewport rows of paragraph ``p`` (``slack`` more above and below)."""
+    y = stack.para_y(p)
+    return _band(y, y + stack.heights[p], width, slack)
+
+
+def relayout_touched(stack: ParaStack, hits: HitMap, arcs: ArcLayer, viewport: QWidget, paras: set[int],
+                     selected: set[int] = frozenset()) -> None:  # type: ignore[assignment]
+    """Drop the layouts of ``paras`` and repaint what of them (and below them) changed on screen.
+
+    A paragraph paints within its own rows, but for the selected span's outline: the
+    paragraphs in ``selected`` are repainted with PAINT_SLACK rows more around them."""
     vh = viewport.height()
     width = viewport.width()
     shown = sorted(p for p in paras if hits.visible(p))
@@ -69,22 +79,25 @@ def relayout_touched(stack: ParaStack, hits: HitMap, arcs: ArcLayer, viewport: Q
     rects: list[QRect] = []
     moved = 0.0  # how far the paragraphs below the last one looked at so far move
     first_top = last_bottom = None  # the rows from the first paragraph that changed height to the last
+    slack = 0  # of the rows that moved
     for p, y0, h0 in old:
         h1 = stack.layout(p).height
+        s = PAINT_SLACK if p in selected else 0
         if h1 != h0:
             if first_top is None:
                 first_top = y0 + moved
             moved += h1 - h0
             last_bottom = y0 + h0  # old bottom; the paragraphs below it move by ``moved``
+            slack = max(slack, s)
         else:
-            rects.append(_band(y0 + moved, y0 + moved + h0, width))
+            rects.append(_band(y0 + moved, y0 + moved + h0, width, s))
     if first_top is not None and last_bottom is not None:
         dy = round(moved)
         if moved and abs(moved - dy) > 1e-6:  # a fraction of a pixel: repaint everything below
-            rects.append(_band(first_top, vh, width))
+            rects.append(_band(first_top, vh, width, slack))
         else:
-            rects.append(_band(first_top, max(last_bottom, last_bottom + moved), width))
-            src = ceil(last_bottom) + PAINT_SLACK
+            rects.append(_band(first_top, max(last_bottom, last_bottom + moved), width, slack))
+            src = ceil(last_bottom) + slack
             if dy and src < vh:
                 top = min(src, src + dy)
                 viewport.scroll(0, dy, QRect(0, top, width, vh - top))
@@ -121,8 +134,8 @@ def repaint_scrolled(stack: ParaStack, hits: HitMap, arcs: ArcLayer, viewport: Q
             viewport.update(hits.para_rect(p))
 
 
-def selection_rect(stack: ParaStack, hits: HitMap, height: int, width: int, *sels: tuple[int, int]) -> list[QRect]:
-    """Viewport rectangles of the paragraphs on screen that the selections (view positions) cover."""
+def selection_rect(stack: ParaStack, height: int, width: int, *sels: tuple[int, int]) -> list[QRect]:
+    """Viewport rows of the paragraphs on screen that the selections (view positions) cover."""
     out: list[QRect] = []
     seen: set[int] = set()
     for a, b in sels:
@@ -135,5 +148,5 @@ def selection_rect(stack: ParaStack, hits: HitMap, height: int, width: int, *sel
             seen.add(p)
             if len(seen) > _MAX_RECTS:
                 return [QRect(0, 0, width, height)]
-            out.append(hits.para_rect(p))
+            out.append(own_rows(stack, p, width))
     return out
