@@ -92,3 +92,17 @@ def test_nothing_is_written_before_a_change_and_a_burst_is_one_save(qtbot, tmp_p
     assert saves == [1]
     assert int(_fresh(ini).value("zoom")) == 5
     w.close()
+
+
+def test_the_users_layout_stays_when_another_project_is_opened(qtbot, tmp_path):
+    first, ini = make_project(tmp_path / "a.db"), tmp_path / "layout.ini"
+    second = make_project(tmp_path / "b.db")
+    w = _open(qtbot, first, ini)
+    with qtbot.waitSignal(w.prefs.saved, timeout=5000):
+        w.addDockWidget(Qt.RightDockWidgetArea, w.panels.docks["documents"])  # moved by the user
+    assert w.open_project(second)
+    qtbot.waitUntil(lambda: w.panels is not None)
+    assert w.dockWidgetArea(w.panels.docks["documents"]) == Qt.RightDockWidgetArea
+    assert w.dockWidgetArea(w.panels.docks["annotations"]) == Qt.LeftDockWidgetArea
+    assert DockLayout.of(w).auto is False
+    w.close()

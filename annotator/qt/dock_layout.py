@@ -41,6 +41,7 @@ class DockLayout(QObject):
         self.docks: dict[str, QDockWidget] = {}
         self.auto = True
         self.wide: bool | None = None  # the arrangement in place (None: none yet)
+        self.user_state: QByteArray | None = None  # the user's own layout, last saved (put back on new docks)
         self._arranging = False
         self._problems_open = False
         self._later = QTimer(self)
@@ -60,12 +61,18 @@ class DockLayout(QObject):
     def adopt(self, docks: dict[str, QDockWidget]) -> None:
         """Watch and arrange a project's docks (keys as in :data:`annotator.qt.dockslots.LAYOUT`)."""
         self.docks = docks
+        for old in self.window.findChildren(QDockWidget):  # the last project's docks, on their way out:
+            if old not in docks.values() and old.objectName() in {d.objectName() for d in docks.values()}:
+                old.setObjectName("")  # a saved layout names the new ones
         for dock in docks.values():
             dock.installEventFilter(self)
             dock.dockLocationChanged.connect(self._user_moved)
             dock.topLevelChanged.connect(self._user_moved)
         self._problems_open = False
-        self.arrange()
+        if not self.auto and self.user_state is not None:  # another project: the user's layout again
+            self.restore_state(self.user_state, auto=False)
+        else:
+            self.arrange()
 
     def arrange(self) -> None:
         """Put the docks in the arrangement for the window's width (auto mode on again)."""
@@ -129,6 +136,7 @@ class DockLayout(QObject):
         finally:
             self._arranging = False
         self.auto = auto
+        self.user_state = None if auto else state
         if "labels" in self.docks:  # which arrangement was saved: one column has the panels tabbed with Labels
             self.wide = not self.window.tabifiedDockWidgets(self.docks["labels"])
         if "problems" in self.docks:

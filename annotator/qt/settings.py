@@ -90,8 +90,10 @@ class WindowSettings(QObject):
         """Geometry, dock layout (and whether it still follows the width) and zoom, written to the file at once."""
         self._timer.stop()
         self.settings.setValue("geometry", self.window.saveGeometry())
-        self.settings.setValue("window_state", self.window.saveState())
+        state = self.window.saveState()
+        self.settings.setValue("window_state", state)
         self.settings.setValue("layout_auto", self.docks.auto)
+        self.docks.user_state = None if self.docks.auto else state
         self.settings.setValue("zoom", self.view.zoom())
         self.settings.sync()
         self.saved.emit()
