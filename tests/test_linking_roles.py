@@ -287,3 +287,35 @@ def test_pick_mode_ctrl_click_takes_the_preselected_role(qtbot, window):
                      QPoint(r.center().x(), r.center().y()))
     assert args_of(w, die) == [("Victim", "two policemen")]
     assert not menu_visible(w)
+
+
+# ---------------------------------------------------------------- during the drag
+
+def test_while_dragging_the_status_bar_says_what_the_release_will_do(qtbot, window):
+    w = window
+    die = tag(w, "killed", "Life.Die", 1)
+    pers = tag(w, "three military security personnel", "PER")
+    isis = tag(w, "ISIS fighters", "ORG")
+    view, vp = w.view, w.view.viewport()
+    view.select_span(trigger_of(w, die), scroll=True)
+    QApplication.processEvents()
+    p0 = view.label_rect(trigger_of(w, die)).center()
+
+    def move_to(span_id: str) -> str:
+        r = view.span_rects(span_id)[0]
+        p = QPoint(r.center().x(), r.center().y())
+        for q in (QPoint((p0.x() + p.x()) // 2, (p0.y() + p.y()) // 2), p):
+            QApplication.sendEvent(vp, QMouseEvent(QEvent.Type.MouseMove, QPointF(q), QPointF(vp.mapToGlobal(q)),
+                                                   Qt.MouseButton.NoButton, Qt.MouseButton.LeftButton,
+                                                   Qt.KeyboardModifier.NoModifier))
+        return w.statusBar().currentMessage()
+
+    qtbot.mousePress(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pos=p0)
+    assert move_to(pers) == ("Release: the role menu, Victim first · with Ctrl or Shift held: "
+                             "“three military security perso…” (PER) becomes the Victim of Life.Die")
+    assert move_to(isis) == "Release: “ISIS fighters” (ORG) becomes the Agent of Life.Die (the one role that fits)"
+    r = view.span_rects(isis)[0]
+    qtbot.mouseRelease(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                       pos=QPoint(r.center().x(), r.center().y()))
+    assert args_of(w, die) == [("Agent", "ISIS fighters")]
+    assert "Agent of Life.Die" in w.statusBar().currentMessage()

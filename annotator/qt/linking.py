@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from PySide6.QtCore import QObject, QPoint, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtGui import QColor, QCursor, QGuiApplication
 from PySide6.QtWidgets import QMenu, QStatusBar, QWidget
 
@@ -59,6 +59,8 @@ class Linker(QObject):
         self.bar = bar
         self.refuse = refuse
         self.role_counts = ProjectRoleCounts()
+        self._hover: tuple[str, str] | None = None  # (source, span under the pointer) of a link drag
+        view.viewport().installEventFilter(self)  # to say, during a link drag, what the release will do
         self.on_pick_changed = on_pick_changed
         self.pick: Pick | None = None
         self.last_menu: QMenu | None = None
@@ -212,15 +214,9 @@ class Linker(QObject):
         if role is not None:
             self._add_as(ev, role, ref, what, options, pos)
             return
-        if not options:
-            et = schema.event_types.get(ev.type)
-            have = ", ".join(f"{r.name} ({'/'.join(r.types)})" for r in et.roles.values()) if et else ""
-            self.refuse(f"Not added: {ev.type} has no role that takes {ftype}.\nIts roles: {have or 'none'}", pos)
-            return
-        best = preselect(options, ev.type, ftype, self.role_counts.counts(self.session.project, cur))
+        best, refusal = self._choice(ev, ftype, what, options)
         if best is None:
-            full = "; ".join(f"{o.role} — {o.reason()}" for o in options)
-            self.refuse(f"Not added: no free role for {what} in {ev.type}: {full}", pos)
+            self.refuse(refusal, pos)
             return
         if len(options) == 1 or quick:
             self._add(ev, best, ref, what)
@@ -230,6 +226,47 @@ class Linker(QObject):
         self.bar.showMessage(f"Enter takes {best}; holding Ctrl or Shift as you release a drag takes it "
                              "without this menu", 8000)
         self.last_menu.popup(pos or QCursor.pos())
+
+    def _choice(self, ev: Event, ftype: str, what: str, options: list[RoleOption]) -> tuple[str | None, str]:
+        """(the pre-selected role, "") or (None, why no role can be added)."""
+        if not options:
+            et = self.session.project.schema.event_types.get(ev.type)
+            have = ", ".join(f"{r.name} ({'/'.join(r.types)})" for r in et.roles.values()) if et else ""
+            return None, f"Not added: {ev.type} has no role that takes {ftype}.\nIts roles: {have or 'none'}"
+        best = preselect(options, ev.type, ftype, self.role_counts.counts(self.session.project, self.session.current))
+        if best is None:
+            full = "; ".join(f"{o.role} — {o.reason()}" for o in options)
+            return None, f"Not added: no free role for {what} in {ev.type}: {full}"
+        return best, ""
+
+    def drag_hint(self, source_span: str, target_span: str) -> str:
+        """What releasing a link drag from ``source_span`` over ``target_span`` would do, in words ("" if nothing)."""
+        session = self._session_of()
+        cur = session.current if session is not None else None
+        if cur is None or not target_span or source_span == target_span:
+            return ""
+        src, tgt = cur.spans.get(source_span), cur.spans.get(target_span)
+        if src is None or tgt is None:
+            return ""
+        if src.kind == TRIGGER:
+            ev_id, filler_span = cur.event_of_trigger(source_span), target_span
+        elif tgt.kind == TRIGGER:
+            ev_id, filler_span = cur.event_of_trigger(target_span), source_span
+        else:
+            return ""
+        filler = self._filler(filler_span)
+        if not ev_id or filler is None or filler[0] == ev_id:
+            return ""
+        ev = cur.events[ev_id]
+        what = f"“{_text(cur, filler_span)}” ({filler[1]})"
+        options = role_options(session.project.schema, ev, filler[1])
+        best, refusal = self._choice(ev, filler[1], what, options)
+        if best is None:
+            return "Release: " + refusal.splitlines()[0]
+        if len(options) == 1:
+            return f"Release: {what} becomes the {best} of {ev.type} (the one role that fits)"
+        return (f"Release: the role menu, {best} first · with Ctrl or Shift held: {what} becomes the {best} "
+                f"of {ev.type}")
 
     def _add_as(self, ev: Event, role: str, ref: str, what: str, options: list[RoleOption],
                 pos: QPoint | None) -> None:
@@ -278,6 +315,25 @@ class Linker(QObject):
         self.last_menu = menu
         menu.popup(pos or QCursor.pos())
         return menu
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        """During a link drag, the status bar says what releasing over the span under the pointer does."""
+        kind = event.type()
+        if kind == QEvent.Type.MouseMove:
+            rubber = self.view.input.rubber
+            if rubber is not None:
+                key = (rubber[0], self.view.hits.span_at(event.position()))
+                if key != self._hover:
+                    self._hover = key
+                    hint = self.drag_hint(*key)
+                    if hint:
+                        self.bar.showMessage(hint)
+                    else:
+                        self.bar.clearMessage()
+        elif kind == QEvent.Type.MouseButtonRelease and self._hover is not None:
+            self._hover = None
+            self.bar.clearMessage()  # the release's own message (added, refused, the menu) follows
+        return False
 
     # ------------------------------------------------------------------ pick mode
 
