@@ -249,3 +249,24 @@ def test_a_nested_tag_that_lifts_its_outer_span_keeps_the_line_under_the_pointer
     assert sorted(s.label for s in stored(w).spans) == ["ORG", "PER"]
     assert glyph_y(view, inner[0]) == pytest.approx(y_inner, abs=0.5)
     assert glyph_y(view, find(text, "two separate attacks", 0)[0]) == pytest.approx(y_next, abs=0.5)
+
+
+def test_the_room_a_delete_leaves_is_given_back_when_the_document_is_opened_again(qtbot, window):
+    w, view = window, window.view
+    text = w.session.current.text
+    ids = annotate_seed(w.session)
+    mortar, above = find(text, "a mortar", 0), find(text, "Prime Minister", 0)
+
+    def band() -> float:  # from the line above to the line with the arcs, as Qt lays them out
+        view.set_selection(*mortar)
+        view.clear_selection()
+        settle()
+        return glyph_y(view, mortar[0]) - glyph_y(view, above[0])
+
+    with_arcs = band()
+    for phrase in ("fired", "killing"):  # both events go, and their arcs above that line
+        assert w.session.remove_annotation(ids[(phrase, 0)])
+    settle()
+    assert band() == pytest.approx(with_arcs, abs=0.5)  # kept while the document is shown
+    w.open_document(w.session.current.id)
+    assert band() < with_arcs - 40  # opened again: no room kept for arcs that are gone

@@ -29,6 +29,7 @@ class ViewSync:
         """A newly opened document: its text, the spans loaded so far, their arcs."""
         self._follow()
         self._shown, self._complete, self._sliced = cur, not cur.partial, False
+        self.view.bands.clear()  # a document (re)opened is laid out compactly; bands only stay while it is shown
         self.view.set_document(cur.text, list(cur.spans.values()), colors)
         self.view.set_links(self.linker.all_links(cur))
         self.linker.cancel_pick()
