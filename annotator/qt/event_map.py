@@ -18,7 +18,7 @@ _MISSING: Any = object()
 
 
 class EventMap(dict[str, Event]):
-    """``dict`` of event id -> Event that also knows the event ids of each trigger span (in insertion order).
+    """``dict`` of event id -> Event that also knows the event ids of each trigger span (in the dict's order).
 
     Events are replaced, not changed in place, when the store changes them; an
     event whose ``trigger`` is changed in place must be set again (``m[id] = ev``).
@@ -27,15 +27,22 @@ class EventMap(dict[str, Event]):
     def __init__(self, items: Mapping[str, Event] | Iterable[tuple[str, Event]] = ()) -> None:
         super().__init__(items)
         self._by_trigger: dict[str, dict[str, None]] | None = None  # built when first asked
+        self._seq: dict[str, int] = {}  # with the index: each id's place in the dict's order
+        self._next = 0
 
     # ------------------------------------------------------------------ the index
     def _link(self, eid: str, ev: Event) -> None:
         if self._by_trigger is not None:
             self._by_trigger.setdefault(ev.trigger, {})[eid] = None
+            if eid not in self._seq:
+                self._seq[eid] = self._next
+                self._next += 1
 
-    def _unlink(self, eid: str, ev: Event) -> None:
+    def _unlink(self, eid: str, ev: Event, gone: bool = True) -> None:
         if self._by_trigger is None:
             return
+        if gone:
+            self._seq.pop(eid, None)
         ids = self._by_trigger.get(ev.trigger)
         if ids is not None:
             ids.pop(eid, None)
@@ -47,10 +54,16 @@ class EventMap(dict[str, Event]):
         index = self._by_trigger
         if index is None:
             index = self._by_trigger = {}
+            self._seq = {eid: i for i, eid in enumerate(self)}
+            self._next = len(self._seq)
             for eid, ev in self.items():
                 index.setdefault(ev.trigger, {})[eid] = None
         ids = index.get(span_id)
-        return [self[i] for i in ids] if ids else []
+        if not ids:
+            return []
+        if len(ids) > 1:  # rare: several events on one trigger, in the dict's order
+            return [self[i] for i in sorted(ids, key=self._seq.__getitem__)]
+        return [self[i] for i in ids]
 
     # ------------------------------------------------------------------ every way a dict changes
     def __setitem__(self, eid: str, ev: Event) -> None:
@@ -59,7 +72,7 @@ class EventMap(dict[str, Event]):
         if old is not _MISSING:
             if old.trigger == ev.trigger:
                 return  # keeps its place, in the dict and in the index
-            self._unlink(eid, old)
+            self._unlink(eid, old, gone=False)  # keeps its place in the dict
         self._link(eid, ev)
 
     def __delitem__(self, eid: str) -> None:
@@ -98,6 +111,7 @@ class EventMap(dict[str, Event]):
     def clear(self) -> None:  # noqa: D102
         super().clear()
         self._by_trigger = None
+        self._seq = {}
 
     def __ior__(self, other: Any) -> EventMap:  # noqa: D105
         self.update(other)
