@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, QSettings, Qt
 from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QToolTip
 
 from annotator.model import AnnotatedDocument, Argument, Document, Event, Span
 from annotator.qt.mainwindow import MainWindow
@@ -313,9 +313,12 @@ def test_while_dragging_the_status_bar_says_what_the_release_will_do(qtbot, wind
     qtbot.mousePress(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pos=p0)
     assert move_to(pers) == ("Release: the role menu, Victim first · with Ctrl or Shift held: "
                              "“three military security perso…” (PER) becomes the Victim of Life.Die")
+    assert QToolTip.isVisible() and QToolTip.text() == "Victim · Ctrl: no menu"  # beside the pointer
     assert move_to(isis) == "Release: “ISIS fighters” (ORG) becomes the Agent of Life.Die (the one role that fits)"
+    assert QToolTip.text() == "Agent"
     r = view.span_rects(isis)[0]
     qtbot.mouseRelease(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                        pos=QPoint(r.center().x(), r.center().y()))
     assert args_of(w, die) == [("Agent", "ISIS fighters")]
     assert "Agent of Life.Die" in w.statusBar().currentMessage()
+    assert not QToolTip.isVisible()

@@ -22,7 +22,7 @@ from typing import Callable
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtGui import QColor, QCursor, QGuiApplication
-from PySide6.QtWidgets import QMenu, QStatusBar, QWidget
+from PySide6.QtWidgets import QMenu, QStatusBar, QToolTip, QWidget
 
 from ..model import ENTITY, TRIGGER, Event
 from .arcs import Link
@@ -60,6 +60,7 @@ class Linker(QObject):
         self.refuse = refuse
         self.role_counts = ProjectRoleCounts()
         self._hover: tuple[str, str] | None = None  # (source, span under the pointer) of a link drag
+        self._short_hint = ""
         view.viewport().installEventFilter(self)  # to say, during a link drag, what the release will do
         self.on_pick_changed = on_pick_changed
         self.pick: Pick | None = None
@@ -241,6 +242,7 @@ class Linker(QObject):
 
     def drag_hint(self, source_span: str, target_span: str) -> str:
         """What releasing a link drag from ``source_span`` over ``target_span`` would do, in words ("" if nothing)."""
+        self._short_hint = ""  # the same in a few words, for beside the pointer
         session = self._session_of()
         cur = session.current if session is not None else None
         if cur is None or not target_span or source_span == target_span:
@@ -262,9 +264,12 @@ class Linker(QObject):
         options = role_options(session.project.schema, ev, filler[1])
         best, refusal = self._choice(ev, filler[1], what, options)
         if best is None:
+            self._short_hint = "✕ " + refusal.splitlines()[0].removeprefix("Not added: ")
             return "Release: " + refusal.splitlines()[0]
         if len(options) == 1:
+            self._short_hint = best
             return f"Release: {what} becomes the {best} of {ev.type} (the one role that fits)"
+        self._short_hint = f"{best} · Ctrl: no menu"
         return (f"Release: the role menu, {best} first · with Ctrl or Shift held: {what} becomes the {best} "
                 f"of {ev.type}")
 
@@ -330,9 +335,16 @@ class Linker(QObject):
                         self.bar.showMessage(hint)
                     else:
                         self.bar.clearMessage()
+                    vp = self.view.viewport()
+                    short = self._short_hint
+                    if short:  # the same, in short, beside the pointer
+                        QToolTip.showText(vp.mapToGlobal(event.position().toPoint()) + QPoint(14, 18), short, vp)
+                    else:
+                        QToolTip.hideText()
         elif kind == QEvent.Type.MouseButtonRelease and self._hover is not None:
             self._hover = None
             self.bar.clearMessage()  # the release's own message (added, refused, the menu) follows
+            QToolTip.hideText()
         return False
 
     # ------------------------------------------------------------------ pick mode
