@@ -36,15 +36,18 @@ that matter most:
 - Conflict.Attack: a PER is ``Attacker`` before ``Target`` (troops, gunmen,
   militants attack; the people harmed are mostly marked as Victims of the
   Die/Injure event that goes with the attack): a close call, about even.
-  ORG and GPE attack; GPE and LOC are the ``Place``; WEA is the
-  ``Instrument``; VEH and FAC are more often hit (``Target``) than used.
+  An ORG is the ``Attacker``; a GPE the ``Place`` before the ``Attacker``;
+  LOC the ``Place``; WEA the ``Instrument``; VEH and FAC are more often hit
+  (``Target``) than used.
 - Movement.Transport: a PER is the ``Artifact`` (the one who travels);
   GPE/LOC/FAC the ``Destination`` before the ``Origin``; VEH the ``Vehicle``.
 - Justice.*: a PER is the ``Defendant``/``Person``; an ORG (a court) the
   ``Adjudicator``, except where ORGs charge or sue; GPE the ``Place``.
 
-A schema with other event types has no priors: its roles keep the schema's
-order until the project has counts of its own.
+A schema with other event types gets only :data:`GENERIC_PRIORS` (a place
+is the ``Place``, a time the ``Time``, a weapon the ``Instrument``, where the
+type has such a role); its other roles keep the schema's order until the
+project has counts of its own.
 """
 from __future__ import annotations
 
