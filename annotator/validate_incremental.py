@@ -63,20 +63,44 @@ def display_order(problems: Iterable[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (0 if p.severity == ERROR else 1, _natural(p.ref)))
 
 
-def _add(index: dict[str, set[str]], key: str, value: str) -> None:
+# The reverse indexes map an id to the one id that refers to it, as a plain string (the usual case),
+# or to a set of them when there are several: a set costs 216 bytes, and at brat's density there is
+# one entry per argument (70,000 at 4 MB).
+def _add(index: dict[str, str | set[str]], key: str, value: str) -> None:
     s = index.get(key)
     if s is None:
-        index[key] = {value}
+        index[key] = value
+    elif type(s) is str:
+        if s != value:
+            index[key] = {s, value}
     else:
-        s.add(value)
+        s.add(value)  # type: ignore[union-attr]
 
 
-def _discard(index: dict[str, set[str]], key: str, value: str) -> None:
+def _discard(index: dict[str, str | set[str]], key: str, value: str) -> None:
     s = index.get(key)
-    if s is not None:
-        s.discard(value)
-        if not s:
+    if s is None:
+        return
+    if type(s) is str:
+        if s == value:
             del index[key]
+        return
+    s.discard(value)  # type: ignore[union-attr]
+    if len(s) == 1:
+        index[key] = next(iter(s))  # type: ignore[arg-type]
+    elif not s:
+        del index[key]
+
+
+def _take(into: set[str], index: dict[str, str | set[str]], key: str) -> None:
+    """Add the ids ``index`` holds for ``key`` to ``into``."""
+    s = index.get(key)
+    if s is None:
+        return
+    if type(s) is str:
+        into.add(s)  # type: ignore[arg-type]
+    else:
+        into |= s  # type: ignore[arg-type]
 
 
 class IncrementalValidation:
@@ -109,10 +133,10 @@ class IncrementalValidation:
         self.by_relation: dict[str, list[Problem]] = {}
         self.cycles: list[Problem] = []
         self.graph: dict[str, list[str]] = {}
-        self.triggered: dict[str, set[str]] = {}   # span id -> events it triggers
-        self.filled: dict[str, set[str]] = {}      # id -> events with an argument naming it
-        self.related: dict[str, set[str]] = {}     # id -> relations whose head or tail it is
-        self._event_refs: dict[str, tuple[str, tuple[str, ...]]] = {}
+        self.triggered: dict[str, str | set[str]] = {}   # span id -> events it triggers (see _add)
+        self.filled: dict[str, str | set[str]] = {}      # id -> events with an argument naming it
+        self.related: dict[str, str | set[str]] = {}     # id -> relations whose head or tail it is
+        self._event_refs: dict[str, tuple[str, ...]] = {}  # event id -> (trigger, *argument refs) last indexed
         self._relation_refs: dict[str, tuple[str, str]] = {}
         self._full: list[Problem] | None = None
         spans, events, relations = doc.spans, doc.events, doc.relations
@@ -174,17 +198,16 @@ class IncrementalValidation:
     # ------------------------------------------------------------------ indexes
 
     def _index_event(self, ev: Event) -> None:
-        refs = tuple(a.ref for a in ev.arguments)
-        self._event_refs[ev.id] = (ev.trigger, refs)
+        self._event_refs[ev.id] = (ev.trigger, *(a.ref for a in ev.arguments))
         _add(self.triggered, ev.trigger, ev.id)
-        for r in refs:
-            _add(self.filled, r, ev.id)
+        for a in ev.arguments:
+            _add(self.filled, a.ref, ev.id)
 
     def _unindex_event(self, eid: str) -> None:
         old = self._event_refs.pop(eid, None)
         if old is not None:
             _discard(self.triggered, old[0], eid)
-            for r in old[1]:
+            for r in old[1:]:
                 _discard(self.filled, r, eid)
 
     def _index_relation(self, rel: Relation) -> None:
@@ -279,12 +302,9 @@ class IncrementalValidation:
             re_spans.add(x)
             re_events.add(x)
             re_relations.add(x)
-            if x in triggered:
-                re_events |= triggered[x]
-            if x in filled:
-                re_events |= filled[x]
-            if x in related:
-                re_relations |= related[x]
+            _take(re_events, triggered, x)
+            _take(re_events, filled, x)
+            _take(re_relations, related, x)
         # 3. re-check them
         changed = False
         c = self._checker()

@@ -141,6 +141,7 @@ class DocumentLoader(QObject):
         self._reader: _Reader | None = None
         self._chunks: deque[tuple[str, list[Any]]] | None = None  # where the chunks come from
         self._pos = 0  # annotations of the head chunk already taken
+        self._taken = 0  # annotations the last slice took
         self._batch = dict(zip(KINDS, self.FIRST_BATCH))
         self.slices = 0  # slices applied for the current document (benchmarks, tests)
         self._quieted = False  # _quiet(True) is in force for the current load
@@ -257,8 +258,12 @@ class DocumentLoader(QObject):
             self._emit(sl)
             took = (time.perf_counter() - t0) * 1000
             if budget_ms is not None and kind:
-                per_item = max(took, 0.05) / n
-                self._batch[kind] = int(max(self.MIN_BATCH, min(self.MAX_BATCH, budget_ms / per_item)))
+                # at most twice the last size: an item's cost varies along the document (an event slice
+                # whose rows land among many others costs several times the first one's per event)
+                taken = max(self._taken, 1)  # fewer than n at a chunk's end
+                per_item = max(took, 0.05) / taken
+                fit = min(budget_ms / per_item, 2 * taken)
+                self._batch[kind] = int(max(self.MIN_BATCH, min(self.MAX_BATCH, fit)))
             if sl.last or budget_ms is not None or (self._cur is not None and not self._chunks):
                 return
 
@@ -269,6 +274,7 @@ class DocumentLoader(QObject):
         finished = self._finished_reading()  # read before the chunks: the worker appends its last one, then says done
         chunks = self._chunks
         assert chunks is not None
+        self._taken = 0
         if not chunks:
             if not finished:  # finish_now's wait, or a turn between two chunks
                 return sl
@@ -280,6 +286,7 @@ class DocumentLoader(QObject):
         kind, items = chunks[0]
         i = self._pos
         j = min(i + n, len(items))
+        self._taken = j - i
         chunk = items[i:j] if (i, j) != (0, len(items)) else items
         if j == len(items):
             chunks.popleft()
