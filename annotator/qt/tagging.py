@@ -82,8 +82,8 @@ class Tagger:
         s, cur = self._current() or (None, None)
         if s is None or cur is None:
             return
+        self.view.clear_selection()  # first: the view paints the new span and the cleared selection at once
         new_id = s.add_annotation(start, end, label)
-        self.view.clear_selection()
         if new_id and self.linker.pick is not None and new_id in cur.spans:
             self.linker.picked(new_id)  # created and attached in one flow
         if new_id:

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from math import ceil, floor
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QContextMenuEvent,
     QKeyEvent,
@@ -40,6 +40,7 @@ from annotator.qt.band_memory import BandMemory
 from annotator.qt.span_layout import MARGIN, ParaLayout
 from annotator.qt.text_find import find_match
 from annotator.qt.view_arcs import ArcLayer
+from annotator.qt.view_cull import CulledLayout
 from annotator.qt.view_hits import PAINT_SLACK, HitMap
 from annotator.qt.view_input import ViewInput
 from annotator.qt.view_links import ViewLinks
@@ -321,7 +322,11 @@ class AnnotationView(ViewLinks, QAbstractScrollArea):
             pl = stack.layout(p)
             slack = PAINT_SLACK if p in outlined else 0
             top = floor(y) - slack
-            if region.intersects(QRect(0, top, width, ceil(y + pl.height) + slack - top)):
+            rows = QRect(0, top, width, ceil(y + pl.height) + slack - top)
+            if region.intersects(rows):
+                part = region.intersected(rows).boundingRect()
+                if part.height() * part.width() < 0.6 * rows.height() * rows.width():  # a part: paint what is in it
+                    pl = CulledLayout(pl, QRectF(part).translated(-MARGIN, -y))
                 origin = QPointF(MARGIN, y)
                 base = stack.pstart[p]
                 cursor = caret[1] - base if p == caret_para else None
