@@ -7,7 +7,7 @@ the document text itself.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
 from annotator.model import AnnotatedDocument, Document, Span
@@ -48,6 +48,14 @@ def test_row_texts_of_a_sliced_load(qtbot, tmp_path, monkeypatch):
         QApplication.processEvents()
     assert not w.session.current.partial and w.session.loader.slices > 5
     model = w.panels.ann_list.model
-    got = {r.id: r.text for r in model.rows}
+    got = {r.id: model.text_of(r) for r in model.rows}
     assert got == {s.id: expected_text(text, s) for s in spans}
+    # the filter and the Text column's sort see the same text (plain rows keep none of their own)
+    lst = w.panels.ann_list
+    lst.filter.setText("w13")
+    assert sorted(lst.visible_ids()) == sorted(s.id for s in spans if "w13" in expected_text(text, s))
+    lst.filter.setText("")
+    lst.view.sortByColumn(model.COL_TEXT, Qt.SortOrder.AscendingOrder)
+    shown = [model.text_of(model.rows[model.row_of(i)]) for i in lst.visible_ids()]
+    assert shown == sorted((expected_text(text, s) for s in spans), key=str.casefold)
     w.close()

@@ -68,8 +68,9 @@ class _AnnotationFilter(QSortFilterProxyModel):
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802
         if not self.needle:
             return True
-        row = self.sourceModel().rows[source_row]
-        return self.needle in row.type.casefold() or self.needle in row.text.casefold()
+        model = self.sourceModel()
+        row = model.rows[source_row]
+        return self.needle in row.type.casefold() or self.needle in model.text_of(row).casefold()
 
 
 class AnnotationList(QWidget):

@@ -28,7 +28,7 @@ class Row(NamedTuple):
 
     id: str
     type: str
-    text: str
+    text: str          # "" when it is the document's text[start:end] as it stands: see text_of
     start: int
     end: int
     kind: str          # "entity", "event" or "relation"
@@ -41,6 +41,15 @@ def _sort_id(ann_id: str) -> str:
         return ann_id[0] + digits.zfill(12)  # T123, E7, R40: what the pattern below gives, without it
     m = _ID_RE.match(ann_id)
     return f"{m.group(1)}{int(m.group(2)):012d}{m.group(3)}" if m else ann_id
+
+
+def _plain_or_short(text: str, start: int, end: int, covered: str) -> str:
+    """A row's stored text: "" when it is just ``text[start:end]`` as it stands (most rows; shown from the
+    document then, see :meth:`AnnotationTableModel.text_of`), else the cleaned, shortened text."""
+    if covered == text[start:end] and len(covered) <= TEXT_CHARS and covered.isprintable() \
+            and "  " not in covered and covered[:1] != " " and covered[-1:] != " ":
+        return ""
+    return _short(covered)
 
 
 def _short(text: str) -> str:
@@ -61,12 +70,14 @@ def row_for(cur: DocState, ann_id: str) -> Row | None:
     if s is not None:
         if s.kind != ENTITY:
             return None
-        return Row(ann_id, s.label, _short(_covered(cur, ann_id)), s.start, s.end, "entity", _sort_id(ann_id))
+        return Row(ann_id, s.label, _plain_or_short(cur.text, s.start, s.end, _covered(cur, ann_id)), s.start, s.end,
+                   "entity", _sort_id(ann_id))
     e = cur.events.get(ann_id)
     if e is not None:
         t = cur.spans.get(e.trigger)
         start, end = (t.start, t.end) if t is not None else (0, 0)
-        return Row(ann_id, e.type, _short(_covered(cur, e.trigger)), start, end, "event", _sort_id(ann_id))
+        return Row(ann_id, e.type, _plain_or_short(cur.text, start, end, _covered(cur, e.trigger)), start, end,
+                   "event", _sort_id(ann_id))
     r = cur.relations.get(ann_id)
     if r is not None:
         ext = cur.extent(ann_id) or (0, 0)
@@ -92,6 +103,13 @@ class AnnotationTableModel(QAbstractTableModel):
         self._sort_desc = False
         self._key = self._key_for(self.COL_START)
 
+    def text_of(self, row: Row) -> str:
+        """What the Text column shows for ``row`` (a row keeps "" when that is the document's own text)."""
+        if row.text or row.kind == "relation":
+            return row.text
+        cur = self.session.current
+        return cur.text[row.start:row.end] if cur is not None else ""
+
     # ------------------------------------------------------------------ sorting
     # Sorting happens here, on the Python list, not in the proxy: a proxy sort
     # of 12,000 rows calls back into Python for every comparison (1.3 s).
@@ -105,7 +123,8 @@ class AnnotationTableModel(QAbstractTableModel):
         if col == self.COL_ID:
             return itemgetter(6, 0)  # sort_id, id
         if col == self.COL_TEXT:
-            return lambda row: (row.text.casefold(), row.start, row.sort_id, row.id)
+            text_of = self.text_of
+            return lambda row: (text_of(row).casefold(), row.start, row.sort_id, row.id)
         if col in (self.COL_START, self.COL_END):
             return itemgetter(col, 6, 0)
         return itemgetter(col, 3, 6, 0)  # type or kind, then start, sort_id, id
@@ -189,10 +208,10 @@ class AnnotationTableModel(QAbstractTableModel):
             if s.kind == ENTITY and s.id not in have:  # row_for's entity row, inline (a slice has thousands)
                 if s.fragments:
                     t = short(" … ".join(text[a:b] for a, b in s.fragments))
-                else:
+                else:  # "": the document's text[start:end] as it stands (text_of)
                     t = text[s.start:s.end]
-                    if len(t) > TEXT_CHARS or not t.isprintable() or "  " in t or t[:1] == " " or t[-1:] == " ":
-                        t = short(t)
+                    t = short(t) if len(t) > TEXT_CHARS or not t.isprintable() or "  " in t or t[:1] == " " \
+                        or t[-1:] == " " else ""
                 rows.append(new_row(Row, (s.id, s.label, t, s.start, s.end, "entity", _sort_id(s.id))))
         for ids in (sl.events, sl.relations):
             for ann_id in ids:
@@ -332,12 +351,12 @@ class AnnotationTableModel(QAbstractTableModel):
         row = self.rows[index.row()]
         col = index.column()
         if role == _DISPLAY:
-            return row[col]
+            return self.text_of(row) if col == self.COL_TEXT else row[col]
         if role == _EDIT:  # the sort key
             if col == self.COL_ID:
                 return row.sort_id
             if col == self.COL_TEXT:
-                return row.text.casefold()
+                return self.text_of(row).casefold()
             return row[col]
         if role == _ID:
             return row.id
@@ -346,7 +365,7 @@ class AnnotationTableModel(QAbstractTableModel):
         if role == _ALIGN:
             return _RIGHT if col in (self.COL_START, self.COL_END) else None
         if role == _TOOLTIP and col == self.COL_TEXT:
-            return row.text
+            return self.text_of(row)
         return None
 
 
