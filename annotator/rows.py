@@ -112,12 +112,13 @@ class BulkWriter:
             t: (db.execute(f"SELECT coalesce(max(pk), 0) FROM {t}").fetchone()[0] + 1)
             for t in ("documents", "spans", "events", "arguments", "relations")
         }
-        self.rows: dict[str, list[tuple]] = {t: [] for t in self.next}
+        self.rows: dict[str, list[tuple]] = {t: [] for t in self.COLUMNS}
         self.now = now()
 
     COLUMNS = {
-        "documents": ("pk", "id", "name", "text", "meta", "status", "checksum", "created", "updated",
+        "documents": ("pk", "id", "name", "meta", "status", "checksum", "created", "updated",
                       "n_errors", "n_incomplete"),
+        "texts": ("doc", "text"),
         "spans": ("pk", "doc", "id", "seq", "kind", "label", "start", "end", "fragments", "attributes", "note", "annotator",
                   "normalizations"),
         "events": ("pk", "doc", "id", "seq", "type", "trigger", "attributes", "note", "annotator", "normalizations"),
@@ -133,9 +134,10 @@ class BulkWriter:
         nxt = self.next
         dpk = nxt["documents"]
         self.rows["documents"].append((
-            dpk, d.id, d.name or d.id, d.text, dumps(d.meta) if d.meta else "{}", d.status, checksum(d.text),
+            dpk, d.id, d.name or d.id, dumps(d.meta) if d.meta else "{}", d.status, checksum(d.text),
             d.created or self.now, d.updated or self.now, counts[0], counts[1],
         ))
+        self.rows["texts"].append((dpk, d.text))
         srows = self.rows["spans"]
         spk0 = nxt["spans"]
         spans = adoc.spans
@@ -191,7 +193,7 @@ class BulkWriter:
         # three quarters of an import's time.  The rows here are already
         # serialised tuples in column order, and the caller holds db.atomic().
         assert self.db.conn.in_transaction, "bulk writes run inside db.atomic()"
-        for table in ("documents", "spans", "events", "arguments", "relations"):
+        for table in ("documents", "texts", "spans", "events", "arguments", "relations"):
             rows = self.rows[table]
             if not rows:
                 continue
@@ -215,8 +217,11 @@ def iter_annotated_rows(
     # m002 reads documents before m003 adds the column: read NULL in its place then.
     has_norms = run("SELECT count(*) FROM pragma_table_info('spans') WHERE name = 'normalizations'").fetchone()[0]
     norms = "x.normalizations" if has_norms else "NULL"
-    dsel = ("SELECT d.pk, d.id, d.name, d.text, d.meta, d.status, d.checksum, d.created, d.updated "
-            f"FROM documents d {where} ORDER BY d.pk")
+    # Before m005 (m002 reads them), the texts are still in the documents rows.
+    old_texts = run("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'texts'").fetchone()[0] == 0
+    text, texts = ("d.text", "") if old_texts else ("t.text", "JOIN texts t ON t.doc = d.pk")
+    dsel = (f"SELECT d.pk, d.id, d.name, {text}, d.meta, d.status, d.checksum, d.created, d.updated "
+            f"FROM documents d {texts} {where} ORDER BY d.pk")
     join = f"JOIN documents d ON d.pk = x.doc {where}" if where else ""
     spans_c = run(
         f"SELECT x.doc, x.pk, x.id, x.kind, x.label, x.start, x.end, x.fragments, x.attributes, x.note, x.annotator, "

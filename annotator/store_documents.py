@@ -64,7 +64,8 @@ class ProjectDocuments:
     def get_document(self, doc_id: str) -> Document:
         """One document, with its text and metadata (no annotations)."""
         row = self.state.execute(
-            "SELECT id, name, text, meta, status, checksum, created, updated FROM documents WHERE id = ?",
+            "SELECT d.id, d.name, t.text, d.meta, d.status, d.checksum, d.created, d.updated "
+            "FROM documents d JOIN texts t ON t.doc = d.pk WHERE d.id = ?",
             [doc_id],
         ).fetchone()
         if row is None:
@@ -167,7 +168,7 @@ class ProjectDocuments:
     def delete_rows(self, pk: int) -> None:
         """Delete the document row ``pk`` and every annotation row of it (inside a write)."""
         db = self.state.db
-        for table in ("arguments", "relations", "events", "spans"):
+        for table in ("arguments", "relations", "events", "spans", "texts"):
             db.execute(f"DELETE FROM {table} WHERE doc = ?", [pk])
         db.execute("DELETE FROM documents WHERE pk = ?", [pk])
 

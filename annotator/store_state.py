@@ -115,7 +115,7 @@ class StoreState:
         """A document's text; cached, since it never changes after import."""
         text = self.text_cache.get(doc_pk)
         if text is None:
-            text = self.conn.execute("SELECT text FROM documents WHERE pk = ?", [doc_pk]).fetchone()[0]
+            text = self.conn.execute("SELECT text FROM texts WHERE doc = ?", [doc_pk]).fetchone()[0]
             if len(self.text_cache) >= 8:
                 self.text_cache.pop(next(iter(self.text_cache)))
             self.text_cache[doc_pk] = text
@@ -124,9 +124,9 @@ class StoreState:
     def touch(self, doc_pk: int) -> None:
         """Mark a document as edited now (a new document becomes in progress).
 
-        The row holds the text, and SQLite rewrites a whole row (text included)
-        to change any column of it: so the row is written only when something
-        changes (``updated`` is to the second), not on every edit.
+        The row is written only when something changes (``updated`` is to the
+        second), not on every edit.  (The text is in ``texts`` since m005: the
+        row is small.)
         """
         stamp = now()
         self.db.execute(

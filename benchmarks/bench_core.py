@@ -92,12 +92,13 @@ def baseline_import(src: Path, db_path: Path, times: dict | None = None) -> floa
     ``times``, when given, receives ``wall`` and ``cpu`` (this process's user + system time) of the inserts.
     """
     Project.open(db_path).close()  # same tables and indexes as the real import
-    docs, spans, events, args = [], [], [], []
+    docs, texts, spans, events, args = [], [], [], [], []
     spk = epk = apk = 0
     with open(src, encoding="utf-8") as fh:
         for dpk, line in enumerate(fh, 1):
             o = json.loads(line)
-            docs.append((dpk, o["id"], o["id"], o["text"], "{}", "new", "", "", "", 0, 0))
+            docs.append((dpk, o["id"], o["id"], "{}", "new", "", "", "", 0, 0))
+            texts.append((dpk, o["text"]))
             ids = {}
             for seq, e in enumerate(o["entities"], 1):
                 spk += 1
@@ -121,8 +122,9 @@ def baseline_import(src: Path, db_path: Path, times: dict | None = None) -> floa
     c0 = cpu_seconds()
     with conn:
         conn.executemany(
-            "INSERT INTO documents (pk, id, name, text, meta, status, checksum, created, updated, "
-            "n_errors, n_incomplete) VALUES (?,?,?,?,?,?,?,?,?,?,?)", docs)
+            "INSERT INTO documents (pk, id, name, meta, status, checksum, created, updated, "
+            "n_errors, n_incomplete) VALUES (?,?,?,?,?,?,?,?,?,?)", docs)
+        conn.executemany("INSERT INTO texts (doc, text) VALUES (?, ?)", texts)  # m005: texts apart
         conn.executemany("INSERT INTO spans VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", spans)
         conn.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?)", events)
         conn.executemany("INSERT INTO arguments VALUES (?,?,?,?,?,?,?,?)", args)
@@ -156,7 +158,8 @@ def baseline_export(db_path: Path, out: Path) -> float:
         args = conn.execute("SELECT doc, event, role, filler_span FROM arguments ORDER BY doc, event, position")
         s_row, e_row, a_row = next(spans, None), next(evs, None), next(args, None)
         for dpk, did, text, meta, status in conn.execute(
-                "SELECT pk, id, text, meta, status FROM documents ORDER BY pk"):
+                "SELECT d.pk, d.id, t.text, d.meta, d.status FROM documents d JOIN texts t ON t.doc = d.pk "
+                "ORDER BY d.pk"):
             ents, events, arguments = [], [], []
             while s_row is not None and s_row[0] == dpk:
                 ents.append({"id": s_row[1], "start": s_row[2], "end": s_row[3], "label": s_row[4],
