@@ -1,9 +1,9 @@
 """Labels that never cover another word: the room a span's tag may use on its line, and the label shortened to fit it.
 
-A tag may use its span's extent plus half of the white space (and punctuation)
-on either side, up to the middle of the gap before the neighbouring word, so
-two neighbours' tags never claim the same pixels and adding one label never
-changes how another is shortened.  A label too wide for that room is
+A tag may use its span's extent plus the white space (and punctuation) on
+either side, up to the neighbouring word; when the neighbour's own tag needs
+room beyond its text too, the gap is shared at its middle, so two neighbours'
+tags never claim the same pixels.  A label too wide for that room is
 shortened (``Conflict.Attack`` -> ``Attack`` -> ``Att…`` -> ``A``); the full
 name stays in the tooltip.  Why not widen the gap as brat does: that reflows
 the rest of the paragraph on every new label, which moves the text under the
@@ -16,7 +16,8 @@ from PySide6.QtGui import QFont, QFontMetricsF
 
 ELLIPSIS = "…"
 MIN_PAD = 1.0  # inner padding when a shortened label is tight
-GAP_KEEP = 0.5  # how far a tag stays from the middle of the gap to its neighbour (2 x this <= TAG_MIN_SPACING)
+GAP_KEEP = 0.5  # how far a tag stays from the middle of a shared gap (2 x this <= TAG_MIN_SPACING)
+WORD_KEEP = 1.5  # how far a tag stays from a neighbouring word's glyphs
 
 
 def is_word_unit(text: str, pos: int, u16: bytes | None) -> bool:
@@ -36,24 +37,42 @@ def _is_punct(ch: str) -> bool:
 
 
 def room(text: str, u16: bytes | None, line, a: int, b: int, ls: int, le: int,  # noqa: ANN001
-         xa: float, xb: float, edges: tuple[float, float]) -> tuple[float, float]:
+         xa: float, xb: float, edges: tuple[float, float],
+         shared: tuple[set[int], set[int]] = (set(), set())) -> tuple[float, float]:
     """The x interval a tag of the span piece ``[a, b)`` on ``line`` (text ``[ls, le)``) may use.
 
     ``xa``/``xb`` are the x of ``a`` and ``b``; ``edges`` the x of the line's start
     and end sides (``(0, width)`` left to right, reversed for right to left).
+    ``shared`` holds the end and start positions of the line's other pieces whose
+    tags need room beyond their own text: a gap next to one of them is shared at
+    its middle, any other gap may be used up to a pixel from the neighbouring word.
     Positions are UTF-16 units.
     """
+    ends, starts = shared
     i = a
     while i > ls and not is_word_unit(text, i - 1, u16):
         i -= 1
-    xs = edges[0] if i <= ls else (_x(line, i) + xa) / 2
+    if i <= ls:
+        xs = edges[0]
+    else:
+        xi = _x(line, i)
+        xs = _toward((xi + xa) / 2, xa, GAP_KEEP) if i in ends else _toward(xi, xa, WORD_KEEP)
     j = b
     while j < le and not is_word_unit(text, j, u16):
         j += 1
-    xe = edges[1] if j >= le else (xb + _x(line, j)) / 2
-    lo, hi = min(xa, xb), max(xa, xb)
-    # a little short of the gap's middle, so two neighbours' tags never touch
-    return min(min(xs, xe) + GAP_KEEP, lo), max(max(xs, xe) - GAP_KEEP, hi)
+    if j >= le:
+        xe = edges[1]
+    else:
+        xj = _x(line, j)
+        xe = _toward((xb + xj) / 2, xb, GAP_KEEP) if j in starts else _toward(xj, xb, WORD_KEEP)
+    return min(xs, xe, xa, xb), max(xs, xe, xa, xb)
+
+
+def _toward(v: float, target: float, k: float) -> float:
+    """``v`` moved ``k`` pixels toward ``target`` (not past it)."""
+    if v < target:
+        return min(v + k, target)
+    return max(v - k, target)
 
 
 class LabelFitter:
@@ -62,20 +81,20 @@ class LabelFitter:
     def __init__(self, fm: QFontMetricsF, pad: float) -> None:
         self.fm = fm
         self.pad = pad
-        self._w: dict[str, float] = {}
+        self.widths: dict[str, float] = {}  # tag width of each label asked for so far
         self._fit: dict[tuple[str, int], tuple[str, float]] = {}
 
     def width(self, s: str) -> float:
         """Tag width for ``s`` with the normal padding."""
-        w = self._w.get(s)
+        w = self.widths.get(s)
         if w is None:
-            w = self._w[s] = self.fm.horizontalAdvance(s) + 2 * self.pad
+            w = self.widths[s] = self.fm.horizontalAdvance(s) + 2 * self.pad
         return w
 
     def fit(self, label: str, avail: float) -> tuple[str, float]:
         """:func:`fit_label` for ``avail`` rounded down to whole pixels (cached)."""
         if self.width(label) <= avail:
-            return label, self._w[label]
+            return label, self.widths[label]
         key = (label, int(avail))
         got = self._fit.get(key)
         if got is None:

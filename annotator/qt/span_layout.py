@@ -183,6 +183,7 @@ def lay_out_paragraph(
     lay.endLayout()
 
     fitter = fitter_for(tag_font, TAG_HPAD)
+    widths = fitter.widths  # label -> tag width, filled by fitter.width
     tag_h = ceil(fitter.fm.height()) + 2.0
     floor_h = tag_h + TAG_GAP
     result = ParaLayout(lay)
@@ -223,13 +224,17 @@ def lay_out_paragraph(
         floors: list[list[tuple[float, ...]]] = []  # extent, tag and outline of each piece
         done: list[tuple[float, float, int]] = []  # extents placed so far, with their floor
         placed: list[tuple[float, float, float, float, Piece, int, str | None, tuple[bool, bool]]] = []
+        shared: tuple[set[int], set[int]] | None = None  # made when a tag first needs room on this line
         for x1, x2, pc, tagged, a, b, xa, xb in sorted(per_line[li], key=lambda it: (it[2].length, it[0])):
             if tagged:
-                shown, w = pc.label, fitter.width(pc.label)
+                shown, w = pc.label, widths.get(pc.label) or fitter.width(pc.label)
                 if w <= x2 - x1:  # fits over its own text: centred there
                     tx = (x1 + x2 - w) / 2
                 else:
-                    lo, hi = room(text, u16, ln, a, b, ls, le, xa, xb, edges)
+                    if shared is None:  # ends and starts of the pieces whose tags are wider than their text
+                        needy = [it for it in per_line[li] if it[3] and fitter.width(it[2].label) > it[1] - it[0]]
+                        shared = ({it[5] for it in needy}, {it[4] for it in needy})
+                    lo, hi = room(text, u16, ln, a, b, ls, le, xa, xb, edges, shared)
                     lo, hi = max(lo, 0.0), min(hi, width)
                     shown, w = fitter.fit(pc.label, hi - lo)
                     tx = min(max((x1 + x2 - w) / 2, lo), hi - w)
