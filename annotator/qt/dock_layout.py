@@ -97,8 +97,10 @@ class DockLayout(QObject):
         self.changed.emit()
 
     def _column_height(self) -> int:
+        """The docks' height: the text's, or, before the window was laid out, the window's less its bars."""
         central = self.window.centralWidget()
-        return max(central.height() if central is not None else 0, 300)
+        laid_out = central is not None and self.window.isVisible() and central.height() > 100
+        return max(central.height() if laid_out else self.window.height() - 110, 300)
 
     def _two_columns(self) -> None:
         w, d = self.window, self.docks
