@@ -60,6 +60,9 @@ def test_first_run_at_1400x900_shows_a_whole_event_the_text_column_and_a_small_p
     full = {x.full_text(): x.text() for x in links}
     for name in ("“ISIS fighters” ORG", "“two policemen” PER", "“Dujail” GPE"):
         assert full[name] == name
+    # a long one keeps all its words; only the type's name may give way (its swatch stays)
+    assert full["“three military security personnel” PER"] in ("“three military security personnel” PER",
+                                                              "“three military security personnel”")
     assert _inside(w.panels.inspector.annotator_edit, page.viewport())
     # the Annotations panel shows its Text column in full width, with no sideways scrolling
     table = w.panels.ann_list.view

@@ -130,9 +130,13 @@ def test_slots_list_every_life_die_role_in_schema_order(qtbot, news):
     ]
     assert ins.slots.widget("filler:0").text() == "“ISIS fighters” ORG"
     victim = ins.slots.widget("filler:1")
-    assert victim.full_text() == "“three military security per…” PER"
-    # when the dock is narrow only the covered text is cut, at its end: the type stays
-    assert victim.text().startswith("“three") and victim.text().endswith("” PER")
+    assert victim.full_text() == "“three military security personnel” PER"
+    # when the dock is narrow the type's name goes first (the swatch shows its colour), then the text is cut
+    victim.resize(victim.fontMetrics().horizontalAdvance("“three military security personnel”") + 40, victim.height())
+    assert victim.text() == "“three military security personnel”"
+    victim.resize(victim.fontMetrics().horizontalAdvance("“three military”") + 40, victim.height())
+    assert victim.text().startswith("“three") and victim.text().endswith("…”")
+    assert "PER" in victim.toolTip()
     assert "three military security personnel" in ins.slots.widget("filler:1").toolTip()
     # news.toml makes no Life.Die role required: no marker anywhere, empty slots are grey dashes
     for role in ("Instrument", "Time", "Place"):

@@ -57,7 +57,7 @@ def card_words(role: Role) -> str:
     if role.min == 0:
         return f"{need}, at most {role.max} fillers"
     return f"{need}, {role.min} to {role.max} fillers"
-FILLER_CHARS = 28  # covered text longer than this is cut in the button (full text in the tooltip)
+FILLER_CHARS = 60  # covered text longer than this is cut in the button (full text in the tooltip)
 
 # slot states, as :meth:`ArgumentSlots.slot_rows` reports them
 FILLED, EMPTY, REQUIRED, TOO_MANY, NOT_ALLOWED = "filled", "empty", "required", "too_many", "not_allowed"
@@ -96,7 +96,8 @@ def _color(w: QWidget, role: QPalette.ColorRole, c: QColor) -> None:
 class FillerLink(QToolButton):
     """A filler shown as a link ``“covered text” TYPE``: click, Space or Enter activates it.
 
-    When narrow, only the covered text is cut (at its end), so the type stays readable.
+    When narrow, the type's name goes first (the swatch keeps its colour, the tooltip its name),
+    then the covered text is cut at its end.
     """
 
     def __init__(self, ref: str, covered: str, type_name: str, parent: QWidget | None = None):
@@ -125,7 +126,7 @@ class FillerLink(QToolButton):
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
         fm = self.fontMetrics()
-        least = self._chrome() + fm.horizontalAdvance(f"“{self._covered[:4]}…” {self._type}")
+        least = self._chrome() + fm.horizontalAdvance(f"“{self._covered[:4]}…”")
         return QSize(min(least, self.sizeHint().width()), super().minimumSizeHint().height())
 
     def resizeEvent(self, event) -> None:  # noqa: N802, ANN001
@@ -133,9 +134,11 @@ class FillerLink(QToolButton):
         if not self._type:
             return
         fm = self.fontMetrics()
-        room = self.width() - self._chrome() - fm.horizontalAdvance(f"“” {self._type}")
-        covered = fm.elidedText(self._covered, Qt.TextElideMode.ElideRight, max(room, 0))
-        text = f"“{covered}” {self._type}"
+        room = self.width() - self._chrome()
+        text = self.full_text()
+        if fm.horizontalAdvance(text) > room:
+            covered = fm.elidedText(self._covered, Qt.TextElideMode.ElideRight, max(room - fm.horizontalAdvance("“”"), 0))
+            text = f"“{covered}”"
         if text != self.text():
             self.setText(text)
 
