@@ -99,7 +99,8 @@ class Tagger:
         kind = s.project.schema.label_kind(label)
         if (span.kind == ENTITY) != (kind == "entity"):
             what = "an entity" if span.kind == ENTITY else "an event trigger"
-            self.show_error("Not allowed", f"{span_id} is {what}; {label} is "
+            words = cur.text[span.start:span.end]
+            self.show_error("Not allowed", f"“{words}” ({span_id}) is {what}; {label} is "
                             f"{'an entity type' if kind == 'entity' else 'an event type'}. "
                             "Delete it and tag the text again to change its kind.")
             return
