@@ -25,6 +25,8 @@ LAZY = (
     "annotator.qt.validation", "annotator.validate_incremental", "annotator.qt.palette",
     "annotator.qt.transfer", "annotator.qt.transfer_dialogs", "annotator.qt.export_dialog",
     "annotator.qt.report_dialog", "annotator.qt.helpdialog",
+    # the identity (version from the package metadata, icon) and the CLI's other commands: after the first frame
+    "annotator.bundled", "annotator.qt.about", "annotator.formats.registry", "annotator.formats.spec",
 )
 
 CHILD = textwrap.dedent('''
