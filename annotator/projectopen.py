@@ -12,7 +12,7 @@ from .projectfile import (
     backup_file, backup_path_for, check_not_newer, connect_read_only, copy_database, holds_nothing, inspect,
     read_only_reason, remove_project_files,
 )
-from .projectmeta import store_schema
+from .projectmeta import PARSED_KEY, store_parsed_schema, store_schema
 from .schema import Schema
 from .store_state import StoreState
 from .storeerrors import ReadOnlyError, StoreError
@@ -133,6 +133,8 @@ def upgrade(state: StoreState, schema: Schema | None, *, backup: bool) -> None:
             raise StoreError(f"{state.path}: cannot upgrade the project ({exc}); it is unchanged") from exc
         if state.get("schema") is None:
             store_schema(state.db, schema or Schema.default())
+        elif state.get(PARSED_KEY) is None:  # a project from before the parsed copy: it gets one
+            store_parsed_schema(state.db, state.get("schema") or "")
 
 
 def save_as(state: StoreState, path: str | Path) -> Path:

@@ -13,6 +13,7 @@ reading the TOML in ``schema_toml`` and the hotkey checks in
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from .model import ENTITY, TRIGGER
 from .schema_hotkeys import normalize_hotkey
@@ -99,15 +100,19 @@ class Schema:
 
     # ----------------------------------------------------------------- loading
     @classmethod
-    def from_toml(cls, text: str, source_name: str = "schema.toml", *, drop_reserved_hotkeys: bool = False) -> Schema:
+    def from_toml(
+        cls, text: str, source_name: str = "schema.toml", *, drop_reserved_hotkeys: bool = False,
+        data: dict[str, Any] | None = None,
+    ) -> Schema:
         """Parse and check a schema from TOML text; raise :class:`SchemaError` if it is bad.
 
         A hotkey that the application uses itself (:mod:`annotator.shortcuts`)
         is an error.  With ``drop_reserved_hotkeys`` (for a schema already
         stored in a project by an older version) such a type keeps no hotkey
-        instead, and :attr:`dropped_hotkeys` lists the messages.
+        instead, and :attr:`dropped_hotkeys` lists the messages.  ``data``: the
+        TOML already parsed (``tomllib.loads(text)``), e.g. a project's cached copy.
         """
-        parts = parse_schema_toml(text, source_name, drop_reserved_hotkeys=drop_reserved_hotkeys)
+        parts = parse_schema_toml(text, source_name, drop_reserved_hotkeys=drop_reserved_hotkeys, data=data)
         schema = cls(
             parts.name,
             parts.entities,

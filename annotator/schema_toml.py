@@ -110,14 +110,17 @@ class SchemaParts:
 
 
 def parse_schema_toml(
-    text: str, source_name: str = "schema.toml", *, drop_reserved_hotkeys: bool = False
+    text: str, source_name: str = "schema.toml", *, drop_reserved_hotkeys: bool = False,
+    data: dict[str, Any] | None = None,
 ) -> SchemaParts:
     """Parse and check schema TOML text; raise :class:`SchemaError` listing every problem.
 
     ``drop_reserved_hotkeys``: see :meth:`annotator.schema.Schema.from_toml`.
+    ``data``: ``tomllib.loads(text)`` when the caller has it already (a project's cached copy).
     """
     try:
-        data = tomllib.loads(text)
+        if data is None:
+            data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = _LINE_RE.search(str(exc))
         line = int(m.group(1)) if m else None
