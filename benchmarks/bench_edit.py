@@ -30,9 +30,10 @@ Baselines, in the same run and the same window size: a keystroke into a bare
 QPlainTextEdit holding the same text (to idle, the same way); the store
 write alone (``Project.add_span`` into the same document, nothing else); and
 one full repaint of the annotation view where the edits happen
-(``viewport().repaint()``, no edit): most edits repaint the whole viewport
-(a new label row changes a paragraph's height, the selection fades the other
-arcs), so this is the floor that the view's painting sets.
+(``viewport().repaint()``, no edit), for scale: an edit repaints only the
+paragraphs it touched (a taller or shorter one moves the pixels below it
+instead of painting them again), so its repaint is usually a fraction of
+this; a change of highlight (fading the other arcs) still repaints it all.
 
 Beside each median of the wall clock, the median CPU time of this process over
 the same interval (``time.process_time``): on a machine shared with other
