@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QProgressDialog,
     QWidget,
@@ -197,7 +198,6 @@ def test_choose_file_opens_a_file_dialog_filtered_by_the_format(qtbot, window, t
 
     def pick() -> None:
         # the file dialog itself, not whatever modal another test may have left behind
-        # (activeModalWidget() answered with such a leftover, and the dialog then waited for ever)
         boxes = [x for x in QApplication.topLevelWidgets() if isinstance(x, QFileDialog) and x.isVisible()]
         if not boxes:
             if "filters" not in seen:  # not open yet: look again soon
@@ -205,10 +205,9 @@ def test_choose_file_opens_a_file_dialog_filtered_by_the_format(qtbot, window, t
             return
         box = boxes[-1]
         seen.setdefault("filters", box.nameFilters())
-        # after test_gui_safety's tests the dialog ignored one accept() of a full path (it then
-        # waited for ever): go to the file's folder, select it by name, and repeat until it closes
-        box.setDirectory(str(src.parent))
-        box.selectFile(src.name)
+        # type the path as a user does: QFileDialog.selectFile() leaves the name box alone while it has
+        # the focus, and the dialog then waited for ever (seen after test_gui_safety's tests)
+        box.findChild(QLineEdit, "fileNameEdit").setText(str(src))
         box.accept()
         QTimer.singleShot(50, pick)
 
