@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from .model import AnnotatedDocument, Argument, Document, Event, Normalization, Relation, Span
+from .model import ENTITY, AnnotatedDocument, Argument, Document, Event, Normalization, Relation, Span
 
 if TYPE_CHECKING:
     import sqlite3
@@ -117,7 +117,7 @@ class BulkWriter:
 
     COLUMNS = {
         "documents": ("pk", "id", "name", "meta", "status", "checksum", "created", "updated",
-                      "n_errors", "n_incomplete"),
+                      "n_errors", "n_incomplete", "n_annotations"),
         "texts": ("doc", "text"),
         "spans": ("pk", "doc", "id", "seq", "kind", "label", "start", "end", "fragments", "attributes", "note", "annotator",
                   "normalizations"),
@@ -136,6 +136,7 @@ class BulkWriter:
         self.rows["documents"].append((
             dpk, d.id, d.name or d.id, dumps(d.meta) if d.meta else "{}", d.status, checksum(d.text),
             d.created or self.now, d.updated or self.now, counts[0], counts[1],
+            sum(1 for s in adoc.spans if s.kind == ENTITY) + len(adoc.events) + len(adoc.relations),
         ))
         self.rows["texts"].append((dpk, d.text))
         srows = self.rows["spans"]

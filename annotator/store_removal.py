@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from .model import TRIGGER, Argument, Event, Relation, Span
+from .model import ENTITY, TRIGGER, Argument, Event, Relation, Span
 from .store_annrows import AnnotationRows
 from .store_reads import AnnotationReads
 from .store_state import StoreState
+from .store_writes import count_annotations
 from .storeerrors import StoreError
 
 
@@ -100,6 +101,7 @@ class Removals:
                 st.db.execute("DELETE FROM events WHERE doc = ? AND id = ?", [pk, e.id])
             for s in removal.spans:
                 st.db.execute("DELETE FROM spans WHERE doc = ? AND id = ?", [pk, s.id])
+            count_annotations(st, pk, -_counted(removal))
             st.touch(pk)
         return removal
 
@@ -125,4 +127,10 @@ class Removals:
                 self.rows.insert_argument(pk, epk, pos, a)
             for r in removal.relations:
                 self.rows.insert_relation(pk, r, removal.relation_seq.get(r.id))
+            count_annotations(st, pk, _counted(removal))
             st.touch(pk)
+
+
+def _counted(removal: Removal) -> int:
+    """How many of a removal's annotations ``documents.n_annotations`` counts (entity spans, events, relations)."""
+    return sum(1 for s in removal.spans if s.kind == ENTITY) + len(removal.events) + len(removal.relations)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from .model import TRIGGER, AnnotatedDocument, Argument, Event, Relation, Span
+from .model import ENTITY, TRIGGER, AnnotatedDocument, Argument, Event, Relation, Span
 from .rows import dumps, span_from_row
 from .store_annrows import AnnotationRows, normalizations_column
 from .store_checks import WriteChecks
@@ -16,6 +16,12 @@ from .storeerrors import StoreError
 SPAN_FIELDS = frozenset({"label", "start", "end", "fragments", "attributes", "note", "annotator", "normalizations"})
 EVENT_FIELDS = frozenset({"type", "attributes", "note", "annotator", "normalizations"})
 RELATION_FIELDS = EVENT_FIELDS
+
+
+def count_annotations(state: StoreState, doc_pk: int, delta: int) -> None:
+    """Add ``delta`` to a document's stored number of annotations (``documents.n_annotations``, m006), inside a write."""
+    if delta:
+        state.db.execute("UPDATE documents SET n_annotations = n_annotations + ? WHERE pk = ?", [delta, doc_pk])
 
 
 def check_fields(changes: dict[str, Any], allowed: frozenset[str], what: str) -> None:
@@ -57,6 +63,8 @@ class AnnotationWrites:
             span = self._stamped(span)
             self.checks.check_span(st.text(pk), span)
             self.rows.insert_span(pk, span)
+            if span.kind == ENTITY:  # a trigger is counted with its event
+                count_annotations(st, pk, 1)
             st.touch(pk)
         return span
 
@@ -119,6 +127,7 @@ class AnnotationWrites:
 
             self.checks.check_local(pk, {event.trigger, *(a.ref for a in event.arguments)}, mutate)
             self.rows.insert_event(pk, event)
+            count_annotations(st, pk, 1)
             st.touch(pk)
         return event
 
@@ -242,6 +251,7 @@ class AnnotationWrites:
 
             self.checks.check_local(pk, {relation.head, relation.tail}, mutate)
             self.rows.insert_relation(pk, relation)
+            count_annotations(st, pk, 1)
             st.touch(pk)
         return relation
 
