@@ -72,3 +72,11 @@ def test_a_new_project_starts_at_zero_and_an_empty_one_upgrades(tmp_path):
     with Project.open(tmp_path / "empty.db") as p:
         assert p.schema_version[-1] == "m006_annotation_counts"
         assert p.document_summaries() == []
+
+
+def test_an_old_project_opened_read_only_shows_the_counts_and_stays_as_it_was(tmp_path):
+    path = _old_project(tmp_path / "old.db")
+    before = path.read_bytes()
+    with Project.open(path, read_only=True) as p:
+        assert {s.id: s.n_annotations for s in p.document_summaries()} == {"a": 4, "b": 0, "c": 1}
+    assert path.read_bytes() == before
