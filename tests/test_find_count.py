@@ -1,20 +1,11 @@
 """The find bar says which match is selected and how many there are ("3 of 7"), driven by key presses."""
 from __future__ import annotations
 
-import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
 from annotator.qt.mainwindow import MainWindow
 from annotator.qt.text_find import match_position
-from test_mainwindow import make_project, show_window
-
-
-@pytest.fixture
-def window(qtbot, tmp_path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
-    w = show_window(qtbot, MainWindow(make_project(tmp_path / "seed.db"), settings=settings))
-    yield w
-    w.close()
+from test_events_ui import settings, window  # noqa: F401  (the seed-article window)
 
 
 def _starts(text: str, word: str) -> list[int]:

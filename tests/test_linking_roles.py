@@ -6,39 +6,16 @@ here, never computed through the pre-selection code.
 """
 from __future__ import annotations
 
-
-import pytest
-from PySide6.QtCore import QEvent, QPoint, QPointF, QSettings, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QToolTip
 
 from annotator.model import AnnotatedDocument, Argument, Document, Event, Span
 from annotator.qt.mainwindow import MainWindow
 from annotator.store import Project
-from test_mainwindow import make_project, show_window, stored, word_span
+from test_events_ui import settings, tag, trigger_of, window  # noqa: F401  (fixtures and helpers shared)
+from test_mainwindow import make_project, show_window, stored
 
-
-
-@pytest.fixture
-def settings(tmp_path):
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
-
-
-@pytest.fixture
-def window(qtbot, tmp_path, settings):
-    w = show_window(qtbot, MainWindow(make_project(tmp_path / "seed.db"), settings=settings))
-    yield w
-    w.close()
-
-
-def tag(w: MainWindow, phrase: str, label: str, nth: int = 0) -> str:
-    ann = w.session.add_annotation(*word_span(w.session.current.text, phrase, nth), label)
-    assert ann, (phrase, label)
-    return ann
-
-
-def trigger_of(w: MainWindow, event_id: str) -> str:
-    return w.session.current.events[event_id].trigger
 
 
 def link_drag(qtbot, w: MainWindow, source_span: str, target_span: str,
