@@ -98,6 +98,8 @@ class AnnotationTableModel(QAbstractTableModel):
         self.doc_id: str | None = None
         self.rows: list[Row] = []
         self.by_id: dict[str, Row] = {}  # the row of each id (its place is found by bisection)
+        #: span id -> ids of relations that had it as an end when last seen (may hold stale ids: checked on use)
+        self._rels_of_span: dict[str, set[str]] = {}
         self._icons: dict[str, QIcon] = {}
         self._sort_col = self.COL_START
         self._sort_desc = False
@@ -188,6 +190,9 @@ class AnnotationTableModel(QAbstractTableModel):
                     if row is not None:
                         rows.append(row)
         self.doc_id = cur.id if cur is not None else None
+        self._rels_of_span = {}
+        if cur is not None:
+            self._note_relations(cur, cur.relations)
         rows.sort(key=self._key, reverse=self._sort_desc)
         self.rows = rows
         self.by_id = {r.id: r for r in rows}
@@ -213,6 +218,7 @@ class AnnotationTableModel(QAbstractTableModel):
                     t = short(t) if len(t) > TEXT_CHARS or not t.isprintable() or "  " in t or t[:1] == " " \
                         or t[-1:] == " " else ""
                 rows.append(new_row(Row, (s.id, s.label, t, s.start, s.end, "entity", _sort_id(s.id))))
+        self._note_relations(cur, sl.relations)
         for ids in (sl.events, sl.relations):
             for ann_id in ids:
                 if ann_id not in have:
@@ -220,6 +226,15 @@ class AnnotationTableModel(QAbstractTableModel):
                     if row is not None:
                         rows.append(row)
         self.insert_rows(rows)
+
+    def _note_relations(self, cur: DocState, rel_ids: Any) -> None:
+        """Remember the ends of the relations ``rel_ids`` of ``cur`` (so an edit of a span finds its relations)."""
+        index, rels = self._rels_of_span, cur.relations
+        for rid in rel_ids:
+            r = rels.get(rid)
+            if r is not None:
+                index.setdefault(r.head, set()).add(rid)
+                index.setdefault(r.tail, set()).add(rid)
 
     def complete(self) -> bool:
         """Whether there is a row for every annotation of the current document (a cheap count)."""
@@ -288,9 +303,15 @@ class AnnotationTableModel(QAbstractTableModel):
         removed: list[int] = []
         added: list[Row] = []
         ids = set(change.ids)
-        if cur.relations and any(i in cur.spans for i in ids):
+        self._note_relations(cur, [i for i in ids if i in cur.relations])
+        if cur.relations:
             # a relation's row shows its ends' text and extent: follow edits of its spans
-            ids.update(r.id for r in cur.relations.values() if r.head in ids or r.tail in ids)
+            rels = cur.relations
+            for span_id in [i for i in ids if i in self._rels_of_span]:
+                for rid in self._rels_of_span[span_id]:
+                    r = rels.get(rid)
+                    if r is not None and (r.head == span_id or r.tail == span_id):
+                        ids.add(rid)
         for ann_id in ids:
             row = row_for(cur, ann_id)
             i = self._position(ann_id)
