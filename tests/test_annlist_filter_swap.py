@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from annotator.model import AnnotatedDocument, Document, Span
 from annotator.qt.annlist import AnnotationList, AnnotationTableModel
 from annotator.qt.session import Session
 from annotator.schema import Schema
 from annotator.store import Project
+from test_annlist_current import _list  # the list, shown at 520x300
 
 SCHEMA = """
 name = "swap"
@@ -47,16 +47,6 @@ def session(tmp_path: Path):
         s.open_document("d")
         s.ensure_loaded()
         yield s
-
-
-def _list(qtbot, session: Session) -> AnnotationList:
-    al = AnnotationList(session)
-    qtbot.addWidget(al)
-    al.resize(520, 300)
-    al.show()
-    qtbot.waitExposed(al)
-    QApplication.processEvents()
-    return al
 
 
 def _header(al: AnnotationList) -> tuple:
