@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
-from annotator.model import AnnotatedDocument, Document, Span
+from annotator.model import AnnotatedDocument, Document, Event, Span
 from annotator.qt.loader import DocumentLoader
 from annotator.qt.mainwindow import MainWindow
 from annotator.qt.session import Session
@@ -58,4 +58,58 @@ def test_row_texts_of_a_sliced_load(qtbot, tmp_path, monkeypatch):
     lst.view.sortByColumn(model.COL_TEXT, Qt.SortOrder.AscendingOrder)
     shown = [model.text_of(model.rows[model.row_of(i)]) for i in lst.visible_ids()]
     assert shown == sorted((expected_text(text, s) for s in spans), key=str.casefold)
+    w.close()
+
+
+def natural(ann_id: str) -> tuple[str, int, str]:
+    """The ID column's order worked out here: the letters before the number, the number, the rest."""
+    i = 0
+    while i < len(ann_id) and not ann_id[i].isdigit():
+        i += 1
+    j = i
+    while j < len(ann_id) and ann_id[j].isdigit():
+        j += 1
+    return ann_id[:i], int(ann_id[i:j] or 0), ann_id[j:]
+
+
+def test_event_rows_and_odd_ids_of_a_sliced_load(qtbot, tmp_path, monkeypatch):
+    """Events show their trigger's cleaned text; ids outside the T123 form still sort by their number."""
+    monkeypatch.setattr(Session, "FIRST_CHARS", 500)
+    monkeypatch.setattr(DocumentLoader, "MAX_BATCH", 40)
+    odd = ["two\nlines", "two  spaces", " lead", "y" * 70, "plain"]
+    ids = ["T{}", "N{}", "Tx{}", "T{}a", "T00{}"]  # one of each form per five spans
+    parts, spans, events, pos = [], [], [], 0
+    for i in range(200):
+        word = odd[i % len(odd)]
+        parts.append(word)
+        if i % 3 == 0:
+            spans.append(Span(f"TR{i}", "Life.Marry", pos, pos + len(word), kind="trigger"))
+            events.append(Event(f"E{i}", "Life.Marry", f"TR{i}"))
+        else:
+            spans.append(Span(ids[i % len(ids)].format(i), "PER", pos, pos + len(word)))
+        pos += len(word) + 3
+    text = " . ".join(parts)
+    with Project.open(tmp_path / "p.db") as p:
+        p.import_documents([AnnotatedDocument(Document(id="d", text=text, name="d"), spans, events)])
+    w = MainWindow(tmp_path / "p.db", settings=QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat))
+    qtbot.addWidget(w)
+    w.show()
+    assert w.session.current.partial
+    for _ in range(20_000):
+        if not w.session.current.partial:
+            break
+        QApplication.processEvents()
+    assert not w.session.current.partial and w.session.loader.slices > 5
+    model = w.panels.ann_list.model
+    by_id = {s.id: s for s in spans}
+    want = {s.id: expected_text(text, s) for s in spans if s.kind == "entity"}
+    want.update({e.id: expected_text(text, by_id[e.trigger]) for e in events})
+    shown = {model.data(model.index(n, model.COL_ID)): model.data(model.index(n, model.COL_TEXT))
+             for n in range(model.rowCount())}
+    assert shown == want
+    assert {model.data(model.index(n, model.COL_ID)): model.data(model.index(n, model.COL_KIND))
+            for n in range(model.rowCount())} == {i: ("event" if i[0] == "E" else "entity") for i in want}
+    lst = w.panels.ann_list
+    lst.view.sortByColumn(model.COL_ID, Qt.SortOrder.AscendingOrder)
+    assert lst.visible_ids() == sorted(want, key=lambda i: (natural(i), i))
     w.close()

@@ -5,7 +5,9 @@ See :mod:`annotator.qt.annlist` for how it follows a document's load and its edi
 from __future__ import annotations
 
 import re
-from operator import itemgetter
+from bisect import bisect_left
+from itertools import compress, repeat
+from operator import attrgetter, itemgetter
 from typing import Any, Callable, NamedTuple
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -28,11 +30,26 @@ class Row(NamedTuple):
 
     id: str
     type: str
-    text: str          # "" when it is the document's text[start:end] as it stands: see text_of
+    text: str | None   # None: the document's text[start:end] as it stands, cleaned when shown (text_of)
     start: int
     end: int
     kind: str          # "entity", "event" or "relation"
     sort_id: str       # the id with its number zero-padded, so T2 sorts before T10
+
+
+#: ids that all take _sort_id's fast path (one non-digit, then 1 to 12 ASCII digits), one a line
+_SIMPLE_IDS = re.compile(r"[^\d\n][0-9]{1,12}(?:\n[^\d\n][0-9]{1,12})*")
+
+
+def _sort_ids(ids: list[str]) -> list[str]:
+    """``[_sort_id(i) for i in ids]``, checked for the common form in one regex pass."""
+    if ids and _SIMPLE_IDS.fullmatch("\n".join(ids)):
+        # i[0] + i[1:].zfill(12) for each, in C calls only (a slice has thousands)
+        return list(map(str.__add__, map(itemgetter(0), ids), map(str.zfill, map(_TAIL, ids), repeat(12))))
+    return [_sort_id(i) for i in ids]
+
+
+_TAIL = itemgetter(slice(1, None))
 
 
 def _sort_id(ann_id: str) -> str:
@@ -43,13 +60,18 @@ def _sort_id(ann_id: str) -> str:
     return f"{m.group(1)}{int(m.group(2)):012d}{m.group(3)}" if m else ann_id
 
 
-def _plain_or_short(text: str, start: int, end: int, covered: str) -> str:
-    """A row's stored text: "" when it is just ``text[start:end]`` as it stands (most rows; shown from the
-    document then, see :meth:`AnnotationTableModel.text_of`), else the cleaned, shortened text."""
-    if covered == text[start:end] and len(covered) <= TEXT_CHARS and covered.isprintable() \
-            and "  " not in covered and covered[:1] != " " and covered[-1:] != " ":
-        return ""
+def _shown(covered: str) -> str:
+    """``covered`` as the Text column shows it: as it is when it is short, printable and single-spaced."""
+    if len(covered) <= TEXT_CHARS and covered.isprintable() and "  " not in covered \
+            and covered[:1] != " " and covered[-1:] != " ":
+        return covered
     return _short(covered)
+
+
+def _span_text(s: Any, text: str) -> str | None:
+    """A span row's stored text: None (shown from the document, see
+    :meth:`AnnotationTableModel.text_of`) unless the span is in pieces."""
+    return _short(" … ".join(text[a:b] for a, b in s.fragments)) if s.fragments else None
 
 
 def _short(text: str) -> str:
@@ -70,14 +92,13 @@ def row_for(cur: DocState, ann_id: str) -> Row | None:
     if s is not None:
         if s.kind != ENTITY:
             return None
-        return Row(ann_id, s.label, _plain_or_short(cur.text, s.start, s.end, _covered(cur, ann_id)), s.start, s.end,
-                   "entity", _sort_id(ann_id))
+        return Row(ann_id, s.label, _span_text(s, cur.text), s.start, s.end, "entity", _sort_id(ann_id))
     e = cur.events.get(ann_id)
     if e is not None:
         t = cur.spans.get(e.trigger)
-        start, end = (t.start, t.end) if t is not None else (0, 0)
-        return Row(ann_id, e.type, _plain_or_short(cur.text, start, end, _covered(cur, e.trigger)), start, end,
-                   "event", _sort_id(ann_id))
+        if t is None:
+            return Row(ann_id, e.type, "", 0, 0, "event", _sort_id(ann_id))
+        return Row(ann_id, e.type, _span_text(t, cur.text), t.start, t.end, "event", _sort_id(ann_id))
     r = cur.relations.get(ann_id)
     if r is not None:
         ext = cur.extent(ann_id) or (0, 0)
@@ -106,11 +127,11 @@ class AnnotationTableModel(QAbstractTableModel):
         self._key = self._key_for(self.COL_START)
 
     def text_of(self, row: Row) -> str:
-        """What the Text column shows for ``row`` (a row keeps "" when that is the document's own text)."""
-        if row.text or row.kind == "relation":
+        """What the Text column shows for ``row`` (a row keeps None when that is the document's own text)."""
+        if row.text is not None:
             return row.text
         cur = self.session.current
-        return cur.text[row.start:row.end] if cur is not None else ""
+        return _shown(cur.text[row.start:row.end]) if cur is not None else ""
 
     # ------------------------------------------------------------------ sorting
     # Sorting happens here, on the Python list, not in the proxy: a proxy sort
@@ -206,26 +227,41 @@ class AnnotationTableModel(QAbstractTableModel):
         if self.doc_id != cur.id:  # not built for this document yet: build from what is in
             self.rebuild()
             return
-        rows: list[Row] = []
         have = self.by_id
-        text, new_row, short = cur.text, tuple.__new__, _short
-        for s in sl.spans:
-            if s.kind == ENTITY and s.id not in have:  # row_for's entity row, inline (a slice has thousands)
-                if s.fragments:
-                    t = short(" … ".join(text[a:b] for a, b in s.fragments))
-                else:  # "": the document's text[start:end] as it stands (text_of)
-                    t = text[s.start:s.end]
-                    t = short(t) if len(t) > TEXT_CHARS or not t.isprintable() or "  " in t or t[:1] == " " \
-                        or t[-1:] == " " else ""
-                rows.append(new_row(Row, (s.id, s.label, t, s.start, s.end, "entity", _sort_id(s.id))))
+        # row_for's entity and event rows, built a column at a time (a slice has thousands): the
+        # displayed text is left to text_of, so a row is its id, type, start, end and sort id
+        ents = list(compress(sl.spans, map(ENTITY.__eq__, map(attrgetter("kind"), sl.spans))))
+        if not have.keys().isdisjoint(map(attrgetter("id"), ents)):
+            ents = [s for s in ents if s.id not in have]
+        rows = self._rows_of(ents, list(map(attrgetter("label"), ents)), ents, "entity", cur.text)
+        spans, events = cur.spans, cur.events
+        evs = [events[i] for i in sl.events if i not in have and i in events]
+        trig = [spans.get(e.trigger) for e in evs]
+        if not all(trig):  # a trigger not in yet: those events through row_for (`None in` calls Span.__eq__)
+            rows += [r for e, t in zip(evs, trig) if t is None for r in [row_for(cur, e.id)] if r is not None]
+            evs = [e for e, t in zip(evs, trig) if t is not None]
+            trig = [t for t in trig if t is not None]
+        rows += self._rows_of(evs, list(map(attrgetter("type"), evs)), trig, "event", cur.text)
         self._note_relations(cur, sl.relations)
-        for ids in (sl.events, sl.relations):
-            for ann_id in ids:
-                if ann_id not in have:
-                    row = row_for(cur, ann_id)
-                    if row is not None:
-                        rows.append(row)
+        for ann_id in sl.relations:
+            if ann_id not in have:
+                row = row_for(cur, ann_id)
+                if row is not None:
+                    rows.append(row)
         self.insert_rows(rows)
+
+    @staticmethod
+    def _rows_of(items: list[Any], types: list[str], spans: list[Any], kind: str, text: str) -> list[Row]:
+        """The rows of ``items`` (entities or events) whose extents are those of ``spans``, built column-wise."""
+        ids = list(map(attrgetter("id"), items))
+        texts: list[str | None] = [None] * len(items)
+        if any(map(attrgetter("fragments"), spans)):
+            for n, s in enumerate(spans):
+                if s.fragments:
+                    texts[n] = _span_text(s, text)
+        cols = zip(ids, types, texts, map(attrgetter("start"), spans), map(attrgetter("end"), spans),
+                   repeat(kind), _sort_ids(ids))
+        return list(map(tuple.__new__, repeat(Row), cols))
 
     def _note_relations(self, cur: DocState, rel_ids: Any) -> None:
         """Remember the ends of the relations ``rel_ids`` of ``cur`` (so an edit of a span finds its relations)."""
@@ -262,8 +298,7 @@ class AnnotationTableModel(QAbstractTableModel):
             return
         key, desc = self._key, self._sort_desc
         rows.sort(key=key, reverse=desc)
-        for r in rows:
-            self.by_id[r.id] = r
+        self.by_id.update(zip(map(itemgetter(0), rows), rows))
         p0, p1 = self._bisect(key(rows[0])), self._bisect(key(rows[-1]))
         signal = self.FIXED_COST + len(self.rows)
         limit = 2 + (p1 - p0) * self.MOVED_COST / signal  # more runs than this: the range is cheaper
@@ -274,8 +309,11 @@ class AnnotationTableModel(QAbstractTableModel):
             j = i + 1
             if p < len(self.rows):
                 kb = key(self.rows[p])  # the run ends where the next row goes after this one
-                while j < n and ((key(rows[j]) > kb) if desc else (key(rows[j]) < kb)):
-                    j += 1
+                if not desc:
+                    j = bisect_left(rows, kb, j, n, key=key)
+                else:
+                    while j < n and key(rows[j]) > kb:
+                        j += 1
             else:
                 j = n
             runs.append((p, i, j))
