@@ -112,4 +112,13 @@ def test_event_rows_and_odd_ids_of_a_sliced_load(qtbot, tmp_path, monkeypatch):
     lst = w.panels.ann_list
     lst.view.sortByColumn(model.COL_ID, Qt.SortOrder.AscendingOrder)
     assert lst.visible_ids() == sorted(want, key=lambda i: (natural(i), i))
+    start = {s.id: s.start for s in spans}
+    start.update({e.id: start[e.trigger] for e in events})
+    by_start = sorted(want, key=lambda i: (start[i], natural(i), i))
+    for col in range(model.columnCount()):
+        for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+            lst.view.sortByColumn(col, order)
+            assert [model.row_of(r.id) for r in model.rows] == list(range(len(want)))  # each row is found
+            if col == model.COL_START:
+                assert lst.visible_ids() == (by_start if order == Qt.SortOrder.AscendingOrder else by_start[::-1])
     w.close()

@@ -26,15 +26,20 @@ _ID_RE = re.compile(r"^(\D*)(\d+)(.*)$")
 
 
 class Row(NamedTuple):
-    """What one line of the list shows."""
+    """What one line of the list shows.  The fields start with the default order's key (start,
+    sort_id, id: unique), so that order sorts the rows themselves, with no key made per row."""
 
+    start: int
+    sort_id: str       # the id with its number zero-padded, so T2 sorts before T10
     id: str
     type: str
     text: str | None   # None: the document's text[start:end] as it stands, cleaned when shown (text_of)
-    start: int
     end: int
     kind: str          # "entity", "event" or "relation"
-    sort_id: str       # the id with its number zero-padded, so T2 sorts before T10
+
+
+#: the Row field of each column (ID, Type, Text, Start, End, Kind)
+_FIELD = (2, 3, 4, 0, 5, 6)
 
 
 #: ids that all take _sort_id's fast path (one non-digit, then 1 to 12 ASCII digits), one a line
@@ -92,18 +97,18 @@ def row_for(cur: DocState, ann_id: str) -> Row | None:
     if s is not None:
         if s.kind != ENTITY:
             return None
-        return Row(ann_id, s.label, _span_text(s, cur.text), s.start, s.end, "entity", _sort_id(ann_id))
+        return Row(s.start, _sort_id(ann_id), ann_id, s.label, _span_text(s, cur.text), s.end, "entity")
     e = cur.events.get(ann_id)
     if e is not None:
         t = cur.spans.get(e.trigger)
         if t is None:
-            return Row(ann_id, e.type, "", 0, 0, "event", _sort_id(ann_id))
-        return Row(ann_id, e.type, _span_text(t, cur.text), t.start, t.end, "event", _sort_id(ann_id))
+            return Row(0, _sort_id(ann_id), ann_id, e.type, "", 0, "event")
+        return Row(t.start, _sort_id(ann_id), ann_id, e.type, _span_text(t, cur.text), t.end, "event")
     r = cur.relations.get(ann_id)
     if r is not None:
         ext = cur.extent(ann_id) or (0, 0)
         text = f"{_covered(cur, r.head)} → {_covered(cur, r.tail)}"
-        return Row(ann_id, r.type, _short(text), ext[0], ext[1], "relation", _sort_id(ann_id))
+        return Row(ext[0], _sort_id(ann_id), ann_id, r.type, _short(text), ext[1], "relation")
     return None
 
 
@@ -125,6 +130,7 @@ class AnnotationTableModel(QAbstractTableModel):
         self._sort_col = self.COL_START
         self._sort_desc = False
         self._key = self._key_for(self.COL_START)
+        self._sort_arg = self._sort_arg_for(self.COL_START)
 
     def text_of(self, row: Row) -> str:
         """What the Text column shows for ``row`` (a row keeps None when that is the document's own text)."""
@@ -144,13 +150,19 @@ class AnnotationTableModel(QAbstractTableModel):
     def _key_for(self, col: int) -> Callable[[Row], tuple[Any, ...]]:
         """The sort key of column ``col``: a C-level itemgetter except for the text's (casefolded)."""
         if col == self.COL_ID:
-            return itemgetter(6, 0)  # sort_id, id
+            return itemgetter(1, 2)  # sort_id, id
         if col == self.COL_TEXT:
             text_of = self.text_of
             return lambda row: (text_of(row).casefold(), row.start, row.sort_id, row.id)
-        if col in (self.COL_START, self.COL_END):
-            return itemgetter(col, 6, 0)
-        return itemgetter(col, 3, 6, 0)  # type or kind, then start, sort_id, id
+        if col == self.COL_START:
+            return itemgetter(0, 1, 2)
+        if col == self.COL_END:
+            return itemgetter(5, 1, 2)
+        return itemgetter(_FIELD[col], 0, 1, 2)  # type or kind, then start, sort_id, id
+
+    def _sort_arg_for(self, col: int) -> Callable[[Row], tuple[Any, ...]] | None:
+        """The ``key`` argument that sorts rows by column ``col``: None (the rows themselves) for Start."""
+        return None if col == self.COL_START else self._key_for(col)
 
     def _bisect(self, k: tuple[Any, ...]) -> int:
         """The first position whose key is not before ``k`` in the current order."""
@@ -180,10 +192,11 @@ class AnnotationTableModel(QAbstractTableModel):
         self._sort_col = column
         self._sort_desc = order == Qt.SortOrder.DescendingOrder
         self._key = self._key_for(column)
+        self._sort_arg = self._sort_arg_for(column)
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
         ids = [self.rows[p.row()].id for p in persistent]
-        self.rows.sort(key=self._key, reverse=self._sort_desc)
+        self.rows.sort(key=self._sort_arg, reverse=self._sort_desc)
         where = {r.id: n for n, r in enumerate(self.rows)} if persistent else {}
         self.changePersistentIndexList(
             persistent, [self.index(where[i], p.column()) for i, p in zip(ids, persistent)]
@@ -214,7 +227,7 @@ class AnnotationTableModel(QAbstractTableModel):
         self._rels_of_span = {}
         if cur is not None:
             self._note_relations(cur, cur.relations)
-        rows.sort(key=self._key, reverse=self._sort_desc)
+        rows.sort(key=self._sort_arg, reverse=self._sort_desc)
         self.rows = rows
         self.by_id = {r.id: r for r in rows}
         self.endResetModel()
@@ -259,8 +272,8 @@ class AnnotationTableModel(QAbstractTableModel):
             for n, s in enumerate(spans):
                 if s.fragments:
                     texts[n] = _span_text(s, text)
-        cols = zip(ids, types, texts, map(attrgetter("start"), spans), map(attrgetter("end"), spans),
-                   repeat(kind), _sort_ids(ids))
+        cols = zip(map(attrgetter("start"), spans), _sort_ids(ids), ids, types, texts, map(attrgetter("end"), spans),
+                   repeat(kind))
         return list(map(tuple.__new__, repeat(Row), cols))
 
     def _note_relations(self, cur: DocState, rel_ids: Any) -> None:
@@ -296,9 +309,9 @@ class AnnotationTableModel(QAbstractTableModel):
         land in."""
         if not rows:
             return
-        key, desc = self._key, self._sort_desc
-        rows.sort(key=key, reverse=desc)
-        self.by_id.update(zip(map(itemgetter(0), rows), rows))
+        key, desc, sort_arg = self._key, self._sort_desc, self._sort_arg
+        rows.sort(key=sort_arg, reverse=desc)
+        self.by_id.update(zip(map(itemgetter(2), rows), rows))
         p0, p1 = self._bisect(key(rows[0])), self._bisect(key(rows[-1]))
         signal = self.FIXED_COST + len(self.rows)
         limit = 2 + (p1 - p0) * self.MOVED_COST / signal  # more runs than this: the range is cheaper
@@ -326,7 +339,7 @@ class AnnotationTableModel(QAbstractTableModel):
                 self.endInsertRows()
                 shift += j - i
             return
-        merged = sorted(self.rows[p0:p1] + rows, key=key, reverse=desc)
+        merged = sorted(self.rows[p0:p1] + rows, key=sort_arg, reverse=desc)
         if p1 > p0:
             self.beginRemoveRows(QModelIndex(), p0, p1 - 1)
             del self.rows[p0:p1]
@@ -412,13 +425,13 @@ class AnnotationTableModel(QAbstractTableModel):
         row = self.rows[index.row()]
         col = index.column()
         if role == _DISPLAY:
-            return self.text_of(row) if col == self.COL_TEXT else row[col]
+            return self.text_of(row) if col == self.COL_TEXT else row[_FIELD[col]]
         if role == _EDIT:  # the sort key
             if col == self.COL_ID:
                 return row.sort_id
             if col == self.COL_TEXT:
                 return self.text_of(row).casefold()
-            return row[col]
+            return row[_FIELD[col]]
         if role == _ID:
             return row.id
         if role == _DECORATION:
