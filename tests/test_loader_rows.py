@@ -7,6 +7,8 @@ the document text itself.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
@@ -38,15 +40,7 @@ def test_row_texts_of_a_sliced_load(qtbot, tmp_path, monkeypatch):
     spans.append(Span("T999", "ORG", spans[-3].start, b, fragments=[(spans[-3].start, spans[-3].end), (a, b)]))
     with Project.open(tmp_path / "p.db") as p:
         p.import_documents([AnnotatedDocument(Document(id="d", text=text, name="d"), spans)])
-    w = MainWindow(tmp_path / "p.db", settings=QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat))
-    qtbot.addWidget(w)
-    w.show()
-    assert w.session.current.partial
-    for _ in range(20_000):
-        if not w.session.current.partial:
-            break
-        QApplication.processEvents()
-    assert not w.session.current.partial and w.session.loader.slices > 5
+    w = open_sliced(qtbot, tmp_path / "p.db")
     model = w.panels.ann_list.model
     got = {r.id: model.text_of(r) for r in model.rows}
     assert got == {s.id: expected_text(text, s) for s in spans}
@@ -59,6 +53,20 @@ def test_row_texts_of_a_sliced_load(qtbot, tmp_path, monkeypatch):
     shown = [model.text_of(model.rows[model.row_of(i)]) for i in lst.visible_ids()]
     assert shown == sorted((expected_text(text, s) for s in spans), key=str.casefold)
     w.close()
+
+
+def open_sliced(qtbot, path: Path) -> MainWindow:
+    """The window on ``path``, its document loaded in more than 5 slices (the test has made them small)."""
+    w = MainWindow(path, settings=QSettings(str(path.parent / "s.ini"), QSettings.IniFormat))
+    qtbot.addWidget(w)
+    w.show()
+    assert w.session.current.partial
+    for _ in range(20_000):
+        if not w.session.current.partial:
+            break
+        QApplication.processEvents()
+    assert not w.session.current.partial and w.session.loader.slices > 5
+    return w
 
 
 def natural(ann_id: str) -> tuple[str, int, str]:
@@ -91,15 +99,7 @@ def test_event_rows_and_odd_ids_of_a_sliced_load(qtbot, tmp_path, monkeypatch):
     text = " . ".join(parts)
     with Project.open(tmp_path / "p.db") as p:
         p.import_documents([AnnotatedDocument(Document(id="d", text=text, name="d"), spans, events)])
-    w = MainWindow(tmp_path / "p.db", settings=QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat))
-    qtbot.addWidget(w)
-    w.show()
-    assert w.session.current.partial
-    for _ in range(20_000):
-        if not w.session.current.partial:
-            break
-        QApplication.processEvents()
-    assert not w.session.current.partial and w.session.loader.slices > 5
+    w = open_sliced(qtbot, tmp_path / "p.db")
     model = w.panels.ann_list.model
     by_id = {s.id: s for s in spans}
     want = {s.id: expected_text(text, s) for s in spans if s.kind == "entity"}
