@@ -15,13 +15,14 @@ saves two objects (about 120 bytes) per annotation.
 from __future__ import annotations
 
 import json
-import sqlite3
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
 from .model import Argument, Event, Normalization, Relation, Span
+from .projectfile import connect_read_only
+from .rows import load_normalizations
 from .storeerrors import StoreError
 
 
@@ -55,21 +56,11 @@ CHUNK = 2000  # rows per chunk
 
 
 def _norms(value: str | None) -> list[Normalization]:
-    if not value:
-        return NO_NORMALIZATIONS
-    return [Normalization(n["resource"], n["entry"], n.get("text") or "") for n in json.loads(value)]
+    return load_normalizations(value) if value else NO_NORMALIZATIONS
 
 
 def _attrs(value: str | None) -> dict[str, Any]:
     return json.loads(value) if value and value != "{}" else NO_ATTRIBUTES
-
-
-def connect_read_only(path: str | Path) -> sqlite3.Connection:
-    """A read-only connection to the project file at ``path`` (never creates it)."""
-    uri = Path(path).resolve().as_uri() + "?mode=ro"
-    conn = sqlite3.connect(uri, uri=True, timeout=5.0, check_same_thread=False)
-    conn.isolation_level = None  # transactions are ours: BEGIN below
-    return conn
 
 
 def stream_annotations(path: str | Path, doc_id: str, chunk: int = CHUNK) -> Iterator[tuple[str, list[Any]]]:
@@ -77,7 +68,8 @@ def stream_annotations(path: str | Path, doc_id: str, chunk: int = CHUNK) -> Ite
 
     Raises :class:`StoreError` when the file has no document ``doc_id``.
     """
-    conn = connect_read_only(path)
+    conn = connect_read_only(Path(path))  # the store's read-only open (also in a folder it cannot write)
+    conn.isolation_level = None  # transactions are ours: BEGIN below
     try:
         conn.execute("BEGIN")  # one snapshot for every query below
         row = conn.execute("SELECT pk FROM documents WHERE id = ?", [doc_id]).fetchone()
