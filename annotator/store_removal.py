@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from .model import ENTITY, TRIGGER, Argument, Event, Relation, Span
+from .model import TRIGGER, Argument, Event, Relation, Span
+from .rows import n_annotations
 from .store_annrows import AnnotationRows
 from .store_reads import AnnotationReads
 from .store_state import StoreState
@@ -133,4 +134,4 @@ class Removals:
 
 def _counted(removal: Removal) -> int:
     """How many of a removal's annotations ``documents.n_annotations`` counts (entity spans, events, relations)."""
-    return sum(1 for s in removal.spans if s.kind == ENTITY) + len(removal.events) + len(removal.relations)
+    return n_annotations(removal.spans, removal.events, removal.relations)
