@@ -11,18 +11,16 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from annotator.model import AnnotatedDocument, Argument, Document, Event, Relation, Span
 from annotator.qt import loader as loader_mod
 from annotator.qt.annlist import AnnotationTableModel
-from annotator.qt.loader import DocumentLoader
 from annotator.qt.mainwindow import MainWindow
-from annotator.qt.session import Session
 from annotator.store import Project
+from test_progressive_open import sliced_window
 
-FIRST = 2_000  # Session.FIRST_CHARS in these tests: the document is ~25x longer
 LABELS = ("PER", "GPE", "ORG")
 
 
@@ -127,17 +125,8 @@ def load_fully(w: MainWindow, rec: Recorder, on_turn=None) -> list[int]:  # noqa
 
 @pytest.fixture
 def long_window(qtbot, tmp_path, monkeypatch):
-    monkeypatch.setattr(Session, "FIRST_CHARS", FIRST)
-    monkeypatch.setattr(DocumentLoader, "MAX_BATCH", 150)  # many slices even on a fast machine
     adoc = long_document()
-    assert len(adoc.document.text) > 12 * FIRST
-    path = tmp_path / "long.db"
-    with Project.open(path) as p:
-        p.import_documents([adoc])
-    w = MainWindow(path, settings=QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat))
-    qtbot.addWidget(w)
-    w.resize(1200, 800)
-    w.show()
+    w, path = sliced_window(qtbot, tmp_path, monkeypatch, adoc)
     yield w, adoc, path
     w.close()
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication
 
 from annotator.model import AnnotatedDocument, Document, Event, Span
 from annotator.qt.loader import DocumentLoader
 from annotator.qt.mainwindow import MainWindow
 from annotator.qt.session import Session
 from annotator.store import Project
+from test_progressive_open import load_fully
 
 
 def expected_text(text: str, span: Span) -> str:
@@ -61,10 +61,7 @@ def open_sliced(qtbot, path: Path) -> MainWindow:
     qtbot.addWidget(w)
     w.show()
     assert w.session.current.partial
-    for _ in range(20_000):
-        if not w.session.current.partial:
-            break
-        QApplication.processEvents()
+    load_fully(w)
     assert not w.session.current.partial and w.session.loader.slices > 5
     return w
 

@@ -20,6 +20,7 @@ from annotator.qt.loader import DocumentLoader
 from annotator.qt.mainwindow import MainWindow
 from annotator.qt.session import Session
 from annotator.store import Project, StoreError
+from test_progressive_open import load_fully
 
 
 def small_doc() -> AnnotatedDocument:
@@ -159,10 +160,7 @@ def test_slices_start_while_the_worker_still_reads(qtbot, tmp_path, monkeypatch)
     missing = [s for s in adoc.spans if s.id not in cur.spans]
     assert missing and cur.loaded_upto <= min(s.start for s in missing)
     release.set()
-    for _ in range(20_000):
-        if not w.session.current.partial:
-            break
-        QApplication.processEvents()
+    load_fully(w)
     assert not cur.partial
     assert sorted(w.view.spans()) == sorted(s.id for s in adoc.spans)
     w.close()
@@ -189,10 +187,7 @@ def test_a_worker_that_fails_midway_is_finished_on_the_gui_thread(qtbot, tmp_pat
     w.show()
     seen: list[loader_mod.LoadSlice] = []
     w.session.document_progress.connect(seen.append)
-    for _ in range(20_000):
-        if not w.session.current.partial:
-            break
-        QApplication.processEvents()
+    load_fully(w)
     assert not w.session.current.partial
     drawn = [sp.id for sl in seen for sp in sl.spans]
     assert len(drawn) == len(set(drawn))  # each span handed out once

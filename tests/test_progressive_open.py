@@ -63,11 +63,10 @@ def untagged_word(text: str, word: str, where: dict) -> tuple[int, int]:
     return start, end
 
 
-@pytest.fixture
-def long_window(qtbot, tmp_path, monkeypatch):
+def sliced_window(qtbot, tmp_path: Path, monkeypatch, adoc: AnnotatedDocument) -> tuple[MainWindow, Path]:  # noqa: ANN001
+    """A 1200x800 window on a project of ``adoc`` alone, with a first part of FIRST characters and small slices."""
     monkeypatch.setattr(Session, "FIRST_CHARS", FIRST)
     monkeypatch.setattr(DocumentLoader, "MAX_BATCH", 150)  # many slices even on a fast machine
-    adoc, where = long_document()
     assert len(adoc.document.text) > 12 * FIRST
     path = tmp_path / "long.db"
     with Project.open(path) as p:
@@ -76,6 +75,13 @@ def long_window(qtbot, tmp_path, monkeypatch):
     qtbot.addWidget(w)
     w.resize(1200, 800)
     w.show()
+    return w, path
+
+
+@pytest.fixture
+def long_window(qtbot, tmp_path, monkeypatch):
+    adoc, where = long_document()
+    w, path = sliced_window(qtbot, tmp_path, monkeypatch, adoc)
     yield w, adoc, where, path
     w.close()
 
