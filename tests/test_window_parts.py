@@ -43,7 +43,7 @@ class Parts:
                              lambda msg, _pos=None: self.errors.append(("refused", msg)), lambda: None)
         self.sync = ViewSync(self.view, self.linker)
         self.tagger = Tagger(self.view, lambda: self.session, self.linker,
-                             lambda title, msg: self.errors.append((title, msg)), self.tagged.append,
+                             lambda msg: self.errors.append(("refused", msg)), self.tagged.append,
                              self.sticky.append)
         self.session.document_opened.connect(lambda _id: self.sync.show_document(self.session.current, {}))
         self.session.changed.connect(lambda change: self.sync.apply(self.session.current, change))

@@ -78,7 +78,7 @@ class MainWindow(QMainWindow):
         session_of = self._session
         self.linker = Linker(self, self.view, session_of, bar, self.messages.refuse, self.update_status)
         self.sync = ViewSync(self.view, self.linker)
-        self.tagger = Tagger(self.view, session_of, self.linker, lambda _title, msg: self.messages.refuse(msg),
+        self.tagger = Tagger(self.view, session_of, self.linker, self.messages.refuse,
                              lambda ann_id: self.selection.tagged(ann_id), self._on_sticky_changed)
         self.selection = SelectionSync(self.view, self.find_bar, session_of, lambda: self.panels, self.linker,
                                        self.tagger, bar)

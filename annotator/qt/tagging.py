@@ -34,12 +34,12 @@ class Tagger:
     """
 
     def __init__(self, view: AnnotationView, session_of: Callable[[], Session | None], linker: Linker,
-                 show_error: Callable[[str, str], None], on_tagged: Callable[[str], None],
+                 refuse: Callable[[str], None], on_tagged: Callable[[str], None],
                  on_sticky_changed: Callable[[str | None], None]):
         self.view = view
         self._session_of = session_of
         self.linker = linker
-        self.show_error = show_error
+        self.refuse = refuse  # a refused tag: a message in the status bar, never a dialog
         self.on_tagged = on_tagged
         self.on_sticky_changed = on_sticky_changed
         self.sticky_label: str | None = None
@@ -100,9 +100,9 @@ class Tagger:
         if (span.kind == ENTITY) != (kind == "entity"):
             what = "an entity" if span.kind == ENTITY else "an event trigger"
             words = cur.text[span.start:span.end]
-            self.show_error("Not allowed", f"“{words}” ({span_id}) is {what}; {label} is "
-                            f"{'an entity type' if kind == 'entity' else 'an event type'}. "
-                            "Delete it and tag the text again to change its kind.")
+            self.refuse(f"“{words}” ({span_id}) is {what}; {label} is "
+                        f"{'an entity type' if kind == 'entity' else 'an event type'}. "
+                        "Delete it and tag the text again to change its kind.")
             return
         if span.label != label:
             s.set_label(span_id, label)
