@@ -107,6 +107,10 @@ def test_project_counts_are_the_other_documents_as_stored_plus_the_open_one_as_i
         ev.arguments[0] = Argument("Agent", ev.arguments[0].ref)
         got = counts.counts(p, OpenDoc("b", spans, {ev.id: ev}))
         assert dict(got) == {("Life.Die", "PER", "Agent"): 2}
+        # asked for one event type, the open document counts only its events of that type
+        assert dict(counts.counts(p, OpenDoc("b", spans, {ev.id: ev}), "Conflict.Attack")) == {
+            ("Life.Die", "PER", "Agent"): 1}
+        assert dict(counts.counts(p, OpenDoc("b", spans, {ev.id: ev}), "Life.Die")) == {("Life.Die", "PER", "Agent"): 2}
         # a document the store does not know: its own counts only, no error
         assert dict(ProjectRoleCounts().counts(p, OpenDoc("gone", spans, {ev.id: ev}))) == {
             ("Life.Die", "PER", "Agent"): 1}

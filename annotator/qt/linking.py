@@ -234,7 +234,8 @@ class Linker(QObject):
             et = self.session.project.schema.event_types.get(ev.type)
             have = ", ".join(f"{r.name} ({'/'.join(r.types)})" for r in et.roles.values()) if et else ""
             return None, f"Not added: {ev.type} has no role that takes {ftype}.\nIts roles: {have or 'none'}"
-        best = preselect(options, ev.type, ftype, self.role_counts.counts(self.session.project, self.session.current))
+        counts = self.role_counts.counts(self.session.project, self.session.current, ev.type)
+        best = preselect(options, ev.type, ftype, counts)
         if best is None:
             full = "; ".join(f"{o.role} — {o.reason()}" for o in options)
             return None, f"Not added: no free role for {what} in {ev.type}: {full}"
