@@ -17,7 +17,8 @@ from annotator.qt.session import Session
 from annotator.schema import Schema
 from annotator.store import Project
 
-from test_annlist_progressive import FIRST, Recorder, load_fully, long_window  # noqa: F401 (a fixture)
+from test_annlist_progressive import Recorder, load_fully, long_window  # noqa: F401 (a fixture)
+from test_progressive_open import FIRST
 
 SCHEMA = """
 name = "rels"
