@@ -45,6 +45,8 @@ APP_SHORTCUTS: dict[str, tuple[str, ...]] = {
     "Mark Done": ("Ctrl+Return", "Ctrl+Enter"),
     "Mark Reviewed": ("Ctrl+Shift+Return", "Ctrl+Shift+Enter"),
     "Keyboard Shortcuts": ("F1",),
+    "Preferences": ("Ctrl+,",),
+    "Next Layer": ("Ctrl+Shift+L",),
 }
 
 _MOVES = ("Left", "Right", "Up", "Down", "Home", "End")
