@@ -1,0 +1,52 @@
+"""Edit › Preferences…: the annotator's name, recorded on every annotation the user makes (and naming "my" layer)."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+#: The longest name the dialog takes (it goes on every annotation and names a layer).
+MAX_NAME = 80
+
+
+class PreferencesDialog(QDialog):
+    """The annotator's name; OK applies it (the window saves it and uses it at once), Cancel changes nothing.
+
+    ``overridden``: this run was started with ``--annotator NAME``; a name
+    saved here replaces it for the rest of the run and for the next ones.
+    """
+
+    def __init__(self, name: str, overridden: bool = False, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Preferences")
+        self.setObjectName("preferences_dialog")
+        self.name_edit = QLineEdit(name)
+        self.name_edit.setObjectName("annotator_name")
+        self.name_edit.setPlaceholderText("Your name")
+        self.name_edit.setMaxLength(MAX_NAME)
+        self.name_edit.setClearButtonEnabled(True)
+        self.name_edit.setMinimumWidth(260)
+        form = QFormLayout()
+        form.addRow("&Annotator name", self.name_edit)
+        hint = QLabel("Recorded on every annotation you make from now on; in a project with several annotators "
+                      "your layer (“Mine” in the Layers menu) is the one named after you.")
+        hint.setWordWrap(True)
+        hint.setTextFormat(Qt.TextFormat.PlainText)
+        self.override_note = QLabel(
+            "This run was started with --annotator; the name saved here replaces it." if overridden else "")
+        self.override_note.setWordWrap(True)
+        self.override_note.setVisible(overridden)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.buttons = buttons
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(hint)
+        lay.addWidget(self.override_note)
+        lay.addWidget(buttons)
+        self.name_edit.selectAll()
+        self.name_edit.setFocus()
+
+    def name(self) -> str:
+        """The name as typed, without the blanks around it and with line breaks made spaces."""
+        return " ".join(self.name_edit.text().split())
