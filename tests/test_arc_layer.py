@@ -40,8 +40,9 @@ def test_link_index_gives_each_paragraph_its_ends():
     assert ends(index, 200, 299) == {("K2", False, False, False)}
     assert set(index.links) == {"K1", "K2", "K3", "K4"}  # kept, just not drawn
     assert index.link_paras("K2") == {0, 2} and index.link_paras("K3") == set() == index.link_paras("K4")
-    assert index.by_owner == {"E1": {"K1", "K2"}, "E2": {"K3", "K4"}}
-    assert index.by_span["S1"] == {"K1", "K2", "K4"}
+    assert {o: set(lids) for o, lids in index.by_owner.items()} == {"E1": {"K1", "K2"}, "E2": {"K3", "K4"}}
+    assert index.links_at("S1") == {"K1", "K2", "K4"}
+    assert index.links_at("S3") == {"K2", "K3"} and index.links_at("gone") == {"K4"}
 
 
 def test_link_index_changes_report_the_paragraphs_to_lay_out_again():
@@ -53,16 +54,62 @@ def test_link_index_changes_report_the_paragraphs_to_lay_out_again():
     assert index.remove("K2") == {0, 2}
     assert index.remove("K2") == set()  # unknown now
     assert ends(index, 0, 99) == {("K5", True, False, True)}
-    spans["S3"] = Span("S3", "PER", 120, 123)  # the span moves to paragraph 1
-    assert index.span_changed("S3") == {0, 1, 2}  # where its link was, and where it is now
+    # the span moves to paragraph 1: reported while still where it was, then at its new place
+    assert index.span_changed("S3", removing=True) == {0, 2}  # where its link was
+    spans["S3"] = Span("S3", "PER", 120, 123)
+    assert index.span_changed("S3") == {0, 1}  # where it is now
     assert ends(index, 200, 299) == set()
     assert ends(index, 100, 199) == {("K5", False, False, False)}
     spans["S4"] = Span("S4", "PER", 10, 20)  # starts where S1 starts
     index.add(Link("K6", "S4", "S1", "r", "#000000"))
     assert {e for e in ends(index, 0, 99) if e[0] == "K6"} == {("K6", True, True, True), ("K6", False, True, False)}
+    assert index.span_changed("S3", removing=True) == {0, 1}  # it goes (reported while still shown)
     del spans["S3"]
-    assert index.span_changed("S3", removing=True) == {0, 1}
     assert {e[0] for e in ends(index, 0, 299)} == {"K6"} and "K5" in index.links
+
+
+def test_link_index_follows_random_edits_as_the_view_reports_them():
+    """Spans added, moved and removed, links added and removed, in the order the view reports
+    them (a span that moves or goes while still shown): the ends each range gets and the links
+    at each span always match a plain scan of the links whose two spans are shown."""
+    import random
+
+    rng = random.Random(5)
+    spans: dict[str, Span] = {}
+    index = LinkIndex(lambda: spans, lambda cp: cp // 100)
+    names = [f"S{i}" for i in range(12)]
+    for sid in names[:8]:
+        spans[sid] = Span(sid, "PER", rng.randrange(0, 400, 10), 0)
+    index.set_links([Link(f"K{i}", rng.choice(names), rng.choice(names), "r", "#000000", owner=f"E{i % 3}")
+                     for i in range(10)])
+    for step in range(400):
+        op = rng.random()
+        sid = rng.choice(names)
+        if op < 0.3:  # a span moves, appears or goes
+            if sid in spans:
+                index.span_changed(sid, removing=True)
+                if rng.random() < 0.5:
+                    del spans[sid]
+                    continue
+            spans[sid] = Span(sid, "PER", rng.randrange(0, 400, 10), 0)
+            index.span_changed(sid)
+        elif op < 0.65:
+            index.add(Link(f"K{rng.randrange(25)}", sid, rng.choice(names), "r", "#000000", owner=f"E{step % 3}"))
+        elif index.links:
+            index.remove(rng.choice(sorted(index.links)))
+        drawn = {lk.id: lk for lk in index.links.values()
+                 if lk.source in spans and lk.target in spans and lk.source != lk.target}
+        want = {(lid, True, spans[lk.source].start) for lid, lk in drawn.items()}
+        want |= {(lid, False, spans[lk.target].start) for lid, lk in drawn.items()}
+        got = {(e.link.id, e.is_source, cp) for cp in range(0, 400, 10) for e in index.ends_between(cp, cp, ALL)}
+        assert got == want, f"step {step}"
+        parked = {lid for waiting in index._pending.values() for lid in waiting}
+        assert parked == set(index.links) - set(drawn), f"step {step}: links kept for later are the undrawn ones"
+        for s in names:
+            assert index.links_at(s) == {lid for lid, lk in index.links.items() if s in (lk.source, lk.target)}
+        owners = {o: set(lids) for o, lids in index.by_owner.items()}
+        assert owners == {o: {lid for lid, lk in index.links.items() if lk.owner == o}
+                          for o in {lk.owner for lk in index.links.values()}}
 
 
 # ---------------------------------------------------------------- ArcLayer in a real view

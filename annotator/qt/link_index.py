@@ -19,7 +19,7 @@ _ID, _SOURCE, _TARGET, _START = attrgetter("id"), attrgetter("source"), attrgett
 
 
 class LinkIndex:
-    """Links by id, by span, by owner, and by the code-point start of each end's span.
+    """Links by id, by owner, and by the code-point start of each end's span.
 
     ``spans()`` gives the shown spans by id; ``para_of_cp`` the paragraph holding a
     code point.  Methods that change the index return the paragraphs to lay out again.
@@ -33,8 +33,11 @@ class LinkIndex:
     def clear(self) -> None:
         """No links."""
         self.links: dict[str, Link] = {}
-        self._by_span_: dict[str, set[str]] | None = {}  # span id -> link ids at either end (lazy)
-        self._by_owner_: dict[str, set[str]] | None = {}  # owner id -> link ids (lazy)
+        self._by_owner_: dict[str, tuple[str, ...]] | None = {}  # owner id -> link ids (lazy)
+        # span id -> the links not indexed (an end not shown) with an end on it; the indexed
+        # links at a span are found by bisecting at its start (no map of every span: 26 MB
+        # and ~70 ms to build at 70,000 links, at the first edit)
+        self._pending: dict[str, set[str]] = {}
         self._le_cp: list[int] = []  # code-point start of each indexed end's span, sorted
         self._le_val: list[tuple[str, bool]] = []  # (link id, is_source), same order
         # (source cp, target cp) a link was indexed with, when set since set_links; links
@@ -45,15 +48,18 @@ class LinkIndex:
     def set_links(self, links: list[Link]) -> None:
         """Replace all links; only the bisect index is built (the maps when first needed)."""
         self.links = {lk.id: lk for lk in links}
-        self._by_span_ = self._by_owner_ = None
+        self._by_owner_ = None
         get = self._spans().get
         srcs, tgts = list(map(_SOURCE, links)), list(map(_TARGET, links))
         ss, ts = list(map(get, srcs)), list(map(get, tgts))
         self._unindexed = set()
+        self._pending = {}
         if not (all(ss) and all(ts)) or any(map(eq, srcs, tgts)):  # rare: drop what cannot be drawn
             keep = [i for i, (s, t) in enumerate(zip(ss, ts)) if s is not None and t is not None and srcs[i] != tgts[i]]
             kept = set(keep)
-            self._unindexed = {lk.id for i, lk in enumerate(links) if i not in kept}
+            for i, lk in enumerate(links):
+                if i not in kept:
+                    self._park(lk.id)
             links = [links[i] for i in keep]
             ss, ts = [ss[i] for i in keep], [ts[i] for i in keep]
         ids = list(map(_ID, links))
@@ -64,25 +70,30 @@ class LinkIndex:
         self._le_val = [vals[i] for i in order]
         self._lk_cp = {}
 
-    @property
-    def by_span(self) -> dict[str, set[str]]:
-        """Span id -> ids of the links with an end on it."""
-        if self._by_span_ is None:
-            m: dict[str, set[str]] = {}
-            for lk in self.links.values():
-                m.setdefault(lk.source, set()).add(lk.id)
-                m.setdefault(lk.target, set()).add(lk.id)
-            self._by_span_ = m
-        return self._by_span_
+    def links_at(self, sid: str) -> set[str]:
+        """Ids of the links with an end on span ``sid``: the indexed ones, found by bisecting at the
+        span's start (where they are indexed while it is shown), and the ones not indexed."""
+        out = set(self._pending.get(sid, ()))
+        span = self._spans().get(sid)
+        if span is not None and self._le_cp:
+            cp = span.start
+            lo, hi = bisect_left(self._le_cp, cp), bisect_right(self._le_cp, cp)
+            links = self.links
+            for lid, is_src in self._le_val[lo:hi]:
+                lk = links[lid]
+                if (lk.source if is_src else lk.target) == sid:
+                    out.add(lid)
+        return out
 
     @property
-    def by_owner(self) -> dict[str, set[str]]:
-        """Owner (event or relation) id -> ids of its links."""
+    def by_owner(self) -> dict[str, tuple[str, ...]]:
+        """Owner (event or relation) id -> ids of its links (built at the first call, then kept)."""
         if self._by_owner_ is None:
-            m: dict[str, set[str]] = {}
+            m: dict[str, tuple[str, ...]] = {}
+            get = m.get
             for lk in self.links.values():
                 if lk.owner:
-                    m.setdefault(lk.owner, set()).add(lk.id)
+                    m[lk.owner] = get(lk.owner, ()) + (lk.id,)
             self._by_owner_ = m
         return self._by_owner_
 
@@ -92,10 +103,8 @@ class LinkIndex:
         if link.id in self.links:
             self._forget(link.id)
         self.links[link.id] = link
-        self.by_span.setdefault(link.source, set()).add(link.id)
-        self.by_span.setdefault(link.target, set()).add(link.id)
-        if link.owner:
-            self.by_owner.setdefault(link.owner, set()).add(link.id)
+        if link.owner and self._by_owner_ is not None:
+            self._by_owner_[link.owner] = self._by_owner_.get(link.owner, ()) + (link.id,)
         return touched | self._index(link.id)
 
     def add_many(self, links: list[Link]) -> set[int]:
@@ -104,21 +113,18 @@ class LinkIndex:
         spans = self._spans()
         new_cp: list[int] = []
         new_val: list[tuple[str, bool]] = []
-        by_span, by_owner = self._by_span_, self._by_owner_
+        by_owner = self._by_owner_
         for lk in links:
             if lk.id in self.links:  # a replacement: the one-by-one path
                 touched |= self.add(lk)
                 continue
             lid = lk.id
             self.links[lid] = lk
-            if by_span is not None:
-                by_span.setdefault(lk.source, set()).add(lid)
-                by_span.setdefault(lk.target, set()).add(lid)
             if by_owner is not None and lk.owner:
-                by_owner.setdefault(lk.owner, set()).add(lid)
+                by_owner[lk.owner] = by_owner.get(lk.owner, ()) + (lid,)
             s, t = spans.get(lk.source), spans.get(lk.target)
             if s is None or t is None or lk.source == lk.target:
-                self._unindexed.add(lid)
+                self._park(lid)
                 continue
             self._lk_cp[lid] = (s.start, t.start)
             new_cp += (s.start, t.start)
@@ -149,9 +155,13 @@ class LinkIndex:
         return touched
 
     def span_changed(self, sid: str, removing: bool = False) -> set[int]:
-        """Re-index the links at span ``sid`` (drop them from the index when it goes)."""
+        """Re-index the links at span ``sid`` (drop them from the index when it goes).
+
+        A span that moves or goes is reported with ``removing=True`` while ``spans()`` still
+        holds it where it was (its links are found at its start), and again without it once
+        it is at its new place (they are indexed there)."""
         touched: set[int] = set()
-        for lid in self.by_span.get(sid, ()):
+        for lid in self.links_at(sid):
             touched |= self._unindex(lid)
             if not removing:
                 touched |= self._index(lid)
@@ -195,9 +205,9 @@ class LinkIndex:
         spans = self._spans()
         s, t = spans.get(lk.source), spans.get(lk.target)
         if s is None or t is None or lk.source == lk.target:
-            self._unindexed.add(lid)
+            self._park(lid)
             return set()
-        self._unindexed.discard(lid)
+        self._unpark(lid)
         self._lk_cp[lid] = (s.start, t.start)
         for cp, is_src in ((s.start, True), (t.start, False)):
             i = bisect_right(self._le_cp, cp)
@@ -221,12 +231,34 @@ class LinkIndex:
                 del self._le_cp[i]
                 del self._le_val[i]
         self._lk_cp.pop(lid, None)
-        self._unindexed.add(lid)
+        self._park(lid)
         return touched
 
+    def _park(self, lid: str) -> None:
+        """``lid`` is not indexed: keep it findable from the spans at its ends."""
+        self._unindexed.add(lid)
+        lk = self.links[lid]
+        for sid in {lk.source, lk.target}:
+            self._pending.setdefault(sid, set()).add(lid)
+
+    def _unpark(self, lid: str) -> None:
+        if lid not in self._unindexed:
+            return
+        self._unindexed.discard(lid)
+        lk = self.links[lid]
+        for sid in {lk.source, lk.target}:
+            waiting = self._pending.get(sid)
+            if waiting is not None:
+                waiting.discard(lid)
+                if not waiting:
+                    del self._pending[sid]
+
     def _forget(self, lid: str) -> None:
+        self._unpark(lid)
         lk = self.links.pop(lid)
-        for sid in (lk.source, lk.target):
-            self.by_span.get(sid, set()).discard(lid)
-        if lk.owner:
-            self.by_owner.get(lk.owner, set()).discard(lid)
+        if lk.owner and self._by_owner_ is not None:
+            rest = tuple(x for x in self._by_owner_.get(lk.owner, ()) if x != lid)
+            if rest:
+                self._by_owner_[lk.owner] = rest
+            else:
+                self._by_owner_.pop(lk.owner, None)
