@@ -63,8 +63,10 @@ def _attrs(value: str | None) -> dict[str, Any]:
     return json.loads(value) if value and value != "{}" else NO_ATTRIBUTES
 
 
-def stream_annotations(path: str | Path, doc_id: str, chunk: int = CHUNK) -> Iterator[tuple[str, list[Any]]]:
-    """Yield ``("spans", [Span, ...])`` chunks, then ``("events", ...)``, then ``("relations", ...)``.
+def stream_annotations(
+    path: str | Path, doc_id: str, chunk: int = CHUNK, layer: str = "",
+) -> Iterator[tuple[str, list[Any]]]:
+    """Yield ``("spans", [Span, ...])`` chunks, then ``("events", ...)``, then ``("relations", ...)``, of ``layer``.
 
     Raises :class:`StoreError` when the file has no document ``doc_id``.
     """
@@ -77,8 +79,9 @@ def stream_annotations(path: str | Path, doc_id: str, chunk: int = CHUNK) -> Ite
             raise StoreError(f"{path}: no document with id {doc_id!r}")
         pk = row[0]
         cur = conn.execute(
-            'SELECT id, label, start, "end", kind, fragments, attributes, note, annotator, normalizations '
-            'FROM spans WHERE doc = ? ORDER BY start, "end" DESC, seq', [pk])
+            'SELECT id, label, start, "end", kind, fragments, attributes, note, annotator, normalizations, '
+            'review, reviewer, review_note '
+            'FROM spans WHERE doc = ? AND layer = ? ORDER BY start, "end" DESC, seq', [pk, layer])
         loads, intern = json.loads, sys.intern  # one string object per label, kind, type and role
         while True:
             rows = cur.fetchmany(chunk)
@@ -86,33 +89,37 @@ def stream_annotations(path: str | Path, doc_id: str, chunk: int = CHUNK) -> Ite
                 break
             yield "spans", [
                 Span(r[0], intern(r[1]), r[2], r[3], intern(r[4]), [tuple(f) for f in loads(r[5])] if r[5] else None,
-                     _attrs(r[6]), r[7] or "", r[8] or "", _norms(r[9]))
+                     _attrs(r[6]), r[7] or "", r[8] or "", _norms(r[9]), r[10], r[11], r[12])
                 for r in rows
             ]
         args: dict[int, list[Argument]] = {}
         for r in conn.execute(
-            "SELECT a.event, a.role, coalesce(s.id, f.id), a.annotator FROM arguments a "
+            "SELECT a.event, a.role, coalesce(s.id, f.id), a.annotator, a.review, a.reviewer, a.review_note "
+            "FROM arguments a "
             "LEFT JOIN spans s ON s.pk = a.filler_span LEFT JOIN events f ON f.pk = a.filler_event "
-            "WHERE a.doc = ? ORDER BY a.event, a.position", [pk]):
-            args.setdefault(r[0], []).append(Argument(intern(r[1]), r[2], r[3] or ""))
+            "WHERE a.doc = ? AND a.layer = ? ORDER BY a.event, a.position", [pk, layer]):
+            args.setdefault(r[0], []).append(Argument(intern(r[1]), r[2], r[3] or "", r[4], r[5], r[6]))
         cur = conn.execute(
-            "SELECT e.pk, e.id, e.type, t.id, e.attributes, e.note, e.annotator, e.normalizations "
-            "FROM events e JOIN spans t ON t.pk = e.trigger WHERE e.doc = ? ORDER BY t.start, e.seq", [pk])
+            "SELECT e.pk, e.id, e.type, t.id, e.attributes, e.note, e.annotator, e.normalizations, "
+            "e.review, e.reviewer, e.review_note "
+            "FROM events e JOIN spans t ON t.pk = e.trigger WHERE e.doc = ? AND e.layer = ? ORDER BY t.start, e.seq",
+            [pk, layer])
         while True:
             rows = cur.fetchmany(chunk)
             if not rows:
                 break
             yield "events", [Event(r[1], intern(r[2]), r[3], args.pop(r[0], []), _attrs(r[4]), r[5] or "", r[6] or "",
-                                   _norms(r[7])) for r in rows]
+                                   _norms(r[7]), r[8], r[9], r[10]) for r in rows]
         cur = conn.execute(
-            "SELECT r.id, r.type, h.id, t.id, r.attributes, r.note, r.annotator, r.normalizations "
+            "SELECT r.id, r.type, h.id, t.id, r.attributes, r.note, r.annotator, r.normalizations, "
+            "r.review, r.reviewer, r.review_note "
             "FROM relations r JOIN spans h ON h.pk = r.head JOIN spans t ON t.pk = r.tail "
-            "WHERE r.doc = ? ORDER BY min(h.start, t.start), r.seq", [pk])
+            "WHERE r.doc = ? AND r.layer = ? ORDER BY min(h.start, t.start), r.seq", [pk, layer])
         while True:
             rows = cur.fetchmany(chunk)
             if not rows:
                 break
             yield "relations", [Relation(r[0], intern(r[1]), r[2], r[3], _attrs(r[4]), r[5] or "", r[6] or "",
-                                         _norms(r[7])) for r in rows]
+                                         _norms(r[7]), r[8], r[9], r[10]) for r in rows]
     finally:
         conn.close()

@@ -251,6 +251,44 @@ def m006_annotation_counts(db: Database) -> None:
     db.execute(f"UPDATE documents SET n_annotations = {N_ANNOTATIONS_SQL.replace('d.pk', 'documents.pk')}")
 
 
+@_step
+def m007_layers_and_review(db: Database) -> None:
+    """Layers (whose annotations: an annotator's name, ``gold``, or ``""``) and review decisions.
+
+    Every annotation row gets ``layer`` (existing work is in the default
+    layer ``""``), and ``review``, ``reviewer`` and ``review_note`` (a
+    reviewer's decision on it, "" = not reviewed yet).  Annotation ids become
+    unique per (document, layer): the ``(doc, ...)`` indexes become
+    ``(doc, layer, ...)``.  ``layers(doc, name, n_errors, n_incomplete)``
+    records which layers each document has, with each layer's problem counts
+    (the document's are their sums), and ``layer_names`` the project's
+    layers, so that neither list scans the annotations.
+    """
+    for table in ("spans", "events", "arguments", "relations"):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN layer TEXT NOT NULL DEFAULT ''")
+        for col in ("review", "reviewer", "review_note"):
+            db.execute(f"ALTER TABLE {table} ADD COLUMN {col} TEXT NOT NULL DEFAULT ''")
+    for table in ("spans", "events", "relations"):
+        db.execute(f"DROP INDEX IF EXISTS idx_{table}_doc_id")
+        db.execute(f"CREATE UNIQUE INDEX idx_{table}_doc_layer_id ON {table} (doc, layer, id)")
+        db.execute(f"DROP INDEX IF EXISTS idx_{table}_doc_seq")
+        db.execute(f"CREATE INDEX idx_{table}_doc_layer_seq ON {table} (doc, layer, seq)")
+    db.execute("DROP INDEX IF EXISTS idx_spans_doc_start")
+    db.execute("CREATE INDEX idx_spans_doc_layer_start ON spans (doc, layer, start)")
+    db.execute("DROP INDEX IF EXISTS idx_arguments_doc")
+    db.execute("CREATE INDEX idx_arguments_doc_layer ON arguments (doc, layer)")
+    db.execute(
+        "CREATE TABLE layers (doc INTEGER NOT NULL REFERENCES documents(pk), name TEXT NOT NULL, "
+        "n_errors INTEGER NOT NULL DEFAULT 0, n_incomplete INTEGER NOT NULL DEFAULT 0, "
+        "PRIMARY KEY (doc, name)) WITHOUT ROWID")
+    db.execute("CREATE TABLE layer_names (name TEXT PRIMARY KEY) WITHOUT ROWID")
+    # until now a document's problem counts were its one layer's
+    db.execute("INSERT INTO layers (doc, name, n_errors, n_incomplete) "
+               "SELECT pk, '', n_errors, n_incomplete FROM documents "
+               "WHERE pk IN (SELECT doc FROM spans UNION SELECT doc FROM relations)")
+    db.execute("INSERT INTO layer_names (name) SELECT '' WHERE EXISTS (SELECT 1 FROM layers)")
+
+
 def drop_text_column(db: Database, *, alter: bool = True) -> None:
     """Drop ``documents.text``: ``ALTER TABLE ... DROP COLUMN`` (SQLite 3.35+), else sqlite-utils' ``transform``
     (a copy of the table), with every index of ``documents`` made again."""

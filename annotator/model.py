@@ -3,7 +3,9 @@
 No Qt and no SQL here: these are the values that the store, the formats and the
 GUI pass to each other.  Offsets are Python code points, end-exclusive, into
 ``Document.text``.  Annotation ids (``T1``, ``E1``, ``R1``) are unique within
-one document.
+one layer of one document: the annotations of one annotator (or of gold).
+Each annotation records who made it (``annotator``) and a reviewer's
+decision on it (``review``, ``reviewer``, ``review_note``).
 """
 from __future__ import annotations
 
@@ -11,6 +13,24 @@ from dataclasses import dataclass, field
 from typing import Any
 
 STATUSES: tuple[str, ...] = ("new", "in_progress", "done", "reviewed")
+
+#: The layer a single-annotator project keeps its work in (and every project made before layers).
+DEFAULT_LAYER = ""
+#: The adjudicated layer: the default for training exports once it exists.
+GOLD_LAYER = "gold"
+#: A reviewer's decision on one annotation: "" = not reviewed yet.
+REVIEW_STATES: tuple[str, ...] = ("", "accepted", "rejected", "corrected")
+
+
+def layer_title(name: str) -> str:
+    """How a layer is named to the user: the default layer ``""`` is "default"."""
+    return name or "default"
+
+
+def parse_layer(text: str) -> str:
+    """A layer as the user names it (command line, settings): "default" (or nothing) is the default layer."""
+    text = text.strip()
+    return DEFAULT_LAYER if text in ("", "default") else text
 
 ENTITY = "entity"
 TRIGGER = "trigger"
@@ -66,6 +86,9 @@ class Span:
     note: str = ""
     annotator: str = ""
     normalizations: list[Normalization] = field(default_factory=list)
+    review: str = ""
+    reviewer: str = ""
+    review_note: str = ""
 
     def pieces(self) -> list[tuple[int, int]]:
         """The ranges of text this span covers (one unless discontinuous)."""
@@ -82,6 +105,9 @@ class Argument:
     role: str
     ref: str
     annotator: str = ""
+    review: str = ""
+    reviewer: str = ""
+    review_note: str = ""
 
 
 @dataclass(slots=True)
@@ -96,6 +122,9 @@ class Event:
     note: str = ""
     annotator: str = ""
     normalizations: list[Normalization] = field(default_factory=list)
+    review: str = ""
+    reviewer: str = ""
+    review_note: str = ""
 
 
 @dataclass(slots=True)
@@ -110,6 +139,9 @@ class Relation:
     note: str = ""
     annotator: str = ""
     normalizations: list[Normalization] = field(default_factory=list)
+    review: str = ""
+    reviewer: str = ""
+    review_note: str = ""
 
 
 @dataclass
@@ -120,6 +152,8 @@ class AnnotatedDocument:
     spans: list[Span] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
+    #: Whose annotations these are: an annotator's name, ``"gold"``, or ``""`` (the default layer).
+    layer: str = DEFAULT_LAYER
 
     def span_by_id(self) -> dict[str, Span]:
         return {s.id: s for s in self.spans}

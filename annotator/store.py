@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -173,6 +174,35 @@ class Project:
         self.state.annotator = name
 
     @property
+    def layer(self) -> str:
+        """The working layer: every document-scoped read and write acts on it (``""``, the default layer, at first)."""
+        return self.state.layer
+
+    @layer.setter
+    def layer(self, name: str) -> None:
+        if not isinstance(name, str):
+            raise StoreError(f"a layer is a name, not {name!r}")
+        self.state.layer = name
+
+    @contextmanager
+    def in_layer(self, name: str) -> Iterator[Project]:
+        """Make ``name`` the working layer for a ``with`` block, and the one before it again after."""
+        before = self.state.layer
+        self.layer = name
+        try:
+            yield self
+        finally:
+            self.state.layer = before
+
+    def layers(self, doc_id: str | None = None) -> list[str]:
+        """The layers that hold annotations, in one document or in the whole project.
+
+        The default layer ``""`` first, then annotators' names alphabetically, ``"gold"`` last.  A layer stays
+        listed when its annotations have all been deleted.
+        """
+        return self.reads.layers(doc_id)
+
+    @property
     def schema_version(self) -> list[str]:
         """Names of the applied migrations, oldest first."""
         from .migrations import MIGRATIONS
@@ -279,8 +309,9 @@ class Project:
         progress: Callable[[int], None] | None = None,
         validate: bool = True,
         schema: Schema | None = None,
+        layer: str | None = None,
     ) -> int:
-        """Insert whole documents with their annotations, in one transaction.
+        """Insert whole documents with their annotations (into ``layer``, else the working layer), in one transaction.
 
         Each document is validated against the schema first; the first error
         aborts the import and nothing of it is written.  ``on_error(doc, msg)``
@@ -295,22 +326,25 @@ class Project:
         """
         return self.imports.import_documents(
             docs, replace=replace, annotator=annotator, on_error=on_error, progress=progress, validate=validate,
-            schema=schema,
+            schema=schema, layer=self.state.layer if layer is None else layer,
         )
 
     # ------------------------------------------------------------------ reading annotations
 
-    def get_annotated(self, doc_id: str) -> AnnotatedDocument:
-        """One document with all its annotations."""
-        return self.reads.get_annotated(doc_id)
+    def get_annotated(self, doc_id: str, layer: str | None = None) -> AnnotatedDocument:
+        """One document with all its annotations in one layer (the working layer unless ``layer``)."""
+        return self.reads.get_annotated(doc_id, layer)
 
-    def iter_annotated(self, statuses: Iterable[str] | None = None) -> Iterator[AnnotatedDocument]:
-        """Stream every document with its annotations, in import order.
+    def iter_annotated(
+        self, statuses: Iterable[str] | None = None, layer: str | None = None,
+    ) -> Iterator[AnnotatedDocument]:
+        """Stream every document with its annotations in one layer (the working layer unless ``layer``),
+        in import order.
 
         Runs five queries in all, each ordered by document, and merges them as
         it goes, so memory holds one document at a time whatever the project size.
         """
-        return self.reads.iter_annotated(statuses)
+        return self.reads.iter_annotated(statuses, layer)
 
     def spans_in_range(self, doc_id: str, start: int, end: int) -> list[Span]:
         """Spans (entities and triggers) of a document that overlap ``[start, end)``."""
@@ -324,9 +358,9 @@ class Project:
         """The spans, events and relations of a document whose ids are in ``ids``."""
         return self.reads.fetch(doc_id, ids)
 
-    def counts_by_label(self, doc_id: str | None = None) -> dict[str, int]:
-        """Entities by label, events by type and relations by type."""
-        return self.reads.counts_by_label(doc_id)
+    def counts_by_label(self, doc_id: str | None = None, layer: str | None = None) -> dict[str, int]:
+        """Entities by label, events by type and relations by type, in one layer (the working layer unless ``layer``)."""
+        return self.reads.counts_by_label(doc_id, layer)
 
     def role_counts(self, exclude_doc: str | None = None) -> dict[tuple[str, str, str], int]:
         """Arguments by (event type, filler type, role), over every document but ``exclude_doc``."""
@@ -393,6 +427,18 @@ class Project:
     def update_relation(self, doc_id: str, relation_id: str, **changes: Any) -> Relation:
         """Change a relation's type, attributes or note.  Returns it as it was."""
         return self.writes.update_relation(doc_id, relation_id, **changes)
+
+    def set_review(
+        self, doc_id: str, ann_id: str, review: str, *, note: str | None = None, reviewer: str | None = None,
+        position: int | None = None,
+    ) -> tuple[str, str, str]:
+        """Record a reviewer's decision (one of ``REVIEW_STATES``) on an annotation of the working layer.
+
+        ``position`` makes it a decision on that argument of event ``ann_id``.
+        ``reviewer=None`` records :attr:`annotator`; ``note=None`` keeps the
+        comment.  Returns ``(review, reviewer, review_note)`` as they were, for undo.
+        """
+        return self.writes.set_review(doc_id, ann_id, review, note=note, reviewer=reviewer, position=position)
 
     # ------------------------------------------------------------------ deletes with cascade
 

@@ -27,7 +27,7 @@ from .migrations import STATUS_RANK_SQL
 from .model import STATUSES, Document
 from .problemcounts import refresh_problem_counts
 from .rows import now
-from .store_state import StoreState
+from .store_state import Sheet, StoreState
 from .storeerrors import StoreError
 
 
@@ -128,15 +128,27 @@ class ProjectDocuments:
             "SELECT id FROM documents WHERE n_incomplete > 0 ORDER BY pk LIMIT ?", [limit])]
 
     def set_problem_counts(self, doc_id: str, n_errors: int, n_incomplete: int) -> None:
-        """Record a document's problem counts; its ``updated`` time and status stay as they are."""
+        """Record the problem counts of a document's working layer (the document's are the sums over its layers);
+        its ``updated`` time and status stay as they are."""
         if n_errors < 0 or n_incomplete < 0:
             raise StoreError(f"problem counts cannot be negative ({n_errors}, {n_incomplete})")
-        with self.state.writing():
-            cur = self.state.db.execute(
-                "UPDATE documents SET n_errors = ?, n_incomplete = ? WHERE id = ?", [n_errors, n_incomplete, doc_id]
-            )
-            if cur.rowcount == 0:
+        st = self.state
+        with st.writing():
+            row = st.execute("SELECT pk FROM documents WHERE id = ?", [doc_id]).fetchone()
+            if row is None:
                 raise self._missing(doc_id)
+            db = st.db
+            # a layer without annotations has no problems: no row is made for it (layers() would list it)
+            cur = db.execute("UPDATE layers SET n_errors = ?, n_incomplete = ? WHERE doc = ? AND name = ?",
+                             [n_errors, n_incomplete, row[0], st.layer])
+            if cur.rowcount == 0 and (n_errors or n_incomplete):
+                st.register_layer(Sheet(row[0], st.layer))
+                db.execute("UPDATE layers SET n_errors = ?, n_incomplete = ? WHERE doc = ? AND name = ?",
+                           [n_errors, n_incomplete, row[0], st.layer])
+            db.execute(
+                "UPDATE documents SET n_errors = (SELECT coalesce(sum(n_errors), 0) FROM layers WHERE doc = ?), "
+                "n_incomplete = (SELECT coalesce(sum(n_incomplete), 0) FROM layers WHERE doc = ?) WHERE pk = ?",
+                [row[0], row[0], row[0]])
 
     def refresh_problem_counts(self) -> int:
         """Validate every document (streamed) and store its problem counts; returns how many changed."""
@@ -164,9 +176,9 @@ class ProjectDocuments:
         self.state.forget_documents()
 
     def delete_rows(self, pk: int) -> None:
-        """Delete the document row ``pk`` and every annotation row of it (inside a write)."""
+        """Delete the document row ``pk`` and every annotation row of it, in every layer (inside a write)."""
         db = self.state.db
-        for table in ("arguments", "relations", "events", "spans", "texts"):
+        for table in ("arguments", "relations", "events", "spans", "texts", "layers"):
             db.execute(f"DELETE FROM {table} WHERE doc = ?", [pk])
         db.execute("DELETE FROM documents WHERE pk = ?", [pk])
 

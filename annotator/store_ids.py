@@ -1,12 +1,13 @@
 """Annotation ids: fresh ``T``/``E``/``R`` numbers per document, and refusing an id already in use."""
 from __future__ import annotations
 
+from .store_annrows import layer_of
 from .store_state import StoreState
 from .storeerrors import StoreError
 
 
 class IdAllocator:
-    """Hands out annotation ids; the highest number per document and prefix is read once, then counted up."""
+    """Hands out annotation ids; the highest number per document, layer and prefix is read once, then counted up."""
 
     def __init__(self, state: StoreState) -> None:
         self.state = state
@@ -15,7 +16,7 @@ class IdAllocator:
         """True when a span, event or relation of the document has this id."""
         run = self.state.execute
         return any(
-            run(f"SELECT 1 FROM {t} WHERE doc = ? AND id = ?", [doc_pk, ident]).fetchone()
+            run(f"SELECT 1 FROM {t} WHERE doc = ? AND layer = ? AND id = ?", [doc_pk, layer_of(doc_pk), ident]).fetchone()
             for t in ("spans", "events", "relations")
         )
 
@@ -26,7 +27,7 @@ class IdAllocator:
         up here; ids are never reused within a session, even after a delete.
         """
         counters = self.state.id_counters
-        key = (doc_pk, prefix)
+        key = (int(doc_pk), layer_of(doc_pk), prefix)
         n = counters.get(key)
         if n is None:
             n = self._max_number(doc_pk, prefix)
@@ -40,8 +41,8 @@ class IdAllocator:
         for t in ("spans", "events", "relations"):
             row = self.state.execute(
                 f"SELECT max(CAST(substr(id, ?) AS INTEGER)) FROM {t} "
-                f"WHERE doc = ? AND id GLOB ? AND substr(id, ?) NOT GLOB '*[^0-9]*'",
-                [len(prefix) + 1, doc_pk, prefix + "[0-9]*", len(prefix) + 1],
+                f"WHERE doc = ? AND layer = ? AND id GLOB ? AND substr(id, ?) NOT GLOB '*[^0-9]*'",
+                [len(prefix) + 1, doc_pk, layer_of(doc_pk), prefix + "[0-9]*", len(prefix) + 1],
             ).fetchone()
             n = max(n, row[0] or 0)
         return n

@@ -7,7 +7,8 @@ from contextlib import contextmanager
 from .model import STATUSES, AnnotatedDocument
 from .problemcounts import problem_counts
 from .projectmeta import store_schema
-from .rows import BulkWriter, iter_annotated_rows
+from .problemcounts import refresh_problem_counts
+from .rows import BulkWriter, iter_annotated_layers
 from .schema import Schema
 from .store_documents import ProjectDocuments
 from .store_schema import SchemaConflict
@@ -33,6 +34,7 @@ class BulkImport:
         progress: Callable[[int], None] | None = None,
         validate: bool = True,
         schema: Schema | None = None,
+        layer: str = "",
     ) -> int:
         """Insert whole documents with their annotations, in one transaction; returns how many.
 
@@ -79,7 +81,7 @@ class BulkImport:
                         )
                     self.documents.delete_rows(st.doc_pk(doc.id))
                 try:
-                    bulk.add(adoc, annotator, problem_counts(problems))
+                    bulk.add(adoc, annotator, problem_counts(problems), layer=layer)
                 except ValueError as exc:  # a malformed normalization, when not validated
                     raise make_error(adoc, str(exc)) from None
                 n += 1
@@ -103,18 +105,13 @@ class BulkImport:
         """
         db = self.state.db
         conflicts: list[tuple[str, Problem]] = []
-        updates: list[tuple[int, int, str]] = []
-        for adoc in iter_annotated_rows(db, "WHERE d.pk < ?", [first_new_pk]):
-            problems = validate_document(schema, adoc)
-            if check:
-                conflicts.extend((adoc.document.id, p) for p in errors(problems))
-            n_err, n_inc = problem_counts(problems)
-            updates.append((n_err, n_inc, adoc.document.id))
+        if check:
+            for adoc in iter_annotated_layers(db, "WHERE d.pk < ?", [first_new_pk]):
+                conflicts.extend((adoc.document.id, p) for p in errors(validate_document(schema, adoc)))
         if conflicts:
             raise SchemaConflict(conflicts)
-        if updates:  # written after the stream ends: no writes to documents while its cursor is open
-            db.conn.executemany("UPDATE documents SET n_errors = ?, n_incomplete = ? WHERE id = ?", updates)
         store_schema(db, schema)
+        refresh_problem_counts(db, schema)  # every layer's, and the documents' sums
 
 
 #: SQLite's page cache during a bulk import, in KiB (the connection's own setting is put back after).

@@ -4,8 +4,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 
-from .model import STATUSES, AnnotatedDocument, Argument, Document, Event, Relation, Span
+from .model import GOLD_LAYER, STATUSES, AnnotatedDocument, Argument, Document, Event, Relation, Span
 from .rows import iter_annotated_rows, load_normalizations, span_from_row
+from .store_annrows import layer_of
 from .store_documents import ProjectDocuments
 from .store_state import StoreState
 from .storeerrors import StoreError
@@ -21,24 +22,27 @@ class AnnotationReads:
 
     # ------------------------------------------------------------------ whole documents
 
-    def get_annotated(self, doc_id: str) -> AnnotatedDocument:
-        """One document with all its annotations."""
-        pk = self.state.doc_pk(doc_id)
-        for adoc in iter_annotated_rows(self.state.conn, "WHERE d.pk = ?", [pk]):
+    def get_annotated(self, doc_id: str, layer: str | None = None) -> AnnotatedDocument:
+        """One document with all its annotations in one layer (the working layer unless ``layer``)."""
+        pk = self.state.doc_pk(doc_id, layer)
+        for adoc in iter_annotated_rows(self.state.conn, "WHERE d.pk = ?", [pk], layer=pk.layer):
             return adoc
         raise StoreError(f"no document with id {doc_id!r}")  # pragma: no cover
 
-    def iter_annotated(self, statuses: Iterable[str] | None = None) -> Iterator[AnnotatedDocument]:
-        """Stream every document (of ``statuses``, when given) with its annotations, in import order."""
+    def iter_annotated(
+        self, statuses: Iterable[str] | None = None, layer: str | None = None,
+    ) -> Iterator[AnnotatedDocument]:
+        """Stream every document (of ``statuses``, when given) with its annotations in one layer, in import order."""
+        layer = self.state.layer if layer is None else layer
         if statuses:
             sts = list(statuses)
             for s in sts:
                 if s not in STATUSES:
                     raise StoreError(f"unknown status {s!r} (expected one of {', '.join(STATUSES)})")
             where = f"WHERE d.status IN ({','.join('?' * len(sts))})"
-            yield from iter_annotated_rows(self.state.conn, where, sts)
+            yield from iter_annotated_rows(self.state.conn, where, sts, layer=layer)
         else:
-            yield from iter_annotated_rows(self.state.conn, "", [])
+            yield from iter_annotated_rows(self.state.conn, "", [], layer=layer)
 
     def problems(self, doc_id: str) -> list[Problem]:
         """Validation problems of one document (errors and incomplete events)."""
@@ -50,8 +54,8 @@ class AnnotationReads:
         """Spans (entities and triggers) of a document that overlap ``[start, end)``."""
         pk = self.state.doc_pk(doc_id)
         rows = self.state.query(
-            'SELECT * FROM spans WHERE doc = ? AND start < ? AND "end" > ? ORDER BY start, "end" DESC',
-            [pk, end, start],
+            'SELECT * FROM spans WHERE doc = ? AND layer = ? AND start < ? AND "end" > ? ORDER BY start, "end" DESC',
+            [pk, pk.layer, end, start],
         )
         return [span_from_row(r) for r in rows]
 
@@ -79,35 +83,41 @@ class AnnotationReads:
         st = self.state
         db = st.conn
         marks = ",".join("?" * len(wanted))
-        p = [doc_pk, *wanted]
+        p = [doc_pk, layer_of(doc_pk), *wanted]
         loads = json.loads
         spans = [span_from_row(r) for r in st.query(
-            f"SELECT * FROM spans WHERE doc = ? AND id IN ({marks}) ORDER BY +seq", p)]
+            f"SELECT * FROM spans WHERE doc = ? AND layer = ? AND id IN ({marks}) ORDER BY +seq", p)]
         events: list[Event] = []
         by_pk: dict[int, Event] = {}
         for r in db.execute(
-            f"SELECT e.pk, e.id, e.type, t.id, e.attributes, e.note, e.annotator, e.normalizations FROM events e "
-            f"JOIN spans t ON t.pk = e.trigger WHERE e.doc = ? AND e.id IN ({marks}) ORDER BY +e.seq", p
+            f"SELECT e.pk, e.id, e.type, t.id, e.attributes, e.note, e.annotator, e.normalizations, "
+            f"e.review, e.reviewer, e.review_note FROM events e "
+            f"JOIN spans t ON t.pk = e.trigger WHERE e.doc = ? AND e.layer = ? AND e.id IN ({marks}) ORDER BY +e.seq", p
         ):
             ev = Event(id=r[1], type=r[2], trigger=r[3], attributes=loads(r[4]) if r[4] else {},
-                       note=r[5] or "", annotator=r[6] or "", normalizations=load_normalizations(r[7]))
+                       note=r[5] or "", annotator=r[6] or "", normalizations=load_normalizations(r[7]),
+                       review=r[8], reviewer=r[9], review_note=r[10])
             by_pk[r[0]] = ev
             events.append(ev)
         if by_pk:
             for r in db.execute(
-                f"SELECT a.event, a.role, coalesce(s.id, f.id), a.annotator FROM arguments a "
+                f"SELECT a.event, a.role, coalesce(s.id, f.id), a.annotator, a.review, a.reviewer, a.review_note "
+                f"FROM arguments a "
                 f"LEFT JOIN spans s ON s.pk = a.filler_span LEFT JOIN events f ON f.pk = a.filler_event "
                 f"WHERE a.event IN ({','.join('?' * len(by_pk))}) ORDER BY a.event, a.position",
                 list(by_pk),
             ):
-                by_pk[r[0]].arguments.append(Argument(role=r[1], ref=r[2], annotator=r[3] or ""))
+                by_pk[r[0]].arguments.append(Argument(role=r[1], ref=r[2], annotator=r[3] or "", review=r[4],
+                                                      reviewer=r[5], review_note=r[6]))
         relations = [
             Relation(id=r[0], type=r[1], head=r[2], tail=r[3], attributes=loads(r[4]) if r[4] else {},
-                     note=r[5] or "", annotator=r[6] or "", normalizations=load_normalizations(r[7]))
+                     note=r[5] or "", annotator=r[6] or "", normalizations=load_normalizations(r[7]),
+                     review=r[8], reviewer=r[9], review_note=r[10])
             for r in db.execute(
-                f"SELECT r.id, r.type, h.id, t.id, r.attributes, r.note, r.annotator, r.normalizations FROM relations r "
+                f"SELECT r.id, r.type, h.id, t.id, r.attributes, r.note, r.annotator, r.normalizations, "
+                f"r.review, r.reviewer, r.review_note FROM relations r "
                 f"JOIN spans h ON h.pk = r.head JOIN spans t ON t.pk = r.tail "
-                f"WHERE r.doc = ? AND r.id IN ({marks}) ORDER BY +r.seq", p)
+                f"WHERE r.doc = ? AND r.layer = ? AND r.id IN ({marks}) ORDER BY +r.seq", p)
         ]
         return spans, events, relations
 
@@ -122,24 +132,26 @@ class AnnotationReads:
         ids = {i for i in ids if i}
         q = lambda n: ",".join("?" * n)  # noqa: E731
         run = self.state.execute
+        layer = layer_of(doc_pk)
         if ids:
-            p = [doc_pk, *ids]
-            in_spans = lambda n: f"(SELECT pk FROM spans WHERE doc = ? AND id IN ({q(n)}))"  # noqa: E731
+            p = [doc_pk, layer, *ids]
+            in_spans = lambda n: f"(SELECT pk FROM spans WHERE doc = ? AND layer = ? AND id IN ({q(n)}))"  # noqa: E731
             ids |= {r[0] for r in run(
                 f"SELECT e.id FROM events e WHERE e.trigger IN {in_spans(len(ids))}", p)}
             ids |= {r[0] for r in run(
-                f"SELECT t.id FROM events e JOIN spans t ON t.pk = e.trigger WHERE e.doc = ? AND e.id IN ({q(len(ids))})",
-                [doc_pk, *ids])}
+                f"SELECT t.id FROM events e JOIN spans t ON t.pk = e.trigger "
+                f"WHERE e.doc = ? AND e.layer = ? AND e.id IN ({q(len(ids))})",
+                [doc_pk, layer, *ids])}
             ids |= {r[0] for r in run(
-                f"SELECT e.id FROM events e WHERE e.trigger IN {in_spans(len(ids))}", [doc_pk, *ids])}
+                f"SELECT e.id FROM events e WHERE e.trigger IN {in_spans(len(ids))}", [doc_pk, layer, *ids])}
             # Each lookup goes through an index on the id or the referring column
             # (arguments.filler_*, relations.head/tail), never a scan of the document.
-            p = [doc_pk, *ids, doc_pk, *ids]
+            p = [doc_pk, layer, *ids, doc_pk, layer, *ids]
             ids |= {r[0] for r in run(
                 f"SELECT e.id FROM arguments a JOIN events e ON e.pk = a.event "
                 f"WHERE a.filler_span IN {in_spans(len(ids))} "
-                f"OR a.filler_event IN (SELECT pk FROM events WHERE doc = ? AND id IN ({q(len(ids))}))", p)}
-            p = [doc_pk, *ids, doc_pk, *ids]
+                f"OR a.filler_event IN (SELECT pk FROM events WHERE doc = ? AND layer = ? AND id IN ({q(len(ids))}))", p)}
+            p = [doc_pk, layer, *ids, doc_pk, layer, *ids]
             ids |= {r[0] for r in run(
                 f"SELECT r.id FROM relations r "
                 f"WHERE r.head IN {in_spans(len(ids))} OR r.tail IN {in_spans(len(ids))}", p)}
@@ -160,7 +172,18 @@ class AnnotationReads:
             events += e2
             have |= {s.id for s in s2} | {e.id for e in e2}
         row = run("SELECT id FROM documents WHERE pk = ?", [doc_pk]).fetchone()
-        return AnnotatedDocument(Document(id=row[0], text=self.state.text(doc_pk)), spans, events, relations)
+        return AnnotatedDocument(Document(id=row[0], text=self.state.text(doc_pk)), spans, events, relations, layer)
+
+    # ------------------------------------------------------------------ layers
+
+    def layers(self, doc_id: str | None = None) -> list[str]:
+        """The layers of one document or of the project: "" first, names alphabetically, "gold" last."""
+        if doc_id is None:
+            names = [r[0] for r in self.state.execute("SELECT name FROM layer_names")]
+        else:
+            names = [r[0] for r in self.state.execute(
+                "SELECT name FROM layers WHERE doc = ?", [int(self.state.doc_pk(doc_id))])]
+        return sorted(names, key=lambda n: (n != "", n == GOLD_LAYER, n.casefold(), n))
 
     # ------------------------------------------------------------------ statistics
 
@@ -173,9 +196,11 @@ class AnnotationReads:
             f"LEFT JOIN events f ON f.pk = a.filler_event {where} GROUP BY 1, 2, 3", params)
         return {(et, ft, role): n for et, ft, role, n in rows if ft is not None}
 
-    def counts_by_label(self, doc_id: str | None = None) -> dict[str, int]:
-        """Entities by label, events by type and relations by type (of one document, or all)."""
-        where, params = ("WHERE doc = ?", [self.state.doc_pk(doc_id)]) if doc_id else ("", [])
+    def counts_by_label(self, doc_id: str | None = None, layer: str | None = None) -> dict[str, int]:
+        """Entities by label, events by type and relations by type (of one document, or all), in one layer."""
+        layer = self.state.layer if layer is None else layer
+        where, params = (
+            ("WHERE doc = ? AND layer = ?", [self.state.doc_pk(doc_id), layer]) if doc_id else ("WHERE layer = ?", [layer]))
         counts: dict[str, int] = {}
         conj = "AND" if where else "WHERE"
         db = self.state.conn

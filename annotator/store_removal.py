@@ -16,7 +16,8 @@ from .storeerrors import StoreError
 class Removal:
     """Everything one delete took out of a document, so that undo can put it back.
 
-    ``arguments`` are ``(event_id, position, Argument)``.
+    ``arguments`` are ``(event_id, position, Argument)``; ``layer`` is the
+    layer they were taken from (and go back to, whatever the working layer is then).
     """
 
     doc_id: str
@@ -27,6 +28,7 @@ class Removal:
     span_seq: dict[str, int] = field(default_factory=dict)
     event_seq: dict[str, int] = field(default_factory=dict)
     relation_seq: dict[str, int] = field(default_factory=dict)
+    layer: str = ""
 
 
 class Removals:
@@ -69,7 +71,7 @@ class Removals:
                 gone_rels.add(ann_id)
             else:
                 raise StoreError(f"no annotation {ann_id!r} in document {doc_id}")
-            removal = Removal(doc_id)
+            removal = Removal(doc_id, layer=pk.layer)
             gone = gone_spans | gone_events
             for e in adoc.events:
                 if e.id in gone_events:
@@ -94,14 +96,14 @@ class Removals:
                     "UPDATE arguments SET position = position - 1 WHERE event = ? AND position > ?", [epk, pos]
                 )
             for r in removal.relations:
-                st.db.execute("DELETE FROM relations WHERE doc = ? AND id = ?", [pk, r.id])
+                st.db.execute("DELETE FROM relations WHERE doc = ? AND layer = ? AND id = ?", [pk, pk.layer, r.id])
             for e in removal.events:
                 epk = self.rows.row("events", pk, e.id)["pk"]
                 st.db.execute("DELETE FROM arguments WHERE event = ?", [epk])
             for e in removal.events:
-                st.db.execute("DELETE FROM events WHERE doc = ? AND id = ?", [pk, e.id])
+                st.db.execute("DELETE FROM events WHERE doc = ? AND layer = ? AND id = ?", [pk, pk.layer, e.id])
             for s in removal.spans:
-                st.db.execute("DELETE FROM spans WHERE doc = ? AND id = ?", [pk, s.id])
+                st.db.execute("DELETE FROM spans WHERE doc = ? AND layer = ? AND id = ?", [pk, pk.layer, s.id])
             count_annotations(st, pk, -_counted(removal))
             st.touch(pk)
         return removal
@@ -110,7 +112,7 @@ class Removals:
         """Put back everything a :meth:`remove` took out, in its places (undo)."""
         st = self.state
         with st.writing():
-            pk = st.doc_pk(removal.doc_id)
+            pk = st.doc_pk(removal.doc_id, removal.layer)
             for s in removal.spans:
                 self.rows.insert_span(pk, s, removal.span_seq.get(s.id))
             # events may fill each other's roles: insert them bare, then their arguments

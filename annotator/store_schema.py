@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .problemcounts import refresh_problem_counts
 from .projectmeta import store_schema
-from .rows import iter_annotated_rows
+from .rows import iter_annotated_layers
 from .schema import Schema
 from .store_state import StoreState
 from .storeerrors import StoreError
@@ -26,11 +26,13 @@ class SchemaConflict(StoreError):
 
 
 def schema_conflicts(state: StoreState, schema: Schema, where: str = "", params: list | None = None) -> list[tuple[str, Problem]]:
-    """The errors that ``schema`` finds in the stored documents (those selected by ``where`` over ``documents d``)."""
+    """The errors that ``schema`` finds in the stored documents (those selected by ``where`` over ``documents d``),
+    in every layer (a named layer's are reported as ``doc [layer]``)."""
     problems: list[tuple[str, Problem]] = []
-    for adoc in iter_annotated_rows(state.db, where, params or []):
+    for adoc in iter_annotated_layers(state.db, where, params or []):
         for p in errors(validate_document(schema, adoc)):
-            problems.append((adoc.document.id, p))
+            name = f"{adoc.document.id} [{adoc.layer}]" if adoc.layer else adoc.document.id
+            problems.append((name, p))
     return problems
 
 

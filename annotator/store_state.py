@@ -16,6 +16,26 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 
+class Sheet(int):
+    """A document's row pk together with the layer an operation works in.
+
+    It is the document's pk for everything about the document (its text, its
+    row, its counts), and it carries ``layer`` for the annotation rows: every
+    query of annotations by document says ``doc = ? AND layer = ?`` with
+    ``sheet, sheet.layer``.
+    """
+
+    layer: str
+
+    def __new__(cls, pk: int, layer: str) -> Sheet:
+        sheet = super().__new__(cls, pk)
+        sheet.layer = layer
+        return sheet
+
+    def __repr__(self) -> str:
+        return f"Sheet({int(self)}, {self.layer!r})"
+
+
 class StoreState:
     """One open project file as the store's collaborators see it.
 
@@ -42,10 +62,13 @@ class StoreState:
         self.backup_path: Path | None = None
         self.busy_timeout_ms = busy_timeout_ms
         self.annotator = ""
+        #: The working layer: where document-scoped reads and writes go unless told otherwise.
+        self.layer = ""
+        self.registered_layers: set[tuple[int, str]] = set()
         self.schema_cache: Schema | None = None
         self.pk_cache: dict[str, int] = {}
         self.text_cache: dict[int, str] = {}
-        self.id_counters: dict[tuple[int, str], int] = {}
+        self.id_counters: dict[tuple[int, str, str], int] = {}
         self.cache_version = self.reported_version = self.data_version()
 
     @property
@@ -96,20 +119,24 @@ class StoreState:
 
     # ------------------------------------------------------------------ documents
 
-    def doc_pk(self, doc_id: str) -> int:
-        """The row pk of a document; :class:`StoreError` when there is none."""
+    def doc_pk(self, doc_id: str, layer: str | None = None) -> Sheet:
+        """The row pk of a document, with the layer to work in (the working layer unless ``layer``).
+
+        :class:`StoreError` when there is no such document.
+        """
+        layer = self.layer if layer is None else layer
         pk = self.pk_cache.get(doc_id)
         if pk is not None:
             if not self.conn.in_transaction:
                 self.sync_caches()  # another process may have replaced or deleted it
                 pk = self.pk_cache.get(doc_id)
         if pk is not None:
-            return pk
+            return Sheet(pk, layer)
         row = self.conn.execute("SELECT pk FROM documents WHERE id = ?", [doc_id]).fetchone()
         if row is None:
             raise StoreError(f"no document with id {doc_id!r}")
         self.pk_cache[doc_id] = row[0]
-        return row[0]
+        return Sheet(row[0], layer)
 
     def text(self, doc_pk: int) -> str:
         """A document's text; cached, since it never changes after import."""
@@ -132,14 +159,26 @@ class StoreState:
         self.db.execute(
             "UPDATE documents SET updated = ?, status = CASE status WHEN 'new' THEN 'in_progress' ELSE status END "
             "WHERE pk = ? AND (updated IS NOT ? OR status = 'new')",
-            [stamp, doc_pk, stamp],
+            [stamp, int(doc_pk), stamp],
         )
+        if isinstance(doc_pk, Sheet):
+            self.register_layer(doc_pk)
+
+    def register_layer(self, sheet: Sheet) -> None:
+        """Record (inside a write) that the document has annotations in ``sheet.layer`` (tables ``layers``, ``layer_names``)."""
+        key = (int(sheet), sheet.layer)
+        if key in self.registered_layers:
+            return
+        self.db.execute("INSERT OR IGNORE INTO layers (doc, name) VALUES (?, ?)", key)
+        self.db.execute("INSERT OR IGNORE INTO layer_names (name) VALUES (?)", [sheet.layer])
+        self.registered_layers.add(key)
 
     def forget_documents(self) -> None:
         """Drop the caches that hold document pks, texts and id counters."""
         self.pk_cache.clear()
         self.text_cache.clear()
         self.id_counters.clear()
+        self.registered_layers.clear()
 
     # ------------------------------------------------------------------ transactions
 

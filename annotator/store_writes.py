@@ -4,17 +4,18 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from .model import ENTITY, TRIGGER, AnnotatedDocument, Argument, Event, Relation, Span
+from .model import ENTITY, REVIEW_STATES, TRIGGER, AnnotatedDocument, Argument, Event, Relation, Span
 from .rows import dumps, span_from_row
-from .store_annrows import AnnotationRows, normalizations_column
+from .store_annrows import AnnotationRows, normalizations_column, review_columns
 from .store_checks import WriteChecks
 from .store_ids import IdAllocator
 from .store_reads import AnnotationReads
 from .store_state import StoreState
 from .storeerrors import StoreError
 
-SPAN_FIELDS = frozenset({"label", "start", "end", "fragments", "attributes", "note", "annotator", "normalizations"})
-EVENT_FIELDS = frozenset({"type", "attributes", "note", "annotator", "normalizations"})
+REVIEW_FIELDS = frozenset({"review", "reviewer", "review_note"})
+SPAN_FIELDS = frozenset({"label", "start", "end", "fragments", "attributes", "note", "annotator", "normalizations"}) | REVIEW_FIELDS
+EVENT_FIELDS = frozenset({"type", "attributes", "note", "annotator", "normalizations"}) | REVIEW_FIELDS
 RELATION_FIELDS = EVENT_FIELDS
 
 
@@ -25,10 +26,18 @@ def count_annotations(state: StoreState, doc_pk: int, delta: int) -> None:
 
 
 def check_fields(changes: dict[str, Any], allowed: frozenset[str], what: str) -> None:
-    """Refuse changes to fields outside ``allowed``."""
+    """Refuse changes to fields outside ``allowed``, and a review state that is not one of REVIEW_STATES."""
     bad = set(changes) - allowed
     if bad:
         raise StoreError(f"cannot change {', '.join(sorted(bad))} of {what}")
+    check_review(changes.get("review", ""))
+
+
+def check_review(review: object) -> None:
+    """Refuse a review state that is not one of :data:`~annotator.model.REVIEW_STATES`."""
+    if review not in REVIEW_STATES:
+        raise StoreError(
+            f"unknown review state {review!r} (expected one of {', '.join(repr(s) for s in REVIEW_STATES)})")
 
 
 class AnnotationWrites:
@@ -95,6 +104,7 @@ class AnnotationWrites:
                 "fragments": dumps([list(f) for f in new.fragments]) if new.fragments else None,
                 "attributes": dumps(new.attributes), "note": new.note, "annotator": new.annotator,
                 "normalizations": normalizations_column(new.normalizations, f"span {span_id}"),
+                **review_columns(new),
             })
             if new.kind == TRIGGER and new.label != old.label:
                 st.db.execute("UPDATE events SET type = ? WHERE trigger = ?", [new.label, row["pk"]])
@@ -157,6 +167,7 @@ class AnnotationWrites:
                 "type": new.type, "attributes": dumps(new.attributes), "note": new.note,
                 "annotator": new.annotator,
                 "normalizations": normalizations_column(new.normalizations, f"event {event_id}"),
+                **review_columns(new),
             })
             if new.type != old.type:
                 st.db.execute("UPDATE spans SET label = ? WHERE pk = ?", [new.type, row["trigger"]])
@@ -216,6 +227,7 @@ class AnnotationWrites:
             if not 0 <= position < len(ev.arguments):
                 raise StoreError(f"event {event_id} has no argument at position {position}")
             old = ev.arguments[position]
+            check_review(argument.review)
             if not argument.annotator:
                 argument = replace(argument, annotator=old.annotator or st.annotator)
             arg = argument
@@ -228,9 +240,10 @@ class AnnotationWrites:
             self.checks.check_local(pk, {event_id, argument.ref}, mutate)
             fs, fe = self.rows.filler_pks(pk, argument.ref)
             st.db.execute(
-                "UPDATE arguments SET role = ?, filler_span = ?, filler_event = ?, annotator = ? "
-                "WHERE event = ? AND position = ?",
-                [argument.role, fs, fe, argument.annotator, erow["pk"], position],
+                "UPDATE arguments SET role = ?, filler_span = ?, filler_event = ?, annotator = ?, "
+                "review = ?, reviewer = ?, review_note = ? WHERE event = ? AND position = ?",
+                [argument.role, fs, fe, argument.annotator, argument.review, argument.reviewer, argument.review_note,
+                 erow["pk"], position],
             )
             st.touch(pk)
         return old
@@ -273,6 +286,50 @@ class AnnotationWrites:
                 "type": new.type, "attributes": dumps(new.attributes), "note": new.note,
                 "annotator": new.annotator,
                 "normalizations": normalizations_column(new.normalizations, f"relation {relation_id}"),
+                **review_columns(new),
             })
+            st.touch(pk)
+        return old
+
+    # ------------------------------------------------------------------ review decisions
+
+    def set_review(
+        self, doc_id: str, ann_id: str, review: str, *, note: str | None = None, reviewer: str | None = None,
+        position: int | None = None,
+    ) -> tuple[str, str, str]:
+        """Record a reviewer's decision on one annotation; returns its ``(review, reviewer, review_note)`` before.
+
+        ``ann_id`` is a span, event or relation id; with ``position``, the
+        decision is on that argument of event ``ann_id``.  ``reviewer=None``
+        records the project's annotator (none when ``review`` is ""),
+        ``note=None`` keeps the note.  Undo: call again with the returned values.
+        """
+        check_review(review)
+        st = self.state
+        with st.writing():
+            pk = st.doc_pk(doc_id)
+            if position is not None:
+                erow = self.rows.row("events", pk, ann_id)
+                row = st.execute(
+                    "SELECT pk, review, reviewer, review_note FROM arguments WHERE event = ? AND position = ?",
+                    [erow["pk"], position]).fetchone()
+                if row is None:
+                    raise StoreError(f"event {ann_id} has no argument at position {position}")
+                table = "arguments"
+            else:
+                row = None
+                for table in ("spans", "events", "relations"):
+                    row = st.execute(
+                        f"SELECT pk, review, reviewer, review_note FROM {table} WHERE doc = ? AND layer = ? AND id = ?",
+                        [pk, pk.layer, ann_id]).fetchone()
+                    if row is not None:
+                        break
+                if row is None:
+                    raise StoreError(f"no annotation {ann_id!r} in document {doc_id}")
+            old = (row[1], row[2], row[3])
+            who = reviewer if reviewer is not None else (st.annotator if review else "")
+            st.db.execute(
+                f"UPDATE {table} SET review = ?, reviewer = ?, review_note = ? WHERE pk = ?",
+                [review, who, old[2] if note is None else note, row[0]])
             st.touch(pk)
         return old

@@ -249,7 +249,7 @@ def test_an_upgrade_waits_for_the_lock_and_past_the_timeout_changes_nothing(tmp_
     assert sorted(p.name for p in tmp_path.iterdir()) == ["old.db"]  # no backup either: nothing was done
     with Project.open(path) as p:
         assert p.schema_version == ["m001_initial", "m002_problem_counts", "m003_normalizations", "m004_corpus_indexes",
-            "m005_document_texts", "m006_annotation_counts"]
+            "m005_document_texts", "m006_annotation_counts", "m007_layers_and_review"]
         assert p.backup_path == tmp_path / "old.before-m002.db"
 
 

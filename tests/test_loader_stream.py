@@ -136,8 +136,8 @@ def test_slices_start_while_the_worker_still_reads(qtbot, tmp_path, monkeypatch)
     release = threading.Event()
     real = loader_mod.stream_annotations
 
-    def held_after_first_chunk(path, doc_id):  # noqa: ANN001, ANN202
-        it = real(path, doc_id, chunk=300)
+    def held_after_first_chunk(path, doc_id, layer=""):  # noqa: ANN001, ANN202
+        it = real(path, doc_id, chunk=300, layer=layer)
         yield next(it)
         release.wait(30)
         yield from it

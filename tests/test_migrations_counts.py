@@ -58,7 +58,7 @@ def _stored(path: Path) -> dict[str, int]:
 def test_an_old_project_is_upgraded_with_its_counts(tmp_path):
     path = _old_project(tmp_path / "old.db")
     with Project.open(path) as p:
-        assert p.schema_version[-1] == "m006_annotation_counts"
+        assert p.schema_version[-1] == "m007_layers_and_review"
         assert {s.id: s.n_annotations for s in p.document_summaries()} == {"a": 4, "b": 0, "c": 1}
         assert [s.id for s in p.pages.page(DocumentQuery(sort="annotations"), 0, 10)] == ["b", "c", "a"]
         p.add_span("b", Span("", "GPE", 17, 22))  # and the count is kept from then on
@@ -70,7 +70,7 @@ def test_a_new_project_starts_at_zero_and_an_empty_one_upgrades(tmp_path):
     MIGRATIONS.apply(db, stop_before="m006_annotation_counts")
     db.close()
     with Project.open(tmp_path / "empty.db") as p:
-        assert p.schema_version[-1] == "m006_annotation_counts"
+        assert p.schema_version[-1] == "m007_layers_and_review"
         assert p.document_summaries() == []
 
 

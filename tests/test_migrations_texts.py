@@ -71,7 +71,7 @@ def test_an_old_project_is_upgraded_texts_moved_and_everything_reads_the_same(tm
     assert "text" in _columns(path, "documents")
     with Project.open(path) as p:
         assert p.backup_path is not None and p.backup_path.exists()
-        assert p.schema_version[-1] == "m006_annotation_counts"
+        assert p.schema_version[-1] == "m007_layers_and_review"
         for doc_id, text in TEXTS.items():
             assert p.get_document(doc_id).text == text
             adoc = p.get_annotated(doc_id)

@@ -127,7 +127,7 @@ def test_the_list_queries_use_indexes(corpus):
     assert "idx_documents_incomplete" in _plan(
         corpus, "SELECT coalesce(sum(n_incomplete), 0) FROM documents WHERE n_incomplete > 0")
     # the Edit helper's max(seq) of one document
-    assert "idx_spans_doc_seq" in _plan(corpus, "SELECT max(seq) FROM spans WHERE doc = ?", (5,))
+    assert "idx_spans_doc_layer_seq" in _plan(corpus, "SELECT max(seq) FROM spans WHERE doc = ? AND layer = ?", (5, ""))
 
 
 def test_stats_counts_from_the_store_and_validates_only_what_it_lists(corpus, capsys, monkeypatch):

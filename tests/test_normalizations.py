@@ -176,7 +176,7 @@ def test_an_older_project_upgrades_and_reads_empty_lists(tmp_path, stop_before, 
     _project_before(path, stop_before)
     with Project.open(path) as p:
         assert p.schema_version == ["m001_initial", "m002_problem_counts", "m003_normalizations", "m004_corpus_indexes",
-            "m005_document_texts", "m006_annotation_counts"]
+            "m005_document_texts", "m006_annotation_counts", "m007_layers_and_review"]
         assert p.backup_path == tmp_path / backup
         adoc = p.get_annotated("old1")
         assert [s.normalizations for s in adoc.spans] == [[], [], [], []]

@@ -59,7 +59,7 @@ def test_new_project_file_has_wal_foreign_keys_timeout_and_version(tmp_path):
         assert p.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert p.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
         assert p.schema_version == ["m001_initial", "m002_problem_counts", "m003_normalizations", "m004_corpus_indexes",
-            "m005_document_texts", "m006_annotation_counts"]
+            "m005_document_texts", "m006_annotation_counts", "m007_layers_and_review"]
         assert "Conflict.Attack" in p.schema.event_types
     # the file is a plain SQLite database with the documented tables
     conn = sqlite3.connect(path)

@@ -253,7 +253,7 @@ def test_an_empty_file_becomes_a_project(tmp_path):
     other.touch()
     with Project.open(other) as p:
         assert p.schema_version == ["m001_initial", "m002_problem_counts", "m003_normalizations", "m004_corpus_indexes",
-            "m005_document_texts", "m006_annotation_counts"]
+            "m005_document_texts", "m006_annotation_counts", "m007_layers_and_review"]
 
 
 # ---------------------------------------------------------------------------- newer and older versions
@@ -275,7 +275,7 @@ def test_a_newer_project_is_refused_and_untouched(tmp_path):
             Project.open(path, **kwargs)
         msg = str(info.value)
         assert str(path) in msg and "m900_from_the_future" in msg
-        assert "m006_annotation_counts" in msg and f"annotator {version()}" in msg
+        assert "m007_layers_and_review" in msg and f"annotator {version()}" in msg
     for args in (["stats", str(path)], ["export", str(path)], ["import", str(path), str(ROOT / "seeds")]):
         one_line_error(cli(*args), f"{path}: made by a newer version of annotator", "m900_from_the_future")
     assert snapshot(tmp_path) == before
@@ -317,7 +317,7 @@ def test_an_older_project_is_backed_up_then_migrated(tmp_path):
     with Project.open(path) as p:
         assert p.backup_path == tmp_path / "p.before-m002.db"
         assert p.schema_version == ["m001_initial", "m002_problem_counts", "m003_normalizations", "m004_corpus_indexes",
-            "m005_document_texts", "m006_annotation_counts"]
+            "m005_document_texts", "m006_annotation_counts", "m007_layers_and_review"]
         assert [s.id for s in p.get_annotated("old1").spans] == ["T1"]
         p.add_span("old1", Span("", "GPE", 29, 36))
     assert _dump(p.backup_path) == old_dump  # the same database, row for row

@@ -173,7 +173,7 @@ def test_migration_counts_problems_of_existing_documents(tmp_path):
 
     with Project.open(path) as p:
         assert p.schema_version == ["m001_initial", "m002_problem_counts", "m003_normalizations", "m004_corpus_indexes",
-            "m005_document_texts", "m006_annotation_counts"]
+            "m005_document_texts", "m006_annotation_counts", "m007_layers_and_review"]
         rows = {s.id: (s.n_errors, s.n_incomplete) for s in p.document_summaries()}
         assert rows == {"d1": (0, 1), "d2": (1, 1), "d3": (0, 0)}
 

@@ -54,9 +54,9 @@ class LoadSlice:
 class _Reader(threading.Thread):
     """Reads one document's annotations through a connection of its own, chunk by chunk into ``chunks``."""
 
-    def __init__(self, path: Path, doc_id: str) -> None:
+    def __init__(self, path: Path, doc_id: str, layer: str = "") -> None:
         super().__init__(name=f"load {doc_id}", daemon=True)
-        self.path, self.doc_id = path, doc_id
+        self.path, self.doc_id, self.layer = path, doc_id, layer
         self.chunks: deque[tuple[str, list[Any]]] = deque()  # appended here, taken by the GUI thread
         self.done = False            # every chunk is in ``chunks`` (or ``error`` is set)
         self.error: BaseException | None = None
@@ -65,7 +65,7 @@ class _Reader(threading.Thread):
     def run(self) -> None:
         _quiet(True)
         try:
-            for chunk in stream_annotations(self.path, self.doc_id):
+            for chunk in stream_annotations(self.path, self.doc_id, layer=self.layer):
                 if self.stop:
                     return
                 self.chunks.append(chunk)
@@ -162,7 +162,7 @@ class DocumentLoader(QObject):
         self._batch = {k: min(b, self.MAX_BATCH) for k, b in zip(KINDS, self.FIRST_BATCH)}
         path = self._project.path
         if path is not None and Path(path).exists():
-            self._reader = _Reader(Path(path), cur.id)
+            self._reader = _Reader(Path(path), cur.id, self._project.layer)
             self._chunks = self._reader.chunks
             self._reader.start()
         self._timer.start(self.POLL_MS)
