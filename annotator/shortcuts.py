@@ -47,6 +47,8 @@ APP_SHORTCUTS: dict[str, tuple[str, ...]] = {
     "Keyboard Shortcuts": ("F1",),
     "Preferences": ("Ctrl+,",),
     "Next Layer": ("Ctrl+Shift+L",),
+    # review mode's own keys (letters, Space, Enter...) act only while it is on: annotator/qt/review_keys.py
+    "Review Mode": ("Ctrl+Shift+R",),
 }
 
 _MOVES = ("Left", "Right", "Up", "Down", "Home", "End")

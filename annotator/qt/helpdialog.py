@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .review_keys import help_rows as review_help_rows
+
 #: Mouse gestures and keys of the annotation view that are not menu actions.
 GESTURES: tuple[tuple[str, str], ...] = (
     ("Select text (snapped to whole words)", "Drag"),
@@ -68,6 +70,7 @@ class HelpDialog(QDialog):
             native = QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText) or key
             rows.append((f"Label: {label}", native, "Label hotkey"))
         rows.extend((what, keys, "Mouse and view") for what, keys in GESTURES)
+        rows.extend((what, keys, "Review mode") for what, keys in review_help_rows())
         for row in rows:
             items = [QStandardItem(v) for v in row]
             for it in items:
