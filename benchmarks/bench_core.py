@@ -104,17 +104,17 @@ def baseline_import(src: Path, db_path: Path, times: dict | None = None) -> floa
                 spk += 1
                 ids[e["id"]] = spk
                 spans.append((spk, dpk, e["id"], seq, "entity", e["label"], e["start"], e["end"], None, "{}", "", "",
-                              None))
+                              None, "", "", "", ""))
             for seq, ev in enumerate(o["events"], 1):
                 spk += 1
                 t = ev["trigger"]
                 spans.append((spk, dpk, f"X{seq}", 100 + seq, "trigger", ev["type"], t["start"], t["end"], None, "{}", "",
-                              "", None))
+                              "", None, "", "", "", ""))
                 epk += 1
-                events.append((epk, dpk, ev["id"], seq, ev["type"], spk, "{}", "", "", None))
+                events.append((epk, dpk, ev["id"], seq, ev["type"], spk, "{}", "", "", None, "", "", "", ""))
                 for pos, a in enumerate(ev["arguments"]):
                     apk += 1
-                    args.append((apk, dpk, epk, pos, a["role"], ids[a["ref"]], None, ""))
+                    args.append((apk, dpk, epk, pos, a["role"], ids[a["ref"]], None, "", "", "", "", ""))
     conn = sqlite3.connect(db_path)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = NORMAL")
@@ -125,9 +125,11 @@ def baseline_import(src: Path, db_path: Path, times: dict | None = None) -> floa
             "INSERT INTO documents (pk, id, name, meta, status, checksum, created, updated, "
             "n_errors, n_incomplete) VALUES (?,?,?,?,?,?,?,?,?,?)", docs)
         conn.executemany("INSERT INTO texts (doc, text) VALUES (?, ?)", texts)  # m005: texts apart
-        conn.executemany("INSERT INTO spans VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", spans)
-        conn.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?)", events)
-        conn.executemany("INSERT INTO arguments VALUES (?,?,?,?,?,?,?,?)", args)
+        # m007: layer, review, reviewer, review_note after the older columns; and the document's layer row
+        conn.executemany(f"INSERT INTO spans VALUES ({','.join('?' * 17)})", spans)
+        conn.executemany(f"INSERT INTO events VALUES ({','.join('?' * 14)})", events)
+        conn.executemany(f"INSERT INTO arguments VALUES ({','.join('?' * 12)})", args)
+        conn.executemany("INSERT INTO layers (doc, name) VALUES (?, '')", [(d[0],) for d in docs])
     dt = time.perf_counter() - t0
     if times is not None:
         times.update(wall=dt, cpu=cpu_seconds() - c0)
