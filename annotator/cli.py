@@ -21,7 +21,7 @@ from .store import Project, ReadOnlyError, StoreError
 if TYPE_CHECKING:  # the format machinery is imported by the commands that use it, not by the window's start
     from .formats.spec import ExportOptions, ExportReport
 
-COMMANDS = ("import", "export", "stats", "schema", "gui")
+COMMANDS = ("import", "export", "agree", "stats", "schema", "gui")
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -231,6 +231,21 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_agree(args: argparse.Namespace) -> int:
+    """Agreement of two annotators' layers (the first named is the reference): a table, or JSON for scripts."""
+    from .agreement_report import AgreementError, agree_command
+
+    with _open_existing(args.project, read_only=True) as project:
+        try:
+            text, notes = agree_command(project, args.annotators, args.labels, args.format)
+        except AgreementError as exc:
+            raise CliError(str(exc)) from None
+    sys.stdout.write(text)
+    for line in notes:
+        print(f"note: {line}", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     """Open the window on PROJECT; with none, on the last project opened, or else the demo."""
     try:
@@ -326,6 +341,15 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("project", help="project file")
     sc.add_argument("--set", metavar="FILE.toml", help="replace the schema (refused if annotations would become invalid)")
     sc.set_defaults(func=cmd_schema)
+    ag = sub.add_parser("agree", help="agreement of two annotators: precision, recall, F1, kappa, event scores")
+    ag.add_argument("project", help="project file")
+    ag.add_argument("--annotators", metavar="A,B",
+                    help="the two layers to compare, the reference first ('default' names the default layer); "
+                    "without it, the project's only two layers besides gold")
+    ag.add_argument("--labels", metavar="L1,L2", help="score only these entity labels and event types")
+    ag.add_argument("--format", choices=["table", "json"], default="table",
+                    help="table (aligned columns, the default) or json")
+    ag.set_defaults(func=cmd_agree)
     return parser
 
 
