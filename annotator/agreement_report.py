@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .agreement import agreement
-from .model import AnnotatedDocument
+from .model import GOLD_LAYER, AnnotatedDocument, layer_title, parse_layer
 
 if TYPE_CHECKING:
     from .store import Project
@@ -32,22 +32,14 @@ __all__ = [
     "worst_f1",
 ]
 
-DEFAULT_TITLE = "default"
-GOLD = "gold"
+GOLD = GOLD_LAYER
 
 
 class AgreementError(ValueError):
     """A request that cannot be scored (unknown annotator or label, not two annotators): one line for the user."""
 
 
-def shown(layer: str) -> str:
-    """A layer's name as the user writes it (the default layer "" is "default")."""
-    return layer or DEFAULT_TITLE
-
-
-def _parse(name: str) -> str:
-    name = name.strip()
-    return "" if name == DEFAULT_TITLE else name
+shown = layer_title
 
 
 # --- the project side ---------------------------------------------------------------------------------------
@@ -72,7 +64,7 @@ def choose_layers(project: Project, names: Sequence[str] | None) -> tuple[str, s
     given = [n for n in (x.strip() for x in names) if n]
     if len(given) != 2:
         raise AgreementError(f"--annotators takes two names, A,B (A is the reference); got {len(given)}")
-    ref, cand = (_parse(n) for n in given)
+    ref, cand = (parse_layer(n) for n in given)
     for name, layer in zip(given, (ref, cand)):
         if layer not in layers:
             raise AgreementError(f"{where}: no annotator {name!r} (its layers: {listing})")
