@@ -299,3 +299,32 @@ def test_while_dragging_the_status_bar_says_what_the_release_will_do(qtbot, wind
     assert args_of(w, die) == [("Agent", "ISIS fighters")]
     assert "Agent of Life.Die" in w.statusBar().currentMessage()
     assert not QToolTip.isVisible()
+
+
+# ---------------------------------------------------------------- the open document's count, kept between changes
+
+def test_the_kept_count_follows_edits_and_undo_between_drags(qtbot, window):
+    """The open document's role count is kept from one drag to the next only while nothing changes:
+    each edit, and its undo, is counted at the next drag (PER in Life.Die: the prior says Victim;
+    two Agents already in the document say Agent)."""
+    w = window
+    die = tag(w, "killed", "Life.Die", 1)
+    pers = tag(w, "three military security personnel", "PER")
+    link_drag(qtbot, w, trigger_of(w, die), pers, Qt.KeyboardModifier.ControlModifier,
+              Qt.KeyboardModifier.ControlModifier)
+    assert args_of(w, die) == [("Victim", "three military security personnel")]  # the prior: the count is kept now
+    assert w.session.change_argument(die, 0, role="Agent")  # edits after the count was taken
+    fighters = tag(w, "ISIS fighters", "PER")
+    assert w.session.add_argument(die, "Agent", fighters)
+    cops = tag(w, "two policemen", "PER")
+    link_drag(qtbot, w, trigger_of(w, die), cops, Qt.KeyboardModifier.ControlModifier,
+              Qt.KeyboardModifier.ControlModifier)
+    assert args_of(w, die)[-1] == ("Agent", "two policemen")  # two Agents counted: the habit wins
+    for _ in range(5):  # back to before the role change: one Victim, no Agent
+        w.session.undo_stack.undo()
+    assert args_of(w, die) == [("Victim", "three military security personnel")]
+    assert w.session.undo_stack.canRedo()
+    cops2 = tag(w, "two policemen", "PER")
+    link_drag(qtbot, w, trigger_of(w, die), cops2, Qt.KeyboardModifier.ControlModifier,
+              Qt.KeyboardModifier.ControlModifier)
+    assert args_of(w, die)[-1] == ("Victim", "two policemen")  # the undone Agents are not counted

@@ -20,7 +20,7 @@ from annotator.qt.loader import DocumentLoader
 from annotator.qt.mainwindow import MainWindow
 from annotator.qt.session import Session
 from annotator.store import Project, StoreError
-from test_progressive_open import load_fully
+from test_progressive_open import load_fully, long_window  # noqa: F401  (a fixture)
 
 
 def small_doc() -> AnnotatedDocument:
@@ -194,3 +194,26 @@ def test_a_worker_that_fails_midway_is_finished_on_the_gui_thread(qtbot, tmp_pat
     assert sorted(w.view.spans()) == sorted(s.id for s in adoc.spans)
     assert sorted(w.session.current.spans) == sorted(s.id for s in adoc.spans)
     w.close()
+
+
+def test_the_role_count_kept_for_drags_takes_in_each_slice(long_window):
+    """A count of the open document taken while it loads is not kept past the next slice: after
+    each turn it is what the document holds then, and once loaded every event's argument is
+    counted (each of the test's events has one PER Attacker)."""
+    from test_progressive_open import long_document
+
+    w, _adoc, _where, _path = long_window
+    adoc, _ = long_document()
+    counts = w.linker.role_counts
+    key = ("Conflict.Attack", "PER", "Attacker")
+    app = QApplication.instance()
+    seen = []
+    for _ in range(20_000):
+        cur = w.session.current
+        held = sum(1 for e in cur.events.values() if e.arguments and e.arguments[0].ref in cur.spans)
+        seen.append(held)
+        assert counts.counts(w.session.project, cur, "Conflict.Attack")[key] == held
+        if not cur.partial:
+            break
+        app.processEvents()
+    assert seen[0] < len(adoc.events) == seen[-1] and len(set(seen)) > 2  # it grew over several slices

@@ -114,6 +114,7 @@ class Linker(QObject):
 
     def update(self, ids: set[str]) -> None:
         """Rebuild the links owned by ``ids`` (events and relations a change touched)."""
+        self.role_counts.forget()  # every change of the open document comes here
         cur = self.session.current
         view = self.view
         for ann_id in ids:

@@ -53,6 +53,7 @@ class ViewSync:
         if cur is None or cur is not self._shown or cur.id != sl.doc_id:
             return
         self._sliced = True
+        self.linker.role_counts.forget()  # more of the document to count
         anchor = capture(self.view)  # what the user reads stays put while the rest arrives
         if sl.spans:
             self.view.add_spans(sl.spans)
@@ -67,6 +68,7 @@ class ViewSync:
         """The document is completely loaded: make sure the view shows all of it.
 
         Returns whether anything arrived after the first frame (the counts changed)."""
+        self.linker.role_counts.forget()
         shown = self.view.spans()
         if cur is self._shown and self._complete and len(shown) == len(cur.spans):
             return self._sliced  # the slices brought everything (the usual case)
