@@ -167,7 +167,8 @@ def test_nested_event_report_takes_the_attack(qtbot, window, tmp_path):
     w.transfer.export_file(str(out))
     line = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
     (rep,) = [e for e in line["events"] if e["type"] == "Report"]
-    assert rep["arguments"] == [{"role": "Content", "ref": attack, "annotator": ""}]
+    assert rep["arguments"] == [{"role": "Content", "ref": attack, "annotator": "", "review": "", "reviewer": "",
+                                 "review_note": ""}]
     assert doc_to_json(doc_from_json(line)) == line  # the nested event round-trips
 
 
@@ -328,7 +329,8 @@ def test_screenshot_of_the_seed_with_its_events(qtbot, window, tmp_path):
         ("Agent", "ISIS fighters"), ("Victim", "three military security personnel"),
         ("Victim", "two policemen"), ("Place", "Dujail")]
     (rep,) = [e for e in doc["events"] if e["type"] == "Report"]
-    assert {"role": "Content", "ref": ids["att2"], "annotator": ""} in rep["arguments"]
+    assert {"role": "Content", "ref": ids["att2"], "annotator": "", "review": "", "reviewer": "",
+            "review_note": ""} in rep["arguments"]
     assert not [p for p in w.session.project.problems(w.session.current.id) if p.severity == "error"]
     w.view.select_span(trigger_of(w, ids["die3"]), scroll=True)
     w.view.select_span(None, scroll=False)

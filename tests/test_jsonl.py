@@ -66,7 +66,8 @@ def ent(eid: str, text: str, sub: str, label: str, nth: int = 0, **extra: Any) -
         start = text.index(sub, start + 1)
     out = {"id": eid, "start": start, "end": start + len(sub), "label": label, "text": sub,
            "fragments": [[start, start + len(sub)]]}
-    out.update({"attributes": "{}", "note": "", "annotator": "", "normalizations": "[]"})
+    out.update({"attributes": "{}", "note": "", "annotator": "", "review": "", "reviewer": "", "review_note": "",
+                "normalizations": "[]"})
     out.update(extra)
     return out
 
@@ -79,8 +80,10 @@ def trig(text: str, sub: str) -> dict[str, Any]:
 def ev(eid: str, etype: str, trigger: dict[str, Any], *args: tuple[str, str], **extra: Any) -> dict[str, Any]:
     """An event in canonical form; ``args`` are ``(role, ref)`` pairs."""
     out = {"id": eid, "type": etype, "trigger": trigger,
-           "arguments": [{"role": role, "ref": ref, "annotator": ""} for role, ref in args],
-           "attributes": "{}", "note": "", "annotator": "", "normalizations": "[]"}
+           "arguments": [{"role": role, "ref": ref, "annotator": "", "review": "", "reviewer": "", "review_note": ""}
+                         for role, ref in args],
+           "attributes": "{}", "note": "", "annotator": "", "review": "", "reviewer": "", "review_note": "",
+           "normalizations": "[]"}
     out.update(extra)
     return out
 
@@ -206,7 +209,8 @@ def test_discontinuous_entity_and_trigger_round_trip() -> None:
     picked, up = text.index("picked"), text.index("up")
     frags = [[picked, picked + 6], [up, up + 2]]
     entity = {"id": "T1", "start": picked, "end": up + 2, "label": "Action", "text": text[picked:up + 2],
-              "fragments": frags, "attributes": "{}", "note": "", "annotator": "", "normalizations": "[]"}
+              "fragments": frags, "attributes": "{}", "note": "", "annotator": "", "review": "", "reviewer": "",
+              "review_note": "", "normalizations": "[]"}
     obj = canonical(text, entities=[entity], events=[
         ev("E1", "Pick", {"start": picked, "end": up + 2, "text": text[picked:up + 2], "fragments": frags})])
     doc = doc_from_json(obj)
@@ -240,11 +244,12 @@ def test_export_writes_triggers_inline_and_skips_orphan_triggers() -> None:
     assert list(obj) == ["id", "name", "text", "meta", "status", "entities", "events", "relations"]
     assert [e["id"] for e in obj["entities"]] == ["T1"]
     assert obj["events"][0]["trigger"] == {"start": 5, "end": 13, "text": "attacked", "fragments": [[5, 13]]}
-    assert obj["events"][0]["arguments"] == [{"role": "Attacker", "ref": "T1", "annotator": "bob"}]
+    assert obj["events"][0]["arguments"] == [{"role": "Attacker", "ref": "T1", "annotator": "bob", "review": "",
+                                              "reviewer": "", "review_note": ""}]
     assert list(obj["entities"][0]) == ["id", "start", "end", "label", "text", "fragments", "attributes", "note",
-                                        "annotator", "normalizations"]
+                                        "annotator", "review", "reviewer", "review_note", "normalizations"]
     assert list(obj["events"][0]) == ["id", "type", "trigger", "arguments", "attributes", "note", "annotator",
-                                      "normalizations"]
+                                      "review", "reviewer", "review_note", "normalizations"]
 
 
 def test_export_writes_every_key_with_one_type_each() -> None:
@@ -255,23 +260,27 @@ def test_export_writes_every_key_with_one_type_each() -> None:
                     normalizations=[Normalization("Wikipedia", "7515", "Iraq")]),
                Span("T2", "GPE", 9, 13),
                Span("T3", "GPE", 0, 13, fragments=[(0, 4), (9, 13)])],
-        relations=[Relation("R1", "NEAR", "T1", "T2", annotator="amy")],
+        relations=[Relation("R1", "NEAR", "T1", "T2", annotator="amy", review="rejected", reviewer="lee",
+                            review_note="not near")],
     )
     obj = doc_to_json(doc)
     assert obj == {
         "id": "x", "name": "Shown name", "text": "Iraq and Iran", "meta": '{"k": [1, 2]}', "status": "reviewed",
         "entities": [
             {"id": "T1", "start": 0, "end": 4, "label": "GPE", "text": "Iraq", "fragments": [[0, 4]],
-             "attributes": '{"a": true}', "note": "n", "annotator": "amy",
-             "normalizations": '[{"resource": "Wikipedia", "entry": "7515", "text": "Iraq"}]'},
+             "attributes": '{"a": true}', "note": "n", "annotator": "amy", "review": "", "reviewer": "",
+             "review_note": "", "normalizations": '[{"resource": "Wikipedia", "entry": "7515", "text": "Iraq"}]'},
             {"id": "T2", "start": 9, "end": 13, "label": "GPE", "text": "Iran", "fragments": [[9, 13]],
-             "attributes": "{}", "note": "", "annotator": "", "normalizations": "[]"},
+             "attributes": "{}", "note": "", "annotator": "", "review": "", "reviewer": "", "review_note": "",
+             "normalizations": "[]"},
             {"id": "T3", "start": 0, "end": 13, "label": "GPE", "text": "Iraq and Iran", "fragments": [[0, 4], [9, 13]],
-             "attributes": "{}", "note": "", "annotator": "", "normalizations": "[]"},
+             "attributes": "{}", "note": "", "annotator": "", "review": "", "reviewer": "", "review_note": "",
+             "normalizations": "[]"},
         ],
         "events": [],
         "relations": [{"id": "R1", "type": "NEAR", "head": "T1", "tail": "T2", "attributes": "{}", "note": "",
-                       "annotator": "amy", "normalizations": "[]"}],
+                       "annotator": "amy", "review": "rejected", "reviewer": "lee", "review_note": "not near",
+                       "normalizations": "[]"}],
     }
     assert list(obj) == ["id", "name", "text", "meta", "status", "entities", "events", "relations"]
     # A document without a name of its own is named by its id.

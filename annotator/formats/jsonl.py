@@ -4,14 +4,17 @@ A line holds one object; offsets are Python code points, end-exclusive::
 
     {"id": "iraq-attacks", "name": "iraq-attacks", "text": "...", "meta": "{\\"lang\\": \\"en\\"}", "status": "done",
      "entities": [{"id": "T1", "start": 0, "end": 4, "label": "GPE", "text": "Iraq", "fragments": [[0, 4]],
-                   "attributes": "{}", "note": "", "annotator": "",
-                   "normalizations": "[{\\"resource\\": \\"Wikipedia\\", \\"entry\\": \\"7515\\", \\"text\\": \\"Iraq\\"}]"}],
+                   "attributes": "{}", "note": "", "annotator": "dana", "review": "accepted", "reviewer": "lee",
+                   "review_note": "", "normalizations": "[{\\"resource\\": \\"Wikipedia\\", \\"entry\\": \\"7515\\", \\"text\\": \\"Iraq\\"}]"}],
      "events": [{"id": "E1", "type": "Conflict.Attack",
                  "trigger": {"start": 120, "end": 127, "text": "attacks", "fragments": [[120, 127]]},
-                 "arguments": [{"role": "Attacker", "ref": "T5", "annotator": ""}],
-                 "attributes": "{}", "note": "", "annotator": "", "normalizations": "[]"}],
+                 "arguments": [{"role": "Attacker", "ref": "T5", "annotator": "dana", "review": "",
+                                "reviewer": "", "review_note": ""}],
+                 "attributes": "{}", "note": "", "annotator": "dana", "review": "", "reviewer": "",
+                 "review_note": "", "normalizations": "[]"}],
      "relations": [{"id": "R1", "type": "PART-WHOLE", "head": "T9", "tail": "T1",
-                    "attributes": "{}", "note": "", "annotator": "", "normalizations": "[]"}]}
+                    "attributes": "{}", "note": "", "annotator": "dana", "review": "rejected", "reviewer": "lee",
+                    "review_note": "not a part", "normalizations": "[]"}]}
 
 Every line written has every key, each always of one JSON type, so that a
 reader which types columns from the first lines (``datasets.load_dataset("json")``
@@ -20,6 +23,13 @@ reads the first 10 MB to decide) sees one schema whatever comes later:
 * ``name`` is the id when the document has no other name; ``annotator`` is
   ``""`` when nobody is recorded (a column of nulls would be typed null, and a
   later string could not be cast to it);
+* ``review`` (``""``, ``accepted``, ``rejected`` or ``corrected``; ``""`` is
+  not reviewed yet), ``reviewer`` and ``review_note`` (the reviewer's comment)
+  are written on every annotation and every argument, ``""`` when nobody has
+  reviewed it: a key that first appeared on line 5,990 would fail a reader
+  that typed the columns from the first lines.  (So a file exported before
+  review existed, read and written again, gains these three keys per
+  annotation; nothing else in it changes.)
 * ``fragments`` lists the pieces a span covers: ``[[start, end]]`` for a
   continuous span, several pairs for a discontinuous one;
 * ``attributes``, ``meta`` and ``normalizations`` are written as JSON text (a
@@ -36,16 +46,19 @@ nulls, and a later line that fills it cannot be cast.  For that, pass
 Canonical key order (what :func:`doc_to_json` writes):
 
 * document: id, name, text, meta, status, entities, events, relations
-* entity: id, start, end, label, text, fragments, attributes, note, annotator, normalizations
+* entity: id, start, end, label, text, fragments, attributes, note, annotator, review, reviewer, review_note,
+  normalizations
 * trigger: start, end, text, fragments
-* event: id, type, trigger, arguments, attributes, note, annotator, normalizations
-* argument: role, ref, annotator
-* relation: id, type, head, tail, attributes, note, annotator, normalizations
+* event: id, type, trigger, arguments, attributes, note, annotator, review, reviewer, review_note, normalizations
+* argument: role, ref, annotator, review, reviewer, review_note
+* relation: id, type, head, tail, attributes, note, annotator, review, reviewer, review_note, normalizations
 
 Reading accepts more than is written: only ``text`` is required; every other
 key may be left out (old files, hand-written lines); ``attributes`` and
 ``meta`` may be plain objects and ``normalizations`` a plain array; a null
-``annotator``, ``fragments`` or ``normalizations`` means none; one fragment
+``annotator``, ``review``, ``reviewer``, ``review_note``, ``fragments`` or
+``normalizations`` means none; a ``review`` that is not one of the states is
+refused with its line; one fragment
 equal to the extent is a continuous span.  Missing ids are made up
 (``<file stem>-<line>`` for the document, ``T<n>``/``E<n>``/``R<n>`` for
 annotations, never colliding with the ids given).  Event triggers become

@@ -21,7 +21,8 @@ def jsonl_features() -> Any:
 
     text = Value("string")
     offset = Value("int64")
-    common = {"attributes": text, "note": text, "annotator": text, "normalizations": text}
+    review = {"review": text, "reviewer": text, "review_note": text}
+    common = {"attributes": text, "note": text, "annotator": text, **review, "normalizations": text}
     pieces = List(List(offset))
     return Features({
         "id": text,
@@ -33,6 +34,6 @@ def jsonl_features() -> Any:
                           "fragments": pieces, **common}),
         "events": List({"id": text, "type": text,
                         "trigger": {"start": offset, "end": offset, "text": text, "fragments": pieces},
-                        "arguments": List({"role": text, "ref": text, "annotator": text}), **common}),
+                        "arguments": List({"role": text, "ref": text, "annotator": text, **review}), **common}),
         "relations": List({"id": text, "type": text, "head": text, "tail": text, **common}),
     })

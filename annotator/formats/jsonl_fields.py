@@ -8,7 +8,7 @@ from typing import Any, Callable
 from annotator.formats import safety
 from annotator.formats.errors import FormatError
 from annotator.formats.jsonvalues import js, json_type, req_str
-from annotator.model import Argument, Normalization
+from annotator.model import REVIEW_STATES, Argument, Normalization
 from annotator.quoting import ident, one_line, show
 
 _Err = Callable[[str], FormatError]
@@ -90,6 +90,42 @@ def _opt_annotator(raw: dict[str, Any], what: str, err: _Err) -> str:
     if type(value) is not str:
         raise err(f'{what}: "annotator" must be a string, got {_json_type(value)}')
     return value
+
+
+#: The review keys of an annotation, in the order written: the decision, who made it, their comment.
+REVIEW_KEYS = ("review", "reviewer", "review_note")
+
+_Review = tuple[str, str, str]
+_NOT_REVIEWED: _Review = ("", "", "")
+
+
+def _review_fast(raw: dict[str, Any]) -> _Review | None:
+    """``(review, reviewer, review_note)`` of a well-formed annotation (each absent or a string, the state
+    known); None for the checked path."""
+    review = raw.get("review", "")
+    reviewer = raw.get("reviewer", "")
+    note = raw.get("review_note", "")
+    if review == "" and reviewer == "" and note == "":
+        return _NOT_REVIEWED
+    if type(review) is str and review in REVIEW_STATES and type(reviewer) is str and type(note) is str:
+        return review, reviewer, note
+    return None
+
+
+def _review(raw: dict[str, Any], what: str, err: _Err) -> _Review:
+    """``(review, reviewer, review_note)``: strings (absent or null is ""), the state one of REVIEW_STATES."""
+    out: list[str] = []
+    for key in REVIEW_KEYS:
+        value = raw.get(key)
+        if value is None:
+            value = ""
+        elif type(value) is not str:
+            raise err(f'{what}: "{key}" must be a string, got {_json_type(value)}')
+        out.append(value)
+    if out[0] not in REVIEW_STATES:
+        states = ", ".join(json.dumps(s) for s in REVIEW_STATES)
+        raise err(f'{what}: "review" {_js(out[0])} is not one of {states} ("" = not reviewed yet)')
+    return out[0], out[1], out[2]
 
 
 def _obj_fast(raw: dict[str, Any], key: str) -> dict[str, Any] | None:
@@ -291,9 +327,9 @@ def _text_ok(raw: dict[str, Any], text: str, start: int, end: int) -> bool:
 
 
 _EventFields = tuple[
-    str, int, int, list[tuple[int, int]] | None, list[Argument], dict[str, Any], str, str, list[Normalization]
+    str, int, int, list[tuple[int, int]] | None, list[Argument], dict[str, Any], str, str, list[Normalization], _Review
 ]
-"""type, trigger start, end and fragments, arguments, attributes, note, annotator, normalizations."""
+"""type, trigger start, end and fragments, arguments, attributes, note, annotator, normalizations, review."""
 
 
 def _event_fast(raw: dict[str, Any], text: str, length: int) -> _EventFields | None:
@@ -326,7 +362,10 @@ def _event_fast(raw: dict[str, Any], text: str, length: int) -> _EventFields | N
                 arg_annotator = ""
             if type(role) is not str or type(ref) is not str or type(arg_annotator) is not str:
                 return None
-            arguments.append(Argument(role, ref, arg_annotator))
+            arg_review = _review_fast(arg)
+            if arg_review is None:
+                return None
+            arguments.append(Argument(role, ref, arg_annotator, *arg_review))
     elif "arguments" in raw:
         return None
     attributes = _obj_fast(raw, "attributes")
@@ -339,7 +378,10 @@ def _event_fast(raw: dict[str, Any], text: str, length: int) -> _EventFields | N
     norms = raw.get("normalizations")
     if type(note) is not str or type(annotator) is not str or not (norms is None or norms == "[]" or norms == []):
         return None
-    return event_type, start, end, None, arguments, attributes, note, annotator, []
+    review = _review_fast(raw)
+    if review is None:
+        return None
+    return event_type, start, end, None, arguments, attributes, note, annotator, [], review
 
 
 def _event_checked(
@@ -360,13 +402,9 @@ def _event_checked(
         if type(arg) is not dict:
             raise err(f"{awhat}: expected an object, got {_json_type(arg)}")
         ref = _req_str(arg, "ref", awhat, err)
-        arguments.append(
-            Argument(
-                role=_req_str(arg, "role", awhat, err),
-                ref=ref,
-                annotator=_opt_annotator(arg, awhat, err),
-            )
-        )
+        role = _req_str(arg, "role", awhat, err)
+        arg_annotator = _opt_annotator(arg, awhat, err)
+        arguments.append(Argument(role, ref, arg_annotator, *_review(arg, awhat, err)))
     return (
         event_type,
         start,
@@ -377,4 +415,5 @@ def _event_checked(
         _opt_str(raw, "note", vwhat, err),
         _opt_annotator(raw, vwhat, err),
         _normalizations(raw, vwhat, err),
+        _review(raw, vwhat, err),
     )

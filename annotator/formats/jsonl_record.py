@@ -21,6 +21,8 @@ from annotator.formats.jsonl_fields import (
     _opt_obj,
     _opt_str,
     _req_str,
+    _review,
+    _review_fast,
 )
 from annotator.model import (
     ENTITY,
@@ -146,8 +148,9 @@ def doc_from_json(
             and type(note) is str
             and type(annotator) is str
             and (norms is None or norms == "[]" or norms == [])
+            and (review := _review_fast(raw)) is not None
         ):
-            spans.append(Span(span_id, label, start, end, ENTITY, None, attributes, note, annotator))
+            spans.append(Span(span_id, label, start, end, ENTITY, None, attributes, note, annotator, [], *review))
             continue
         ewhat = f"entity {ident(span_id)}"
         start, end, fragments = _extent(raw, text, length, ewhat, err)
@@ -165,6 +168,7 @@ def doc_from_json(
                 normalizations=_normalizations(raw, ewhat, err),
             )
         )
+        spans[-1].review, spans[-1].reviewer, spans[-1].review_note = _review(raw, ewhat, err)
 
     # Trigger ids continue after the highest entity id of the form T<n>.
     trigger_number = _max_t_number(entity_ids) if raw_events else 0
@@ -173,7 +177,7 @@ def doc_from_json(
     refs: list[tuple[str, int, str]] = []  # (event id, argument index, ref), checked below
     for raw, event_id in zip(raw_events, event_ids):
         fields = _event_fast(raw, text, length) or _event_checked(raw, text, length, event_id, err)
-        event_type, start, end, fragments, arguments, attributes, note, annotator, norms = fields
+        event_type, start, end, fragments, arguments, attributes, note, annotator, norms, review = fields
         key = (event_type, start, end, tuple(fragments) if fragments else None)
         trigger_id = triggers.get(key)
         if trigger_id is None:
@@ -187,7 +191,7 @@ def doc_from_json(
             spans.append(Span(trigger_id, event_type, start, end, TRIGGER, fragments))
         for index, arg in enumerate(arguments):
             refs.append((event_id, index, arg.ref))
-        events.append(Event(event_id, event_type, trigger_id, arguments, attributes, note, annotator, norms))
+        events.append(Event(event_id, event_type, trigger_id, arguments, attributes, note, annotator, norms, *review))
 
     # Arguments may name events that come later in the line (nested events).
     known_entities = set(entity_ids)
@@ -219,9 +223,10 @@ def doc_from_json(
             and type(note) is str
             and type(annotator) is str
             and (norms is None or norms == "[]" or norms == [])
+            and (review := _review_fast(raw)) is not None
         ):
             relations.append(
-                Relation(relation_id, relation_type, head, tail, attributes, note, annotator)
+                Relation(relation_id, relation_type, head, tail, attributes, note, annotator, [], *review)
             )
             continue
         rwhat = f"relation {ident(relation_id)}"
@@ -242,6 +247,7 @@ def doc_from_json(
                 normalizations=_normalizations(raw, rwhat, err),
             )
         )
+        relations[-1].review, relations[-1].reviewer, relations[-1].review_note = _review(raw, rwhat, err)
 
     document = Document(id=doc_id, text=text, name=name, meta=meta, status=status)
     return AnnotatedDocument(document=document, spans=spans, events=events, relations=relations)

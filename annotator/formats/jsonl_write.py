@@ -41,6 +41,9 @@ def _span_json(span: Span, text: str) -> dict[str, Any]:
         "attributes": _obj_text(span.attributes),
         "note": span.note,
         "annotator": span.annotator,
+        "review": span.review,
+        "reviewer": span.reviewer,
+        "review_note": span.review_note,
         "normalizations": _norm_text(span.normalizations),
     }
 
@@ -82,7 +85,8 @@ def doc_to_json(doc: AnnotatedDocument) -> dict[str, Any]:
             )
         arguments: list[dict[str, Any]] = []
         for arg in event.arguments:
-            arguments.append({"role": arg.role, "ref": arg.ref, "annotator": arg.annotator})
+            arguments.append({"role": arg.role, "ref": arg.ref, "annotator": arg.annotator, "review": arg.review,
+                              "reviewer": arg.reviewer, "review_note": arg.review_note})
         events.append({
             "id": event.id,
             "type": event.type,
@@ -91,6 +95,9 @@ def doc_to_json(doc: AnnotatedDocument) -> dict[str, Any]:
             "attributes": _obj_text(event.attributes),
             "note": event.note,
             "annotator": event.annotator,
+            "review": event.review,
+            "reviewer": event.reviewer,
+            "review_note": event.review_note,
             "normalizations": _norm_text(event.normalizations),
         })
     out["events"] = events
@@ -104,6 +111,9 @@ def doc_to_json(doc: AnnotatedDocument) -> dict[str, Any]:
             "attributes": _obj_text(rel.attributes),
             "note": rel.note,
             "annotator": rel.annotator,
+            "review": rel.review,
+            "reviewer": rel.reviewer,
+            "review_note": rel.review_note,
             "normalizations": _norm_text(rel.normalizations),
         })
     out["relations"] = relations
