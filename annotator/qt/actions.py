@@ -47,7 +47,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("find", "&Find…", SK.Find),
     ActionSpec("find_next", "Find &Next", SK.FindNext),
     ActionSpec("find_prev", "Find &Previous", SK.FindPrevious),
-    ActionSpec("annotator", "Set Annotator &Name…"),
+    ActionSpec("preferences", "&Preferences…", "Preferences", "Your name, recorded on every annotation you make"),
     ActionSpec("zoom_in", "Zoom &In", (SK.ZoomIn, "Ctrl+=")),
     ActionSpec("zoom_out", "Zoom &Out", SK.ZoomOut),
     ActionSpec("zoom_reset", "&Reset Zoom", "Reset Zoom"),
@@ -58,6 +58,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("done", "Mark &Done", "Mark Done"),
     ActionSpec("reviewed", "Mark &Reviewed", "Mark Reviewed"),
     ActionSpec("in_progress", "Mark &In Progress"),
+    ActionSpec("next_layer", "&Next Layer", "Next Layer",
+               "Show the next layer: mine, another annotator's, gold, all overlaid"),
     ActionSpec("help", "&Keyboard Shortcuts", SK.HelpContents),
     ActionSpec("about", "&About Annotator"),
     # made last, after the menus were first laid out, so it comes last in the help table
@@ -66,14 +68,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
 )
 
 #: The menu bar: (title, action names; "-" a separator, "@recent" / "@panels" a submenu, "@labels"
-#: the Labels menu filled per project).
+#: the Labels menu filled per project; "@layers" the separator below which the layer choices end).
 MENUS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("&File", ("new", "open", "@recent", "-", "import_", "export", "export_oneie", "-", "save", "save_as",
                "-", "quit")),
     ("&Edit", ("undo", "redo", "-", "delete", "clear", "link", "-", "find", "find_next", "find_prev", "-",
-               "annotator")),
+               "preferences")),
     ("&View", ("zoom_in", "zoom_out", "zoom_reset", "-", "arcs_selected", "-", "@panels")),
     ("&Document", ("prev", "next", "-", "done", "reviewed", "in_progress")),
+    ("La&yers", ("@layers", "next_layer")),
     ("&Labels", ()),
     ("&Help", ("help", "about")),
 )
@@ -142,9 +145,12 @@ class WindowActions(QObject):
         self.menus: dict[str, QMenu] = {}
         self.recent_menu: QMenu | None = None
         self.panels_menu: QMenu | None = None
+        self.layers_anchor: QAction | None = None  # the Layers menu's separator: the layer choices go above it
         self._lay_out_menus(window)
         window.addAction(self.by_name["save_as"])
         self.labels_menu = self.menus["&Labels"]
+        #: The Layers menu: the layer choices, Next Layer, then what other parts add (review, compare, agreement)
+        self.layers_menu = self.menus["La&yers"]
         self.toolbar = window.addToolBar("Main")
         self.toolbar.setObjectName("toolbar_main")
         for name in TOOLBAR:
@@ -163,6 +169,8 @@ class WindowActions(QObject):
                     self.recent_menu = menu.addMenu("Open &Recent")
                 elif name == "@panels":
                     self.panels_menu = menu.addMenu("&Panels")
+                elif name == "@layers":
+                    self.layers_anchor = menu.addSeparator()
                 else:
                     menu.addAction(self.by_name[name])
 

@@ -77,7 +77,8 @@ def run_gui(project: str, annotator: str | None = None) -> int:
     app.setApplicationName("Annotator")
     app.setOrganizationName("annotator")
     app.setDesktopFileName("annotator")  # before the window exists (Wayland); the rest after the first frame
-    window = MainWindow(project, panels_after_paint=True)  # the text first, then the panels
+    # the text first, then the panels; the name of this run is known before the project's layer is chosen
+    window = MainWindow(project, panels_after_paint=True, annotator=annotator)
     from .firstrun import first_run
 
     first_run(window, annotator)  # --annotator NAME, else ask for the name once (a strip above the text)

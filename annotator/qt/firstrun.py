@@ -2,7 +2,7 @@
 
 Not a modal dialog: the window works while the question is open, the keyboard
 focus stays in the text, and "Skip" (or closing the strip) answers it for good.
-Edit › Set Annotator Name changes the name later.  ``annotator --annotator NAME``
+Edit › Preferences… changes the name later.  ``annotator --annotator NAME``
 names the annotator for one run and asks nothing.
 """
 from __future__ import annotations
@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+
+from .layer_switch import name_problem
 
 if TYPE_CHECKING:
     from .mainwindow import MainWindow
@@ -39,7 +41,7 @@ class NamePrompt(QFrame):
         self.save_button.clicked.connect(self.save)
         self.skip_button = QPushButton("Skip")
         self.skip_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        self.skip_button.setToolTip("Annotate without a name; Edit › Set Annotator Name… sets it later")
+        self.skip_button.setToolTip("Annotate without a name; Edit › Preferences… sets it later")
         self.skip_button.clicked.connect(self.skip)
         lay.addWidget(question, 1)
         lay.addWidget(self.edit)
@@ -52,25 +54,23 @@ class NamePrompt(QFrame):
         if not name:
             self.skip()
             return
-        use_annotator(self.window, self.window.prefs.set_annotator(name))
+        problem = name_problem(name)
+        if problem is not None:
+            self.window.statusBar().showMessage(problem, 8000)
+            self.edit.selectAll()
+            return
+        self.window.use_annotator(self.window.prefs.set_annotator(name))
         self._done(f"Annotations you make are recorded as {name}")
 
     def skip(self) -> None:
         self.window.prefs.skip_annotator()
-        self._done("No annotator name: Edit › Set Annotator Name… sets one")
+        self._done("No annotator name: Edit › Preferences… sets one")
 
     def _done(self, message: str) -> None:
         self.window.statusBar().showMessage(message, 5000)
         self.hide()
         self.deleteLater()
         self.window.view.setFocus()
-
-
-def use_annotator(window: MainWindow, name: str) -> None:
-    """New annotations of the open project (and of those opened later) carry ``name``."""
-    if window.session is not None:
-        window.session.project.annotator = name
-    window.update_status()
 
 
 def first_run(window: MainWindow, annotator: str | None = None) -> NamePrompt | None:
@@ -81,7 +81,7 @@ def first_run(window: MainWindow, annotator: str | None = None) -> NamePrompt | 
     prefs = window.prefs
     if annotator is not None:
         prefs.override = annotator.strip()
-        use_annotator(window, prefs.annotator())
+        window.use_annotator(prefs.annotator())
         return None
     if prefs.was_asked():
         return None

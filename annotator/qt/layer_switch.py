@@ -70,6 +70,15 @@ def layer_choices(layers: list[str], annotator: str) -> list[LayerChoice]:
     return out
 
 
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be an annotator's name (it names another layer), or None when it can."""
+    for layer in (GOLD_LAYER, DEFAULT_LAYER):
+        title = layer_title(layer)
+        if name.strip().casefold() == title:
+            return f"“{title}” names the {'adjudicated' if layer else 'default'} layer: choose your own name"
+    return None
+
+
 def settings_key(path: Path) -> str:
     """The settings entry that remembers the choice for the project at ``path``."""
     return f"layer/{path.resolve()}"
@@ -145,15 +154,22 @@ class LayerSwitch(QObject):
         path = s.project.path if s is not None else None
         return settings_key(Path(path)) if path else None
 
-    def refresh(self) -> None:
-        """Read the project's layers and the user's name again (after an import, a name change): "mine" follows."""
+    def refresh(self, *, follow_mine: bool = True) -> None:
+        """Read the project's layers and the user's name again (a name change, an import).
+
+        ``follow_mine``: when "mine" is shown and now means another layer (the
+        name changed), show that one; False keeps the layer shown (the list
+        changed under the user: an import, another program's write).
+        """
         if self.session is None:
             return
         was = self.current
         self._fill()
-        if was is not None and was.mine:
+        if was is not None and was.mine and follow_mine:
             self.choose(self.choices[0], remember=False)
         else:
+            now = self._index_of_shown()
+            self.current = self.choices[now] if now >= 0 else was
             self._show_current()
         self.switched.emit()
 

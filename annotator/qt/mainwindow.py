@@ -13,6 +13,7 @@ from .actions import WindowActions
 from .contextmenu import ContextMenu
 from .dockslots import dock_slots
 from .findbar import FindBar
+from .layer_switch import LayerSwitch
 from .linking import Linker
 from .messages import Messages
 from .navigation import Navigator, RecentProjects
@@ -29,6 +30,7 @@ if TYPE_CHECKING:  # the panels, dialogs and transfer are imported when first bu
     from ..validate import Problem
     from .docks import Panels
     from .helpdialog import HelpDialog
+    from .preferences import PreferencesDialog
     from .transfer import Transfer
 
 
@@ -49,12 +51,14 @@ class MainWindow(QMainWindow):
     """
 
     def __init__(self, project_path: str | Path | None = None, settings: QSettings | None = None, *,
-                 panels_after_paint: bool = False):
+                 panels_after_paint: bool = False, annotator: str | None = None):
+        """``annotator``: the annotator's name for this run (``--annotator NAME``), instead of the saved one."""
         super().__init__()
         self.settings = settings or QSettings("annotator", "annotator")
         self.session: Session | None = None
         self.panels: Panels | None = None
         self.help_dialog: HelpDialog | None = None
+        self.preferences: PreferencesDialog | None = None
         self._transfer: Transfer | None = None
         self._docks: dict[str, QDockWidget] = {}
         self._panels_after_paint = panels_after_paint
@@ -85,6 +89,8 @@ class MainWindow(QMainWindow):
         self.navigator = Navigator(session_of, self.open_document, self._next_document_id, self._problems_now,
                                    self.messages, bar)
         self.prefs = WindowSettings(self.settings, self, self.view)
+        if annotator is not None:
+            self.prefs.override = annotator.strip()
         self.view.selection_made.connect(self.tagger.on_selection_made)
         self.view.span_clicked.connect(self.selection.span_clicked)
         self.view.link_drag_finished.connect(lambda a, b, pos: self.linker.link(a, b, pos))
@@ -93,6 +99,12 @@ class MainWindow(QMainWindow):
         self.status = StatusLine(bar)
         self.menus = WindowActions(self, self._handlers())
         self.menus["arcs_selected"].toggled.connect(self.prefs.set_arcs_selected_only)
+        assert self.menus.layers_anchor is not None
+        self.layers = LayerSwitch(self, self.settings, self.menus.layers_menu, self.menus.layers_anchor, bar,
+                                  self.messages.refuse)
+        self.menus.toolbar.insertWidget(self.menus["find"], self.layers.widget)
+        self.menus.toolbar.insertSeparator(self.menus["find"])
+        self.layers.switched.connect(self._on_layer_switched)
         self.recent = RecentProjects(self.settings, self.menus.recent_menu, self.open_project)
         self.context_menu = ContextMenu(self, self.view, session_of, self.tagger, self.selection.span_clicked,
                                         [self.menus["link"], self.menus["delete"]])
@@ -119,7 +131,8 @@ class MainWindow(QMainWindow):
             "redo": lambda: self.session and self.session.undo_stack.redo(),
             "delete": sel.delete_selected, "clear": sel.clear, "link": sel.start_link,
             "find": self.show_find, "find_next": lambda: self.find_bar.find(True),
-            "find_prev": lambda: self.find_bar.find(False), "annotator": self.annotator_dialog,
+            "find_prev": lambda: self.find_bar.find(False), "preferences": self.preferences_dialog,
+            "next_layer": lambda: self.layers.cycle(1),
             "zoom_in": v.zoom_in, "zoom_out": v.zoom_out, "zoom_reset": lambda: v.set_zoom(0),
             "prev": lambda: nav.step_document(-1), "next": lambda: nav.step_document(1),
             "done": lambda: nav.mark("done"), "reviewed": lambda: nav.mark("reviewed"),
@@ -171,6 +184,7 @@ class MainWindow(QMainWindow):
         s.changed.connect(self._on_changed)
         s.error.connect(self._on_session_error)
         s.saved.connect(self._on_saved)
+        s.documents_changed.connect(lambda: self.layers.refresh(follow_mine=False))  # new layers may have come
         s.undo_stack.cleanChanged.connect(self._on_clean_changed)
         if self.panels is not None:
             self.panels.remove()
@@ -185,6 +199,7 @@ class MainWindow(QMainWindow):
             self._build_panels()
         self.menus.bind_undo_stack(s.undo_stack)
         self.menus.rebuild_label_actions(project.schema, self.tagger.apply_label)
+        self.layers.attach(s)  # the layer remembered for this project (else mine), before its document is read
         self.recent.remember(str(Path(path).resolve()))
         ids = project.document_ids()
         last = self.recent.last_document(Path(path))
@@ -193,7 +208,7 @@ class MainWindow(QMainWindow):
         else:
             self.view.set_document("", [], {})
             self.update_status()
-        self.setWindowTitle(window_title(self.session))
+        self._retitle()
         if self._panels_after_paint:
             _AfterFirstPaint(self.view.viewport(), self._build_panels_later)
         return True
@@ -246,7 +261,7 @@ class MainWindow(QMainWindow):
             self.panels.doc_list.set_current(doc_id)
             self.panels.inspector.show_annotation(None)
         self.update_status()
-        self.setWindowTitle(window_title(self.session))
+        self._retitle()
         self.recent.save_position(self.session)
 
     def _on_document_loaded(self, doc_id: str) -> None:
@@ -282,6 +297,18 @@ class MainWindow(QMainWindow):
 
     def _paint_done(self) -> None:
         self._paint_pending = False
+
+    def _retitle(self) -> None:
+        """"Document — layer Dana — project file — Annotator"."""
+        parts = window_title(self.session).split(" — ")
+        layer = self.layers.title_part()
+        if layer:
+            parts.insert(len(parts) - 2 if self.session and self.session.project.path else len(parts) - 1, layer)
+        self.setWindowTitle(" — ".join(parts))
+
+    def _on_layer_switched(self) -> None:
+        self._retitle()
+        self.update_status()
 
     def _on_saved(self) -> None:
         self.status.show_saved(self.session.project.path if self.session else None)
@@ -325,12 +352,26 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ small dialogs
 
-    def annotator_dialog(self) -> None:
-        name = self.prefs.ask_annotator()
-        if name is not None:
-            if self.session is not None:
-                self.session.project.annotator = name
-            self.update_status()
+    def preferences_dialog(self) -> None:
+        """Edit › Preferences…: the annotator's name (OK applies it at once and saves it)."""
+        from .preferences import open_preferences
+
+        self.preferences = open_preferences(self, self.preferences, self.prefs.annotator(),
+                                            self.prefs.override is not None, self.set_annotator_name)
+
+    def set_annotator_name(self, name: str) -> None:
+        """The user's name from now on (Preferences): saved in the settings and used at once."""
+        name = self.prefs.set_annotator(name)
+        self.use_annotator(name)
+        self.statusBar().showMessage(f"Annotations you make are recorded as {name}" if name
+                                     else "Annotations you make carry no annotator name", 5000)
+
+    def use_annotator(self, name: str) -> None:
+        """New annotations of the open project (and of those opened later) carry ``name``; "mine" follows it."""
+        if self.session is not None:
+            self.session.project.annotator = name
+            self.layers.refresh()
+        self.update_status()
 
     def show_find(self) -> None:
         self.find_bar.show()

@@ -1,8 +1,12 @@
 """Edit › Preferences…: the annotator's name, recorded on every annotation the user makes (and naming "my" layer)."""
 from __future__ import annotations
 
+from typing import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from .layer_switch import name_problem
 
 #: The longest name the dialog takes (it goes on every annotation and names a layer).
 MAX_NAME = 80
@@ -35,6 +39,11 @@ class PreferencesDialog(QDialog):
             "This run was started with --annotator; the name saved here replaces it." if overridden else "")
         self.override_note.setWordWrap(True)
         self.override_note.setVisible(overridden)
+        self.problem = QLabel("")
+        self.problem.setObjectName("preferences_problem")
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #c0392b")
+        self.problem.hide()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -43,6 +52,7 @@ class PreferencesDialog(QDialog):
         lay.addLayout(form)
         lay.addWidget(hint)
         lay.addWidget(self.override_note)
+        lay.addWidget(self.problem)
         lay.addWidget(buttons)
         self.name_edit.selectAll()
         self.name_edit.setFocus()
@@ -50,3 +60,30 @@ class PreferencesDialog(QDialog):
     def name(self) -> str:
         """The name as typed, without the blanks around it and with line breaks made spaces."""
         return " ".join(self.name_edit.text().split())
+
+    def accept(self) -> None:  # noqa: D102 - a name that would name another layer keeps the dialog open, saying why
+        problem = name_problem(self.name())
+        if problem is not None:
+            self.problem.setText(problem)
+            self.problem.show()
+            self.name_edit.setFocus()
+            return
+        super().accept()
+
+
+def open_preferences(parent: QWidget, shown: PreferencesDialog | None, name: str, overridden: bool,
+                     apply: Callable[[str], None]) -> PreferencesDialog:
+    """Show the dialog over ``parent`` (``shown``, when it is open already, comes to the front); returns it.
+
+    Window-modal without blocking (``open()``); OK calls ``apply`` with the name.
+    """
+    if shown is not None:
+        if shown.isVisible():
+            shown.raise_()
+            shown.activateWindow()
+            return shown
+        shown.deleteLater()
+    dlg = PreferencesDialog(name, overridden, parent)
+    dlg.accepted.connect(lambda: apply(dlg.name()))
+    dlg.open()
+    return dlg

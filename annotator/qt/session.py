@@ -18,6 +18,7 @@ from ..store import Project, StoreError
 from .commands import (AddEventCommand, AddRelationCommand, AddSpanCommand, ArgumentCommand, RemoveCommand,
                        SetStatusCommand, UpdateCommand)
 from .docstate import Change, DocState  # the panels import these two from here too
+from .layer_overlay import Overlay, overlay_document
 from .loader import DocumentLoader, LoadSlice
 from .undo import SafeUndoStack, is_write_failure, write_failure_text
 
@@ -34,6 +35,7 @@ class Session(QObject):
     saved = Signal()                    # a write reached the project file
     error = Signal(str)                 # a change the store refused as invalid, with the reason
     write_failed = Signal(str)          # a write that did not reach the file (locked, read-only, disk...)
+    layer_changed = Signal()            # another layer is shown (set_layer); the document follows at once
 
     def __init__(self, project: Project, parent: QObject | None = None):
         super().__init__(parent)
@@ -41,12 +43,48 @@ class Session(QObject):
         self.undo_stack = SafeUndoStack(self, parent=self)
         self.current: DocState | None = None
         self._resync = False  # a change from elsewhere is still to be read (a read failed)
+        self.all_layers = False  # every layer shown at once, overlaid and read-only (set_layer(None))
+        self.overlay: Overlay | None = None  # the overlaid document shown, while all_layers
         self.loader = DocumentLoader(project, self._on_slice, self)
 
     @property
     def read_only(self) -> bool:
         """True when the project was opened read-only: every write is refused here, first."""
         return self.project.read_only
+
+    # ------------------------------------------------------------------ layers
+
+    @property
+    def layer(self) -> str | None:
+        """The layer shown and edited (``project.layer``); None while every layer is shown overlaid."""
+        return None if self.all_layers else self.project.layer
+
+    def set_layer(self, layer: str | None) -> None:
+        """Show and edit ``layer`` (None: every layer at once, overlaid, read-only); the open document follows.
+
+        The undo stack is cleared: its commands wrote to the layer shown
+        before, and an undo must never apply to a layer that is not shown.
+        """
+        if layer == self.layer:
+            return
+        self.loader.cancel()
+        self.undo_stack.clear()
+        self.all_layers = layer is None
+        self.overlay = None
+        if layer is not None:
+            self.project.layer = layer
+        cur = self.current
+        if cur is not None:
+            self.open_document(cur.id)
+        self.layer_changed.emit()
+
+    def _read(self, doc_id: str) -> AnnotatedDocument:
+        """The whole document in the layer shown, or every layer's annotations overlaid (``overlay``)."""
+        if not self.all_layers:
+            return self.project.get_annotated(doc_id)
+        layers = self.project.layers(doc_id) or [self.project.layer]
+        self.overlay = overlay_document([self.project.get_annotated(doc_id, layer=name) for name in layers])
+        return self.overlay.document
 
     # ------------------------------------------------------------------ documents
 
@@ -61,8 +99,8 @@ class Session(QObject):
         """Make ``doc_id`` current: ``document_opened``, then ``document_loaded`` when complete."""
         self.loader.cancel()
         doc = self.project.get_document(doc_id)
-        if len(doc.text) <= self.FIRST_CHARS:
-            self.current = DocState(self.project.get_annotated(doc_id))
+        if len(doc.text) <= self.FIRST_CHARS or self.all_layers:  # the overlay is read whole
+            self.current = DocState(self._read(doc_id))
             self.document_opened.emit(doc_id)
             self.document_loaded.emit(doc_id)
             return
@@ -163,7 +201,7 @@ class Session(QObject):
             if cur.partial:  # still loading from an older snapshot: compare once it is complete
                 self._resync = True
                 return True
-            fresh = DocState(self.project.get_annotated(cur.id))
+            fresh = DocState(self._read(cur.id))
         except (StoreError, sqlite3.Error):  # a read that failed now is tried again at the next poll
             self._resync = True
             return True
@@ -204,7 +242,15 @@ class Session(QObject):
         self.write_failed.emit(write_failure_text(what, exc, self.project, outcome))
 
     def refuse_if_read_only(self, what: str) -> bool:
-        """The one choke point for edits on a read-only project: True (and a message) if refused."""
+        """The one choke point for edits on a read-only project or overlay: True (and a message) if refused.
+
+        While every layer is shown overlaid nothing is written: the refusal
+        goes out on ``error`` (the status bar), like any refused edit.
+        """
+        if self.all_layers:
+            self.error.emit(f"{what}: not possible while all layers are shown overlaid (read-only); "
+                            "choose one layer in the Layers menu or the toolbar to edit it")
+            return True
         if not self.read_only:
             return False
         reason = self.project.read_only_reason or "opened read-only"

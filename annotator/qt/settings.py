@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QInputDialog, QMainWindow
+from PySide6.QtWidgets import QMainWindow
 
 from .dock_layout import WIDE_MIN, DockLayout
 from .textview import AnnotationView
@@ -125,14 +125,6 @@ class WindowSettings(QObject):
         return name
 
     def skip_annotator(self) -> None:
-        """The first-run question was skipped: do not ask again (Edit › Set Annotator Name still can)."""
+        """The first-run question was skipped: do not ask again (Edit › Preferences… still can)."""
         self.settings.setValue("annotator_asked", True)
         self.settings.sync()
-
-    def ask_annotator(self) -> str | None:
-        """Edit › Set Annotator Name: the new name (stored), or None when cancelled."""
-        name, ok = QInputDialog.getText(self.window, "Annotator name",
-                                        "Your name, recorded on every annotation you make:", text=self.annotator())
-        if not ok:
-            return None
-        return self.set_annotator(name)
