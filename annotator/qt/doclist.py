@@ -298,7 +298,9 @@ class DocumentList(QWidget):
         row = hit[1]
         if cur is not None and cur.id == doc_id:
             status = cur.document.status  # Session.refresh re-reads it after every write
-            n = sum(cur.counts())
+            # the count is the document's, over every layer: the file's (one indexed row), not the layer shown
+            summary = self.session.project.document_summary(doc_id)
+            n = summary.n_annotations if summary is not None else row.n_annotations
         else:
             try:
                 status = self.session.project.document_status(doc_id)

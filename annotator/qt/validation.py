@@ -248,6 +248,8 @@ class ValidationPanel(QWidget):
         try:
             if self.session.read_only:  # the counts are a cache: a read-only file keeps its own
                 pass
+            elif self.session.layer is None:  # every layer overlaid: the counts are no one layer's
+                pass
             elif key != self._stored:
                 if project.problem_counts(cur.id) != (n_errors, n_incomplete):
                     project.set_problem_counts(cur.id, n_errors, n_incomplete)
