@@ -21,7 +21,7 @@ from .store import Project, ReadOnlyError, StoreError
 if TYPE_CHECKING:  # the format machinery is imported by the commands that use it, not by the window's start
     from .formats.spec import ExportOptions, ExportReport
 
-COMMANDS = ("import", "export", "agree", "stats", "schema", "gui")
+COMMANDS = ("import", "export", "agree", "merge", "stats", "schema", "gui")
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -83,10 +83,22 @@ def _open_existing(path: str, *, read_only: bool = False) -> Project:
     return _opened(Project.open(path, create=False, read_only=read_only))
 
 
+def _annotator_layer(name: str | None) -> str:
+    """The layer ``--annotator NAME`` imports into: NAME's own (the default layer without the option)."""
+    if name is None:
+        return ""
+    name = name.strip()
+    if not name or name == "default":
+        raise CliError(f"--annotator {name!r}: give a person's name (or gold); "
+                       "without --annotator the import goes into the default layer")
+    return name
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from .formats.spec import ImportReport
     from .importer import import_paths  # here, not at the top: the GUI's start does not need it
 
+    layer = _annotator_layer(args.annotator)
     progress = _TtyProgress("importing")
     new = not any(Path(f"{args.project}{s}").exists() for s in ("", "-wal", "-shm", "-journal"))
     try:
@@ -103,9 +115,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             report = ImportReport()
             try:
                 n = import_paths(
-                    project, args.paths, fmt=args.format, annotator=args.annotator,
+                    project, args.paths, fmt=args.format, annotator=layer or None,
                     replace=args.replace, add_types=args.add_types, report=report,
-                    progress=progress if progress.enabled else None,
+                    progress=progress if progress.enabled else None, layer=layer,
                 )
             finally:
                 progress.finish()
@@ -118,7 +130,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise
     for line in report.lines():
         print(f"note: {line}", file=sys.stderr)
-    print(f"imported {n} document{'s' if n != 1 else ''} into {args.project}", file=sys.stderr)
+    into = f" as {layer}'s layer" if layer else ""
+    print(f"imported {n} document{'s' if n != 1 else ''} into {args.project}{into}", file=sys.stderr)
     if incomplete:
         print(f"warning: {incomplete} event(s) lack a required role; `annotator stats` lists them", file=sys.stderr)
     return EXIT_OK
@@ -148,7 +161,8 @@ def _say_report(report: ExportReport) -> None:
 def cmd_export(args: argparse.Namespace) -> int:
     from .formats import registry
     from .formats.spec import ExportReport
-    from .importer import export_jsonl, export_to_path
+    from .importer import export_jsonl, export_layer, export_to_path
+    from .model import layer_title
 
     statuses = None
     if args.status:
@@ -162,11 +176,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     report = ExportReport()
     with _open_existing(args.project, read_only=True) as project:
         options = _export_options(args, project)
+        layer, chosen = export_layer(project, args.format, args.layer)
+        if chosen and any(project.layers()):  # a layer other than the default one exists
+            # more than the default layer: say which one this export holds
+            print(f"note: exporting the {layer_title(layer)} layer (choose another with --layer NAME)", file=sys.stderr)
         if args.output:
             progress = _TtyProgress("exporting")
             try:
                 n = export_to_path(project, args.output, args.format, statuses=statuses, options=options,
-                                   report=report, progress=progress if progress.enabled else None)
+                                   report=report, progress=progress if progress.enabled else None, layer=layer)
             finally:
                 progress.finish()
             _say_report(report)
@@ -174,8 +192,65 @@ def cmd_export(args: argparse.Namespace) -> int:
         else:
             out = open(sys.stdout.fileno(), "w", encoding="utf-8", newline="\n", closefd=False)
             with out:
-                export_jsonl(project, out, fmt=args.format, statuses=statuses, options=options, report=report)
+                export_jsonl(project, out, fmt=args.format, statuses=statuses, options=options, report=report,
+                             layer=layer)
             _say_report(report)
+    return EXIT_OK
+
+
+def _as_names(values: list[str] | None, sources: list[str]) -> dict[str, str]:
+    """``--as NAME`` (one source) or ``--as SOURCE=NAME`` (any): the name of each source's default layer."""
+    names: dict[str, str] = {}
+    for value in values or []:
+        path, sep, name = value.rpartition("=")
+        if not sep:
+            if len(sources) != 1:
+                raise CliError(f"--as {value}: with several sources, say which one: --as SOURCE={value}")
+            path, name = sources[0], value
+        matching = [src for src in sources if src == path or Path(src).resolve() == Path(path).resolve()]
+        if not matching:
+            raise CliError(f"--as {value}: {path} is not one of the sources")
+        names[matching[0]] = name
+    return names
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from .merge import Source, merge_projects
+
+    names = _as_names(args.as_names, args.sources)
+    sources: list[Source] = []
+    new = not any(Path(f"{args.target}{s}").exists() for s in ("", "-wal", "-shm", "-journal"))
+    try:
+        for path in args.sources:
+            if not Path(path).exists():
+                raise CliError(f"{path}: no such project file")
+            if Path(path).is_dir():
+                raise CliError(f"{path}: is a folder, not a project file")
+            # read-only: a source is never written (nor upgraded on disk)
+            sources.append(Source(path, _opened(Project.open(path, create=False, read_only=True)), names.get(path)))
+        try:
+            with _opened(Project.open(args.target)) as target:  # created when missing
+                if target.read_only:
+                    raise ReadOnlyError(
+                        f"{args.target}: project is read-only ({target.read_only_reason}); nothing was merged")
+                progress = _TtyProgress("merging")
+                try:
+                    report = merge_projects(target, sources, replace=args.replace,
+                                            progress=progress if progress.enabled else None)
+                finally:
+                    progress.finish()
+        except BaseException:
+            if new and holds_nothing(Path(args.target)):  # a refused merge into a new path leaves no file
+                remove_project_files(Path(args.target))
+            raise
+    finally:
+        for src in sources:
+            src.project.close()
+    for line in report.lines():
+        print(f"note: {line}", file=sys.stderr)
+    n = report.new_documents
+    print(f"merged {len(sources)} project{'s' if len(sources) != 1 else ''} into {args.target} "
+          f"({n} new document{'s' if n != 1 else ''})", file=sys.stderr)
     return EXIT_OK
 
 
@@ -315,8 +390,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the input's format (default: recognised from each path)")
     i.add_argument("--add-types", action="store_true",
                    help="add labels the project's schema lacks as new types (else they are refused)")
-    i.add_argument("--annotator", metavar="NAME", help="annotator name recorded on imported annotations")
-    i.add_argument("--replace", action="store_true", help="replace documents whose id already exists")
+    i.add_argument("--annotator", metavar="NAME",
+                   help="import as NAME's layer (recorded on the annotations too): a document the project has "
+                   "already, with the same text, gains NAME's annotations beside the others'")
+    i.add_argument("--replace", action="store_true",
+                   help="replace documents whose id already exists; with --annotator, replace only NAME's layer "
+                   "of them")
     i.set_defaults(func=cmd_import)
 
     e = sub.add_parser("export", help="export annotations (to stdout without -o)")
@@ -330,8 +409,22 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--seed", type=int, default=0, help="seed of the train/dev shuffle (default 0)")
     e.add_argument("--windows", action="store_true", help="oneie: one record per sentence window (wnd_id)")
     e.add_argument("--lang", default="en", help="language code for oneie's lang and spaCy's tokenizer (default en)")
+    e.add_argument("--layer", metavar="NAME",
+                   help="whose annotations: an annotator's name, gold or default (default: gold for the training "
+                   "formats jsonl, spacy, conll, hf and oneie once the project has a gold layer, else default)")
     e.add_argument("--status", metavar="STATUS,...", help=f"only documents with these statuses ({','.join(STATUSES)})")
     e.set_defaults(func=cmd_export)
+
+    m = sub.add_parser("merge", help="bring whole project files together, each annotator's work as a layer")
+    m.add_argument("target", help="project file to merge into (created if missing)")
+    m.add_argument("sources", nargs="+", metavar="SOURCE", help="project files to take documents and layers from "
+                   "(opened read-only)")
+    m.add_argument("--as", dest="as_names", action="append", metavar="NAME|SOURCE=NAME",
+                   help="the layer a source's default annotations go into (default: the one annotator recorded "
+                   "on them); repeat as SOURCE=NAME for several sources")
+    m.add_argument("--replace", action="store_true",
+                   help="replace a layer the target already has for a document (else refused)")
+    m.set_defaults(func=cmd_merge)
 
     s = sub.add_parser("stats", help="documents by status and annotations by label")
     s.add_argument("project", help="project file")

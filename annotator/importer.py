@@ -19,13 +19,43 @@ from .formats.errors import FormatError
 from .formats.output import FolderOutput, atomic_file
 from .formats.spec import ExportOptions, ExportReport, FormatSpec, ImportOptions, ImportReport, Sourced
 from .importlabels import LabelCheck, SeenTypes
-from .model import AnnotatedDocument
+from .model import DEFAULT_LAYER, GOLD_LAYER, AnnotatedDocument, layer_title, parse_layer
 from .projectfile import fsync_folder
 from .schema import Schema, SchemaError
 from .store import Project, ReadOnlyError, StoreError, WriteError
 
 Progress = Callable[[int, int], None]
 """Called with (done, total) as work goes on; total is 0 when unknown."""
+
+#: The formats made to train a model from: once the project has a gold layer, they export it unless another
+#: layer is asked for.  brat, doccano and Prodigy carry work on to another annotation tool, and plain text has
+#: no annotations: they export the working layer, as before.
+TRAINING_FORMATS: tuple[str, ...] = ("jsonl", "spacy", "conll", "hf", "oneie")
+
+
+class UnknownLayer(StoreError):
+    """An export asked for a layer that holds no annotations in the project."""
+
+
+def export_layer(project: Project, fmt: str, requested: str | None = None) -> tuple[str, bool]:
+    """The layer an export of ``fmt`` takes, and whether it was chosen for the user (not ``requested``).
+
+    ``requested`` is a layer as the user names it ("default", "gold", an
+    annotator); None chooses: gold for a training format (TRAINING_FORMATS)
+    once the project has a gold layer, else the project's working layer.  A
+    requested layer that no annotation is in raises :class:`UnknownLayer`
+    naming the layers there are (the default layer is always accepted).
+    """
+    layers = project.layers()
+    if requested is None:
+        if fmt in TRAINING_FORMATS and GOLD_LAYER in layers:
+            return GOLD_LAYER, True
+        return project.layer, True
+    layer = parse_layer(requested)
+    if layer != DEFAULT_LAYER and layer not in layers:
+        there = ", ".join(layer_title(n) for n in ([DEFAULT_LAYER] + [n for n in layers if n != DEFAULT_LAYER]))
+        raise UnknownLayer(f"{project.path}: no layer {requested.strip()!r} in the project; its layers: {there}")
+    return layer, False
 
 
 def import_formats() -> list[str]:
@@ -122,8 +152,17 @@ def import_paths(
     add_types: bool = False,
     report: ImportReport | None = None,
     progress: Progress | None = None,
+    layer: str = DEFAULT_LAYER,
 ) -> int:
     """Import files or folders into ``project``; returns the number of documents.
+
+    The annotations go into ``layer``; ``annotator`` is recorded on those
+    that name nobody.  Into an annotator's (or the gold) layer, a document
+    whose id the project has already, with the same text, gains that layer;
+    another text is refused (both checksums in the message), and a layer the
+    document has already is refused unless ``replace`` (which replaces that
+    layer only).  Into the default layer, an existing id is refused unless
+    ``replace`` (which replaces the document).
 
     ``fmt`` is a format name (:func:`import_formats`) or ``auto``.  Labels
     the schema lacks are refused with a list of them (FormatError), unless
@@ -160,7 +199,7 @@ def import_paths(
 
     try:
         return project.import_documents(check.filter(reading), replace=replace, annotator=annotator,
-                                        on_error=on_error, schema=new_schema)
+                                        on_error=on_error, schema=new_schema, layer=layer)
     except (ReadOnlyError, WriteError):
         raise  # about the project, not the input file
     except StoreError as exc:
@@ -169,9 +208,9 @@ def import_paths(
 
 
 def _documents(project: Project, statuses: Iterable[str] | None, progress: Progress | None,
-               cancelled: Callable[[], bool] | None) -> Iterator[AnnotatedDocument]:
+               cancelled: Callable[[], bool] | None, layer: str | None = None) -> Iterator[AnnotatedDocument]:
     total = project.document_count() if progress is not None else 0
-    for i, adoc in enumerate(project.iter_annotated(statuses), 1):
+    for i, adoc in enumerate(project.iter_annotated(statuses, layer=layer), 1):
         if cancelled is not None and cancelled():
             raise InterruptedError("export cancelled")
         yield adoc
@@ -197,8 +236,11 @@ def export_jsonl(
     report: ExportReport | None = None,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
+    layer: str | None = None,
 ) -> int:
     """Write the project's documents to the stream ``out`` in a one-stream format; returns the count.
+
+    The annotations are those of ``layer`` (None: the project's working layer; see :func:`export_layer`).
 
     ``fmt`` is ``jsonl`` (the native format) or another format that writes
     one stream (oneie, doccano, prodigy, conll).  What the format cannot
@@ -209,7 +251,7 @@ def export_jsonl(
         raise FormatError("<arguments>", None, f"{spec.title} ({fmt}) writes a folder of files; give -o FOLDER")
     options = options or ExportOptions(schema=project.schema)
     report = report if report is not None else ExportReport()
-    n = spec.write_stream(_documents(project, statuses, progress, cancelled), out, options, report)
+    n = spec.write_stream(_documents(project, statuses, progress, cancelled, layer), out, options, report)
     report.documents = n
     return n
 
@@ -224,8 +266,11 @@ def export_to_path(
     report: ExportReport | None = None,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
+    layer: str | None = None,
 ) -> int:
     """Export to a file (one-stream formats) or a folder (brat, spacy, hf, text); returns the count.
+
+    The annotations are those of ``layer`` (None: the project's working layer; see :func:`export_layer`).
 
     A file is written atomically: a temporary file in the same folder,
     fsynced, then renamed; errors name ``path`` (never the temporary file),
@@ -236,7 +281,7 @@ def export_to_path(
     options = options or ExportOptions(schema=project.schema)
     report = report if report is not None else ExportReport()
     target = Path(path)
-    docs = _documents(project, statuses, progress, cancelled)
+    docs = _documents(project, statuses, progress, cancelled, layer)
     try:
         if spec.write_folder is not None:
             out = FolderOutput(target)

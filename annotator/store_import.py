@@ -4,11 +4,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
-from .model import STATUSES, AnnotatedDocument
-from .problemcounts import problem_counts
+from .migrations import N_ANNOTATIONS_SQL
+from .model import DEFAULT_LAYER, STATUSES, AnnotatedDocument, layer_title
+from .problemcounts import problem_counts, refresh_problem_counts
 from .projectmeta import store_schema
-from .problemcounts import refresh_problem_counts
-from .rows import BulkWriter, iter_annotated_layers
+from .quoting import ident
+from .rows import BulkWriter, checksum, dumps, iter_annotated_layers, now
 from .schema import Schema
 from .store_documents import ProjectDocuments
 from .store_schema import SchemaConflict
@@ -38,6 +39,15 @@ class BulkImport:
     ) -> int:
         """Insert whole documents with their annotations, in one transaction; returns how many.
 
+        The annotations go into ``layer``.  A document id the project has
+        already: into an annotator's (or the gold) layer, the document gains
+        that layer if its text is the same (another text is refused, with both
+        checksums), and a layer it has already is refused unless ``replace``,
+        which replaces that layer only.  Into the default layer, the id is
+        refused unless ``replace``, which replaces the document (its other
+        layers are kept when the text is the same; with another text it is
+        refused while other layers depend on its offsets).
+
         With ``schema``, the documents are checked against it and it becomes
         the project's schema in the same transaction (see
         :meth:`annotator.store.Project.import_documents`).
@@ -49,6 +59,7 @@ class BulkImport:
         make_error = on_error or (lambda d, msg: StoreError(f"document {d.document.id}: {msg}"))
         n = 0
         seen: set[str] = set()
+        touched: list[int] = []  # stored documents that gained a layer: their counts are summed again
         st.forget_documents()
         with _import_cache(st), st.writing():
             # Under the write lock: the ids present and the next pks are read
@@ -74,26 +85,96 @@ class BulkImport:
                     errs = errors(problems)
                     if errs:
                         raise make_error(adoc, errs[0].message)
-                if had_documents and lookup("SELECT 1 FROM documents WHERE id = ?", (doc.id,)).fetchone() is not None:
-                    if not replace:
-                        raise make_error(
-                            adoc, f"document id {doc.id!r} already exists in the project (use --replace to overwrite it)"
-                        )
-                    self.documents.delete_rows(st.doc_pk(doc.id))
+                row = lookup("SELECT pk, checksum FROM documents WHERE id = ?", (doc.id,)).fetchone() \
+                    if had_documents else None
+                into: int | None = None  # the stored document that gains (or gets back) this layer
+                if row is not None:
+                    into = self._existing(adoc, row[0], row[1], layer, replace, make_error)
+                    if into is not None:
+                        touched.append(into)
                 try:
-                    bulk.add(adoc, annotator, problem_counts(problems), layer=layer)
+                    bulk.add(adoc, annotator, problem_counts(problems), layer=layer, doc_pk=into)
                 except ValueError as exc:  # a malformed normalization, when not validated
                     raise make_error(adoc, str(exc)) from None
                 n += 1
                 if progress is not None:
                     progress(n)
             bulk.flush()
+            if touched:
+                self._recount(touched)
             if new_schema is not None:
                 self._adopt_schema(new_schema, first_new_pk, check=validate)
         st.forget_documents()  # replaced documents have new pks
         if new_schema is not None:
             st.schema_cache = new_schema  # only now that it is committed
         return n
+
+    def _existing(
+        self, adoc: AnnotatedDocument, pk: int, stored_sum: str | None, layer: str, replace: bool,
+        make_error: Callable[[AnnotatedDocument, str], Exception],
+    ) -> int | None:
+        """Make room for ``adoc`` whose id is stored (row ``pk``); its layer's annotations then go into that row.
+
+        Returns ``pk`` when the stored document stays and gains the layer, None
+        when it was deleted (the default layer's ``replace`` of a document
+        with no other layer, or with another text): ``adoc`` is then added anew.
+        """
+        db = self.state.db
+        doc = adoc.document
+        same_text = self._checksum(pk, stored_sum) == checksum(doc.text)
+        if layer != DEFAULT_LAYER:
+            if not same_text:
+                theirs = checksum(doc.text)
+                raise make_error(adoc, (
+                    f"document {ident(doc.id)} has another text in the project (checksum "
+                    f"{self._checksum(pk, stored_sum)[:12]} there, {theirs[:12]} here); {layer_title(layer)}'s "
+                    "layer can only be added to the same text"))
+            if db.execute("SELECT 1 FROM layers WHERE doc = ? AND name = ?", [pk, layer]).fetchone() is not None:
+                if not replace:
+                    raise make_error(adoc, (
+                        f"document {ident(doc.id)} already has {layer_title(layer)}'s layer "
+                        "(use --replace to replace that layer)"))
+                self._delete_layer(pk, layer)
+            return pk
+        if not replace:
+            raise make_error(adoc, f"document id {doc.id!r} already exists in the project (use --replace to overwrite it)")
+        others = [r[0] for r in db.execute(
+            "SELECT name FROM layers WHERE doc = ? AND name != ? ORDER BY name", [pk, DEFAULT_LAYER])]
+        if not others:
+            self.documents.delete_rows(pk)
+            return None
+        if not same_text:
+            shown = ", ".join(layer_title(n) for n in others[:5])
+            raise make_error(adoc, (
+                f"document {ident(doc.id)} has other layers ({shown}) whose offsets are into its text; "
+                "it cannot be replaced by another text"))
+        db.execute("UPDATE documents SET name = ?, meta = ?, status = ? WHERE pk = ?",
+                   [doc.name or doc.id, dumps(doc.meta) if doc.meta else "{}", doc.status, pk])
+        self._delete_layer(pk, DEFAULT_LAYER)
+        return pk
+
+    def _checksum(self, pk: int, stored: str | None) -> str:
+        """The stored text's checksum (computed from the text when an old row lacks it)."""
+        if stored:
+            return stored
+        row = self.state.db.execute("SELECT text FROM texts WHERE doc = ?", [pk]).fetchone()
+        return checksum(row[0] if row else "")
+
+    def _delete_layer(self, pk: int, layer: str) -> None:
+        """Delete one layer's annotation rows of document ``pk`` (inside the import's write)."""
+        db = self.state.db
+        for table in ("arguments", "relations", "events", "spans"):
+            db.execute(f"DELETE FROM {table} WHERE doc = ? AND layer = ?", [pk, layer])
+        db.execute("DELETE FROM layers WHERE doc = ? AND name = ?", [pk, layer])
+
+    def _recount(self, pks: list[int]) -> None:
+        """A document's annotation and problem counts over all its layers, after layers were added or replaced."""
+        self.state.db.conn.executemany(
+            f"UPDATE documents SET n_annotations = {N_ANNOTATIONS_SQL.replace('d.pk', 'documents.pk')}, "
+            "n_errors = (SELECT coalesce(sum(n_errors), 0) FROM layers WHERE doc = documents.pk), "
+            "n_incomplete = (SELECT coalesce(sum(n_incomplete), 0) FROM layers WHERE doc = documents.pk), "
+            "updated = ? WHERE pk = ?",
+            [(now(), pk) for pk in sorted(set(pks))])
 
     def _adopt_schema(self, schema: Schema, first_new_pk: int, *, check: bool) -> None:
         """Store ``schema`` (inside the import's transaction) after checking the documents that were there before.

@@ -60,21 +60,27 @@ GOOD = {
 
 
 # GOOD as the exporter writes it (formats/jsonl.py): every key, attributes and meta as JSON text.
+NOT_REVIEWED = {"review": "", "reviewer": "", "review_note": ""}
 EXPORTED = {
     "id": "a1", "name": "a1", "text": GOOD["text"], "meta": '{"source": "test"}', "status": "done",
     "entities": [
         {"id": "T1", "start": 0, "end": 13, "label": "ORG", "text": "ISIS fighters", "fragments": [[0, 13]],
-         "attributes": "{}", "note": "", "annotator": "", "normalizations": "[]"},
+         "attributes": "{}", "note": "", "annotator": "", "review": "", "reviewer": "",
+         "review_note": "", "normalizations": "[]"},
         {"id": "T2", "start": 21, "end": 36, "label": "PER", "text": "three policemen", "fragments": [[21, 36]],
-         "attributes": "{}", "note": "", "annotator": "", "normalizations": "[]"},
+         "attributes": "{}", "note": "", "annotator": "", "review": "", "reviewer": "",
+         "review_note": "", "normalizations": "[]"},
         {"id": "T3", "start": 40, "end": 46, "label": "GPE", "text": "Dujail", "fragments": [[40, 46]],
-         "attributes": "{}", "note": "a town", "annotator": "", "normalizations": "[]"},
+         "attributes": "{}", "note": "a town", "annotator": "", "review": "", "reviewer": "",
+         "review_note": "", "normalizations": "[]"},
     ],
     "events": [
         {"id": "E1", "type": "Life.Die", "trigger": {"start": 14, "end": 20, "text": "killed", "fragments": [[14, 20]]},
-         "arguments": [{"role": "Agent", "ref": "T1", "annotator": ""}, {"role": "Victim", "ref": "T2", "annotator": ""},
-                       {"role": "Place", "ref": "T3", "annotator": ""}],
-         "attributes": '{"Polarity": "Positive"}', "note": "", "annotator": "", "normalizations": "[]"},
+         "arguments": [{"role": "Agent", "ref": "T1", "annotator": "", **NOT_REVIEWED},
+                       {"role": "Victim", "ref": "T2", "annotator": "", **NOT_REVIEWED},
+                       {"role": "Place", "ref": "T3", "annotator": "", **NOT_REVIEWED}],
+         "attributes": '{"Polarity": "Positive"}', "note": "", "annotator": "", "review": "", "reviewer": "",
+         "review_note": "", "normalizations": "[]"},
     ],
     "relations": [],
 }
@@ -90,11 +96,11 @@ def test_import_export_round_trip(tmp_path, good_file):
     r = run("import", str(proj), str(good_file), "--annotator", "bob")
     assert r.returncode == 0, r.stderr
     assert "imported 1 document" in r.stderr
-    r = run("export", str(proj))
+    r = run("export", str(proj), "--layer", "bob")
     assert r.returncode == 0, r.stderr
     (line,) = r.stdout.splitlines()
     got = json.loads(line)
-    # --annotator is recorded on every imported annotation and exported with it
+    # --annotator imports into bob's layer, is recorded on every imported annotation and exported with it
     assert {e["annotator"] for e in got["entities"]} == {"bob"}
     assert got["events"][0]["annotator"] == "bob"
     assert {a["annotator"] for a in got["events"][0]["arguments"]} == {"bob"}
