@@ -1,0 +1,292 @@
+"""The Agreement dialog: two annotators' layers, the `annotator agree` tables, and a bar chart of F1 per label.
+
+The figures' modules (agreement, agreement_report, the tokenizer) are imported
+when the dialog first scores, not when the window builds its menu.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QAction, QColor, QGuiApplication, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..model import GOLD_LAYER
+from ..model import layer_title as shown
+
+if TYPE_CHECKING:
+    from ..agreement_report import Table
+    from ..store import Project
+
+__all__ = ["AgreementDialog", "F1Chart", "add_agreement_action", "open_agreement_dialog"]
+
+EXACT = QColor("#3b6fb6")
+OVERLAP = QColor("#9cc0ea")
+EVENT = QColor("#c2703d")
+
+
+class F1Chart(QWidget):
+    """Horizontal bars, one row per label: entity labels (exact and overlap F1), then event types (trigger F1)."""
+
+    ROW = 22
+    BAR = 8
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.rows: list[tuple[str, list[tuple[float | None, QColor]]]] = []
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Minimum)
+
+    def set_result(self, result: dict[str, Any] | None) -> None:
+        """Show the per-label F1s of ``result`` (None: no bars)."""
+        self.rows = []
+        if result is not None:
+            for label, f in sorted(result["per_label"]["entities"].items()):
+                self.rows.append((label, [(f["exact"]["f1"], EXACT), (f["overlap"]["f1"], OVERLAP)]))
+            for t, f in sorted(result["per_label"]["events"].items()):
+                self.rows.append((t, [(f["trigger_classification"]["f1"], EVENT)]))
+        self.updateGeometry()
+        self.update()
+
+    def values(self) -> list[tuple[str, list[float | None]]]:
+        """What the bars show: (label, its F1s in drawing order)."""
+        return [(label, [v for v, _ in bars]) for label, bars in self.rows]
+
+    def _label_width(self) -> int:
+        fm = self.fontMetrics()
+        return min(220, max((fm.horizontalAdvance(label) for label, _ in self.rows), default=40) + 12)
+
+    def _legend_height(self) -> int:
+        return self.fontMetrics().height() + 10
+
+    def sizeHint(self) -> QSize:
+        return QSize(520, self._legend_height() + max(1, len(self.rows)) * self.ROW + 2 * self.fontMetrics().height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(300, self.sizeHint().height())
+
+    def bar_rect(self, row: int, bar: int) -> QRectF:
+        """Where bar ``bar`` of row ``row`` is drawn (its full length stands for F1 = 1)."""
+        left = self._label_width()
+        width = max(10, self.width() - left - 50)
+        n = len(self.rows[row][1])
+        top = self._legend_height() + row * self.ROW + (self.ROW - n * self.BAR) / 2 + bar * self.BAR
+        return QRectF(left, top, width, self.BAR - 1)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: ARG002
+        p = QPainter(self)
+        p.setRenderHint(QPainter.Antialiasing, False)
+        pal = self.palette()
+        text = pal.windowText().color()
+        fm = self.fontMetrics()
+        p.fillRect(self.rect(), pal.base())
+        if not self.rows:
+            p.setPen(text)
+            p.drawText(self.rect(), Qt.AlignCenter, "Nothing to chart")
+            p.end()
+            return
+        x = self._label_width()
+        for title, color in (("exact F1", EXACT), ("overlap F1", OVERLAP), ("trigger F1 (events)", EVENT)):
+            p.fillRect(QRectF(x, 6, 12, fm.height() - 4), color)
+            p.setPen(text)
+            p.drawText(int(x + 16), 4 + fm.ascent(), title)
+            x += 16 + fm.horizontalAdvance(title) + 18
+        grid = QColor(text)
+        grid.setAlpha(50)
+        full = self.bar_rect(0, 0)
+        bottom = self._legend_height() + len(self.rows) * self.ROW
+        for tick in (0.0, 0.25, 0.5, 0.75, 1.0):
+            gx = full.left() + tick * full.width()
+            p.setPen(QPen(grid, 1))
+            p.drawLine(int(gx), self._legend_height(), int(gx), bottom)
+            p.setPen(text)
+            p.drawText(QRectF(gx - 20, bottom + 2, 40, fm.height()), Qt.AlignHCenter | Qt.AlignTop, f"{tick:g}")
+        for i, (label, bars) in enumerate(self.rows):
+            y = self._legend_height() + i * self.ROW
+            p.setPen(text)
+            shown_label = fm.elidedText(label, Qt.ElideRight, self._label_width() - 10)
+            p.drawText(QRectF(4, y, self._label_width() - 10, self.ROW), Qt.AlignVCenter | Qt.AlignRight, shown_label)
+            for j, (value, color) in enumerate(bars):
+                r = self.bar_rect(i, j)
+                if value is None:
+                    continue
+                p.fillRect(QRectF(r.left(), r.top(), r.width() * value, r.height()), color)
+            first = bars[0][0]
+            p.drawText(QRectF(full.right() + 4, y, 46, self.ROW), Qt.AlignVCenter | Qt.AlignLeft,
+                       "-" if first is None else f"{first:.2f}")
+        p.end()
+
+
+def _fill(table: QTableWidget, data: Table) -> None:
+    head, rows = data
+    table.clear()
+    table.setColumnCount(len(head))
+    table.setRowCount(len(rows))
+    table.setHorizontalHeaderLabels(head)
+    for i, row in enumerate(rows):
+        for j, cell in enumerate(row):
+            item = QTableWidgetItem(cell)
+            item.setFlags(Qt.ItemIsSelectable | Qt.ItemIsEnabled)
+            if j:
+                item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+            table.setItem(i, j, item)
+    header = table.horizontalHeader()
+    for j in range(len(head)):
+        header.setSectionResizeMode(j, QHeaderView.Stretch if j == 0 else QHeaderView.ResizeToContents)
+
+
+def _table(name: str) -> QTableWidget:
+    t = QTableWidget()
+    t.setObjectName(name)
+    t.setEditTriggers(QAbstractItemView.NoEditTriggers)
+    t.setSelectionBehavior(QAbstractItemView.SelectRows)
+    t.verticalHeader().setVisible(False)
+    t.setAlternatingRowColors(True)
+    return t
+
+
+class AgreementDialog(QDialog):
+    """Choose the reference (A) and the candidate (B) layer; the figures follow each choice."""
+
+    def __init__(self, project: Project, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Agreement")
+        self.setObjectName("agreement_dialog")
+        self.project = project
+        self.result: dict[str, Any] | None = None
+        self.layers = project.layers()
+        lay = QVBoxLayout(self)
+        pick = QHBoxLayout()
+        self.reference = QComboBox(objectName="agree_reference")
+        self.candidate = QComboBox(objectName="agree_candidate")
+        for combo in (self.reference, self.candidate):
+            for layer in self.layers:
+                combo.addItem(shown(layer), layer)
+        ref_label = QLabel("&Reference (A):")
+        ref_label.setBuddy(self.reference)
+        cand_label = QLabel("&Candidate (B):")
+        cand_label.setBuddy(self.candidate)
+        pick.addWidget(ref_label)
+        pick.addWidget(self.reference, 1)
+        pick.addSpacing(12)
+        pick.addWidget(cand_label)
+        pick.addWidget(self.candidate, 1)
+        lay.addLayout(pick)
+        self.headline = QLabel(objectName="agree_headline")
+        self.headline.setWordWrap(True)
+        self.headline.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        lay.addWidget(self.headline)
+        self.tabs = QTabWidget()
+        self.overall = _table("agree_overall")
+        self.chart = F1Chart()
+        self.chart.setObjectName("agree_chart")
+        summary = QWidget()
+        sl = QVBoxLayout(summary)
+        sl.setContentsMargins(4, 4, 4, 4)
+        sl.addWidget(self.overall, 1)
+        sl.addWidget(self.chart)
+        self.tabs.addTab(summary, "&Summary")
+        labels = QWidget()
+        ll = QVBoxLayout(labels)
+        ll.setContentsMargins(4, 4, 4, 4)
+        self.entity_labels = _table("agree_entity_labels")
+        self.event_types = _table("agree_event_types")
+        ll.addWidget(self.entity_labels)
+        ll.addWidget(self.event_types)
+        self.tabs.addTab(labels, "By &label")
+        self.documents = _table("agree_documents")
+        self.tabs.addTab(self.documents, "By &document")
+        lay.addWidget(self.tabs, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.Close)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+        people = [x for x in self.layers if x != GOLD_LAYER]
+        first, second = (people + [x for x in self.layers if x not in people] + ["", ""])[:2]
+        self.reference.setCurrentIndex(max(0, self.reference.findData(first)))
+        self.candidate.setCurrentIndex(max(0, self.candidate.findData(second)))
+        self.reference.currentIndexChanged.connect(self.refresh)
+        self.candidate.currentIndexChanged.connect(self.refresh)
+        self.resize(760, 640)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Score the chosen layers and fill the tables and the chart."""
+        from ..agreement_report import (
+            document_table,
+            entity_label_table,
+            event_type_table,
+            notes,
+            overall_table,
+            project_agreement,
+        )
+
+        ref, cand = self.reference.currentData(), self.candidate.currentData()
+        if len(self.layers) < 2 or ref == cand:
+            self.result = None
+            self.headline.setText(
+                "This project holds one layer of annotations; import another annotator's work "
+                "(annotator import PROJECT FILE --annotator NAME) to compare." if len(self.layers) < 2
+                else "Choose two different annotators.")
+            for t in (self.overall, self.entity_labels, self.event_types, self.documents):
+                t.clear()
+                t.setRowCount(0)
+                t.setColumnCount(0)
+            self.chart.set_result(None)
+            return
+        QGuiApplication.setOverrideCursor(Qt.WaitCursor)
+        try:
+            self.result = project_agreement(self.project, ref, cand)
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        n = self.result["documents"]["compared"]
+        lines = [f"{shown(cand)} against {shown(ref)} (the reference): {n} document{'s' if n != 1 else ''}"]
+        lines += notes(self.result)
+        self.headline.setText("\n".join(lines))
+        _fill(self.overall, overall_table(self.result))
+        self.overall.resizeRowsToContents()
+        rows = sum(self.overall.rowHeight(i) for i in range(self.overall.rowCount()))
+        self.overall.setFixedHeight(rows + self.overall.horizontalHeader().height() + 2 * self.overall.frameWidth())
+        _fill(self.entity_labels, entity_label_table(self.result))
+        _fill(self.event_types, event_type_table(self.result))
+        _fill(self.documents, document_table(self.result))
+        self.chart.set_result(self.result)
+
+
+def open_agreement_dialog(parent: QWidget | None, project: Project) -> AgreementDialog:
+    """Show the Agreement dialog on ``project`` (non-modal; deleted on close) and return it."""
+    dlg = AgreementDialog(project, parent)
+    dlg.setAttribute(Qt.WA_DeleteOnClose)
+    dlg.show()
+    return dlg
+
+
+def add_agreement_action(window: QWidget, menu: QMenu, project_of: Callable[[], Project | None]) -> QAction:
+    """An "Agreement…" item at the end of ``menu`` that opens the dialog on ``project_of()`` (disabled without one)."""
+    action = QAction("&Agreement…", window)
+    action.setObjectName("action_agreement")
+    action.setStatusTip("Precision, recall, F1 and kappa of one annotator against another, by label and document")
+
+    def run() -> None:
+        project = project_of()
+        if project is not None:
+            open_agreement_dialog(window, project)
+
+    action.triggered.connect(run)
+    menu.aboutToShow.connect(lambda: action.setEnabled(project_of() is not None))
+    menu.addAction(action)
+    return action
