@@ -40,23 +40,23 @@ def rows(w: CompareView) -> list[list[str]]:
 def test_the_text_shows_each_mark_in_its_colour_with_both_versions_of_a_disagreement(window):
     shown = {sid: sp.label for sid, sp in window.view.spans().items()}
     assert shown == {
-        "entity 0-9|A": "PER (A)", "entity 0-9|B": "ORG (B)",  # a disagreement: both versions, same place
+        "entity 0-9|A": "PER·A", "entity 0-9|B": "ORG·B",  # a disagreement: both versions, same place
         "event 10-18": "Conflict.Attack",
         "entity 19-25": "GPE",
-        "entity 29-35|A": "TIME (A)\u200b",
-        "event 40-46|A": "Life.Die (A)", "event 40-46|B": "Life.Injure (B)",
-        "entity 47-52|B": "NUM (B)\u200b",
+        "entity 29-35|A": "TIME·A\u200b",
+        "event 40-46|A": "Life.Die·A", "event 40-46|B": "Life.Injure·B",
+        "entity 47-52|B": "NUM·B\u200b",
         "entity 47-59": "PER",
     }
     colors = window.view.vstyle.colors
-    assert colors["PER (A)"] == colors["ORG (B)"] == "#f6a15f"  # disagree
+    assert colors["PER·A"] == colors["ORG·B"] == "#f6a15f"  # disagree
     assert colors["GPE"] == "#9ad3a0"  # agree
-    assert colors["TIME (A)\u200b"] == "#86b4ee" and colors["NUM (B)\u200b"] == "#d29be6"  # only A, only B
+    assert colors["TIME·A\u200b"] == "#86b4ee" and colors["NUM·B\u200b"] == "#d29be6"  # only A, only B
     arcs = {lid: (ln.source, ln.target, ln.label) for lid, ln in window.view.links().items()}
-    assert arcs["argument 10-18>47-59|A"] == ("event 10-18", "entity 47-59", "Target (A)")
-    assert arcs["argument 10-18>47-59|B"] == ("event 10-18", "entity 47-59", "Attacker (B)")
+    assert arcs["argument 10-18>47-59|A"] == ("event 10-18", "entity 47-59", "Target·A")
+    assert arcs["argument 10-18>47-59|B"] == ("event 10-18", "entity 47-59", "Attacker·B")
     assert arcs["argument 40-46>47-59"] == ("event 40-46|A", "entity 47-59", "Victim")
-    assert arcs["relation 0-9>19-25|A"] == ("entity 0-9|A", "entity 19-25", "PHYS (A)\u200b")
+    assert arcs["relation 0-9>19-25|A"] == ("entity 0-9|A", "entity 19-25", "PHYS·A\u200b")
     assert "6 agree (0 in gold) · 3 disagree · 2 only in A · 2 only in B" in window.counts.text()
 
 
@@ -82,7 +82,10 @@ def test_1_takes_a_2_asks_then_replaces_and_ctrl_z_undoes(qtbot, window):
     path = window.project.path
     qtbot.keyClick(window.list, Qt.Key.Key_1)
     assert gold_rows(path)["spans"] == [(0, 9, "entity", "PER", "Dana")]
-    assert window.view.spans()["entity 0-9|A"].label == "PER (A) ✓"  # what gold holds is shown as such
+    # what gold holds is shown as such: ✓ on its version, and the decided difference turns grey (both versions)
+    shown = window.view.spans()
+    assert (shown["entity 0-9|A"].label, shown["entity 0-9|B"].label) == ("PER·A✓\u200c", "ORG·B\u200c")
+    assert window.view.vstyle.colors["PER·A✓\u200c"] == window.view.vstyle.colors["ORG·B\u200c"] == "#c9c9c9"
     assert rows(window)[0][3] == "A"
     assert window.message.text() == "Took A's entity PER into gold."
     qtbot.keyClick(window.list, Qt.Key.Key_2)

@@ -1,8 +1,9 @@
 """The comparison view: two layers of one document side by side in one text, and taking versions into gold.
 
 Each annotation is drawn in the colour of its mark (agree, disagree, only in
-A, only in B; see the legend); a disagreement shows both versions, ``A: ORG``
-over ``B: PER``; a tag with ✓ is the version gold holds.  The list on the
+A, only in B; see the legend); a disagreement shows both versions, ``ORG·A``
+and ``PER·B``; a tag with ✓ is the version gold holds, and a difference gold has
+decided turns grey.  The list on the
 right holds the differences.  Keys: N / P next and previous difference, 1 or
 A take A's version, 2 or B take B's, Ctrl+Shift+A accept all agreements,
 Ctrl+Z / Ctrl+Shift+Z undo and redo a take.  Every write goes through
@@ -37,8 +38,11 @@ from .textview import AnnotationView
 
 #: The colour of each mark: fills and strong outlines come from it (colour-blind safe pairs: green/orange, blue/purple).
 MARK_COLORS: dict[str, str] = {AGREE: "#9ad3a0", DISAGREE: "#f6a15f", ONLY_A: "#86b4ee", ONLY_B: "#d29be6"}
-GOLD_MARK = " ✓"
+GOLD_MARK = "✓"
 ONLY_TAG = "\u200b"  # zero-width space: keeps an "only" tag's colour apart from a disagreement's
+DECIDED_TAG = "\u200c"  # zero-width non-joiner: the same for a difference gold has decided
+DECIDED = "decided"
+DECIDED_COLOR = "#c9c9c9"  # a difference gold holds one side of: done, grey
 GOLD = adjudicate.GOLD
 
 
@@ -48,19 +52,26 @@ def layer_name(layer: str) -> str:
 
 
 def tag_text(item: Item, which: str, gold: str) -> str:
-    """The tag of one side's version: ``ORG`` (agreed), ``PER (A)`` / ``ORG (B)`` (a disagreement or only one side).
+    """The tag of one side's version: ``ORG`` (agreed), ``PER·A`` / ``ORG·B`` (a disagreement or only one side).
 
-    The side comes last so that a tag shortened to fit (``Life.Die (A)`` ->
-    ``Die (A)``) keeps it.  The view colours tags by their text: an "only"
-    tag ends in an invisible zero-width space, so that ``PER (A)`` of a
-    disagreement and ``PER (A)`` found only in A get their own colours.
+    Short, and the side comes last, so that tags over short words fit and a
+    tag shortened to fit (``Life.Die·A`` -> ``Die·A``) keeps it; ``✓`` ends
+    the version gold holds.  The view colours tags by their text: an "only"
+    tag ends in an invisible zero-width space, so that ``PER·A`` of a
+    disagreement and ``PER·A`` found only in A get their own colours.
     """
     side = item.a if which == "A" else item.b
     assert side is not None
     held = GOLD_MARK if which in gold else ""
     if item.mark == AGREE:
-        return side.label + held
-    return f"{side.label} ({which}){held}" + (ONLY_TAG if item.mark != DISAGREE else "")
+        return f"{side.label} {held}" if held else side.label
+    tail = DECIDED_TAG if gold else ONLY_TAG if item.mark != DISAGREE else ""
+    return f"{side.label}·{which}{held}{tail}"
+
+
+def mark_color(item: Item, gold: str) -> str:
+    """The colour of an item: its mark's, or grey once gold holds a side of a difference."""
+    return DECIDED_COLOR if gold and item.mark != AGREE else MARK_COLORS[item.mark]
 
 
 class Picture:
@@ -97,7 +108,7 @@ class Picture:
                 text = tag_text(it, which, gold.get(it.key, ""))
                 self.spans.append(Span(sid, text, src.start, src.end, kind=kind,
                                        fragments=list(src.fragments) if src.fragments else None))
-                self.colors[text] = MARK_COLORS[it.mark]
+                self.colors[text] = mark_color(it, gold.get(it.key, ""))
                 self.item_of[sid] = it.key
                 self.shown.setdefault(it.key, []).append(sid)
         for it in comparison.items:
@@ -116,7 +127,7 @@ class Picture:
                     continue
                 lid = it.key if it.mark == AGREE else f"{it.key}|{which}"
                 self.links.append(Link(lid, source, target, tag_text(it, which, gold.get(it.key, "")),
-                                       MARK_COLORS[it.mark], "argument" if it.kind == "argument" else "relation",
+                                       mark_color(it, gold.get(it.key, "")), "argument" if it.kind == "argument" else "relation",
                                        owner=it.key))
                 self.shown.setdefault(it.key, []).append(source)
 
@@ -182,7 +193,10 @@ class CompareView(QWidget):
             chip.setPixmap(legend_pixmap(MARK_COLORS[mark]))
             top.addWidget(chip)
             top.addWidget(QLabel(MARK_TITLES[mark]))
-        top.addWidget(QLabel(f"{GOLD_MARK.strip()} in gold"))
+        chip = QLabel()
+        chip.setPixmap(legend_pixmap(DECIDED_COLOR))
+        top.addWidget(chip)
+        top.addWidget(QLabel(f"decided ({GOLD_MARK} in gold)"))
         top.addStretch(1)
         self.accept_button = QPushButton("Accept all agreements")
         self.accept_button.setToolTip("Copy every agreed annotation into gold (Ctrl+Shift+A)")
@@ -201,15 +215,16 @@ class CompareView(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.view)
         split.addWidget(self.list)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 1)
+        split.setSizes([780, 400])
         self.counts = QLabel()
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        keys = QLabel("N / P next / previous difference · 1 or A take A · 2 or B take B · "
-                      "Ctrl+Shift+A accept all agreements · Ctrl+Z undo")
-        keys.setStyleSheet("color: palette(mid)")
+        keys = QLabel("PER·A is A's version, PER·B is B's.  Keys: N / P next / previous difference · "
+                      "1 or A take A · 2 or B take B · Ctrl+Shift+A accept all agreements · Ctrl+Z undo")
+        keys.setStyleSheet("color: #555")
         lay = QVBoxLayout(self)
         lay.addLayout(top)
         lay.addWidget(split, 1)
@@ -278,9 +293,12 @@ class CompareView(QWidget):
         self.view.set_links(pic.links)
         c = self.comparison.counts()
         held = sum(1 for it in self.comparison.agreements() if self.gold.get(it.key))
+        diffs = self.comparison.differences()
+        decided = sum(1 for it in diffs if self.gold.get(it.key))
         self.counts.setText(
             f"A = {layer_name(a_layer)}, B = {layer_name(b_layer)}: {c[AGREE]} agree ({held} in gold) · "
-            f"{c[DISAGREE]} disagree · {c[ONLY_A]} only in A · {c[ONLY_B]} only in B")
+            f"{c[DISAGREE]} disagree · {c[ONLY_A]} only in A · {c[ONLY_B]} only in B · "
+            f"{decided} of {len(diffs)} differences decided in gold")
         self.list.blockSignals(True)
         self.list.clear()
         text = self.comparison.text
@@ -288,7 +306,7 @@ class CompareView(QWidget):
             where = summary(it, text).split(":", 1)[0]
             row_item = QTreeWidgetItem(["", where, it.a.label if it.a else "—", it.b.label if it.b else "—",
                                         self._gold_word(it)])
-            row_item.setIcon(0, legend_pixmap(MARK_COLORS[it.mark]).scaled(10, 10))
+            row_item.setIcon(0, legend_pixmap(mark_color(it, self.gold.get(it.key, ""))).scaled(10, 10))
             row_item.setToolTip(1, f"{MARK_TITLES[it.mark]}: {summary(it, text)}")
             row_item.setData(0, Qt.ItemDataRole.UserRole, it.key)
             self.list.addTopLevelItem(row_item)
