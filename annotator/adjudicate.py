@@ -22,13 +22,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .compare import KINDS, Comparison, Item, Pieces, compare, filler_slot, pieces_of, pieces_text, quote
-from .model import ENTITY, TRIGGER, AnnotatedDocument, Argument, Event, Relation, Span
+from .model import ENTITY, GOLD_LAYER, TRIGGER, AnnotatedDocument, Argument, Event, Relation, Span
 from .storeerrors import StoreError
 
 if TYPE_CHECKING:
     from .store import Project
 
-GOLD = "gold"
+GOLD = GOLD_LAYER
 
 
 class Refused(Exception):

@@ -139,3 +139,33 @@ def test_comparing_an_annotator_with_gold_makes_a_taken_difference_go_away(qtbot
                                 for i in range(window.list.topLevelItemCount())]
     # gold holds nothing else: the next of Dana's annotations, only in A, takes its place
     assert window.current_key() == "argument 10-18>0-9"
+
+
+def test_the_menu_item_opens_the_open_document_and_the_window_shows_each_take_in_gold(qtbot, tmp_path):
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.qt.compare_action import add_compare_action
+    from annotator.qt.mainwindow import MainWindow
+    from test_mainwindow import show_window
+
+    db = build_project(tmp_path / "main.db")
+    w = show_window(qtbot, MainWindow(db, settings=QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat)))
+    w.session.set_layer("gold")
+    assert w.view.spans() == {}
+    menu = w.menuBar().addMenu("&Review")
+    action = add_compare_action(w, menu, lambda: w.session)
+    action.trigger()
+    view = w.findChild(CompareView)
+    assert view is not None and view.doc_id == "d1" and view.project is not w.session.project
+    assert view.layers_shown() == ("Bob", "Dana")  # the first two annotators' layers, in the store's order
+    view.set_layers("Dana", "Bob")
+    view.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is view)
+    view.list.setFocus()
+    qtbot.keyClick(view.list, Qt.Key.Key_1)
+    assert gold_rows(db)["spans"] == [(0, 9, "entity", "PER", "Dana")]
+    # the window shows the gold layer: the take is there without reopening anything
+    assert [(s.label, s.start, s.end) for s in w.view.spans().values()] == [("PER", 0, 9)]
+    view.close()
+    w.close()

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from .. import adjudicate
 from ..compare import AGREE, DISAGREE, MARK_TITLES, ONLY_A, ONLY_B, Comparison, Item, compare, gold_sides, summary
-from ..model import ENTITY, TRIGGER, AnnotatedDocument, Span
+from ..model import ENTITY, GOLD_LAYER, TRIGGER, AnnotatedDocument, Span, layer_title
 from ..storeerrors import StoreError
 from .arcs import Link
 from .textview import AnnotationView
@@ -43,12 +43,7 @@ ONLY_TAG = "\u200b"  # zero-width space: keeps an "only" tag's colour apart from
 DECIDED_TAG = "\u200c"  # zero-width non-joiner: the same for a difference gold has decided
 DECIDED = "decided"
 DECIDED_COLOR = "#c9c9c9"  # a difference gold holds one side of: done, grey
-GOLD = adjudicate.GOLD
-
-
-def layer_name(layer: str) -> str:
-    """How a layer is named on screen ("" is the default layer)."""
-    return layer or "default"
+GOLD = GOLD_LAYER
 
 
 def tag_text(item: Item, which: str, gold: str) -> str:
@@ -260,7 +255,7 @@ class CompareView(QWidget):
             box.blockSignals(True)
             box.clear()
             for name in layers:
-                box.addItem(layer_name(name), name)
+                box.addItem(layer_title(name), name)
             box.setCurrentIndex(max(box.findData(chosen), 0))
             box.blockSignals(False)
 
@@ -296,7 +291,7 @@ class CompareView(QWidget):
         diffs = self.comparison.differences()
         decided = sum(1 for it in diffs if self.gold.get(it.key))
         self.counts.setText(
-            f"A = {layer_name(a_layer)}, B = {layer_name(b_layer)}: {c[AGREE]} agree ({held} in gold) · "
+            f"A = {layer_title(a_layer)}, B = {layer_title(b_layer)}: {c[AGREE]} agree ({held} in gold) · "
             f"{c[DISAGREE]} disagree · {c[ONLY_A]} only in A · {c[ONLY_B]} only in B · "
             f"{decided} of {len(diffs)} differences decided in gold")
         self.list.blockSignals(True)
@@ -459,11 +454,3 @@ class CompareView(QWidget):
                                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                                       QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
-
-
-def open_compare(parent: QWidget, project, doc_id: str) -> CompareView:  # noqa: ANN001
-    """Open the comparison view on ``doc_id`` as its own window (kept alive by ``parent``)."""
-    view = CompareView(project, doc_id)
-    view.setParent(parent, Qt.WindowType.Window)
-    view.show()
-    return view
