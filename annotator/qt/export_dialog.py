@@ -5,11 +5,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Qt, QTimer
-from PySide6.QtWidgets import QCheckBox, QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QSpinBox, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
 
 from ..formats import registry
 from ..formats.spec import FormatSpec
-from ..model import STATUSES
+from ..importer import TRAINING_FORMATS
+from ..model import DEFAULT_LAYER, GOLD_LAYER, STATUSES, layer_title
 from .transfer_dialogs import NON_NATIVE, TransferDialog, format_combo, name_filters, with_hint
 
 #: what the user reads for each document status
@@ -29,7 +40,7 @@ class ExportChoice:
     split: float | None
     seed: int
     windows: bool
-
+    layer: str = DEFAULT_LAYER
 
 
 def documents_folder() -> str:
@@ -42,7 +53,8 @@ class ExportDialog(TransferDialog):
     """File › Export: a format and what it cannot carry, a file or folder, the statuses, the format's options."""
 
     def __init__(self, parent: QWidget | None = None, *, stem: str = "export", folder: str | None = None,
-                 counts: dict[str, int] | None = None, fmt: str = "jsonl"):
+                 counts: dict[str, int] | None = None, fmt: str = "jsonl", layers: list[str] | None = None,
+                 working: str = DEFAULT_LAYER):
         super().__init__("Export documents", "&Export", parent)
         self.stem = stem
         self.folder = folder if folder and Path(folder).is_dir() else documents_folder()
@@ -55,6 +67,22 @@ class ExportDialog(TransferDialog):
         self.choose_button = QPushButton("C&hoose…")
         self.choose_button.clicked.connect(self.choose_target)
         self.target_label = self._add_path_row("&To file:", self.choose_button)
+        # whose annotations: shown when the project has more than the default layer
+        self.working = working
+        names = list(layers or [])
+        for name in (DEFAULT_LAYER, working):
+            if name not in names:
+                names.insert(0, name)
+        self.layer_combo = QComboBox()
+        for name in names:
+            self.layer_combo.addItem(layer_title(name), name)
+        self.layer_hint = QLabel()
+        self.layer_hint.setWordWrap(True)
+        self.layer_row = with_hint(self.layer_combo, self.layer_hint)
+        self._add_row("&Layer:", self.layer_row, self.layer_combo)
+        self.form.setRowVisible(self.layer_row, len(names) > 1)
+        self._layer_chosen = False  # the user picked a layer: a change of format no longer picks one
+        self.layer_combo.activated.connect(self._layer_picked)
         self.status_boxes: dict[str, QCheckBox] = {}
         status_row = QWidget()
         lay = QHBoxLayout(status_row)
@@ -124,8 +152,31 @@ class ExportDialog(TransferDialog):
         for row in (self.split, self.seed):
             self.form.setRowVisible(row, spec.name in SPLIT_FORMATS)
         self.form.setRowVisible(self.windows, spec.name in WINDOW_FORMATS)
+        if not self._layer_chosen:
+            self.layer_combo.setCurrentIndex(self.layer_combo.findData(self.default_layer(spec.name)))
+        self._layer_hint()
         self._refresh()
         self.fit()
+
+    def default_layer(self, fmt: str) -> str:
+        """The layer an export of ``fmt`` takes unless the user picks one: as ``annotator export`` without
+        ``--layer`` (gold for the training formats once there is a gold layer, else the working layer)."""
+        if fmt in TRAINING_FORMATS and self.layer_combo.findData(GOLD_LAYER) >= 0:
+            return GOLD_LAYER
+        return self.working
+
+    def _layer_picked(self, _index: int) -> None:
+        self._layer_chosen = True
+        self._layer_hint()
+
+    def _layer_hint(self) -> None:
+        layer = self.layer_combo.currentData()
+        if layer == GOLD_LAYER and self.spec().name in TRAINING_FORMATS:
+            self.layer_hint.setText("The adjudicated annotations: what a model is trained on.")
+        elif layer == DEFAULT_LAYER:
+            self.layer_hint.setText("The annotations made without an annotator's layer.")
+        else:
+            self.layer_hint.setText(f"Only {layer_title(layer)}'s annotations.")
 
     def statuses(self) -> list[str] | None:
         """The checked statuses, or None when every one is checked."""
@@ -203,4 +254,5 @@ class ExportDialog(TransferDialog):
             split=split,
             seed=self.seed.value() if spec.name in SPLIT_FORMATS else 0,
             windows=spec.name in WINDOW_FORMATS and self.windows.isChecked(),
+            layer=self.layer_combo.currentData(),
         )

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QProgressDialog, QStatu
 from ..formats import registry
 from ..formats.errors import FormatError
 from ..formats.spec import ExportOptions, ExportReport, ImportReport
-from ..importer import export_to_path, import_paths
+from ..importer import export_layer, export_to_path, import_paths
+from ..model import DEFAULT_LAYER, layer_title
 from ..store import StoreError
 from .export_dialog import ExportDialog
 from .report_dialog import ReportDialog
@@ -78,8 +79,11 @@ class Transfer:
     # ------------------------------------------------------------------ import
 
     def import_files(self, paths: list[str], replace: bool = False, *, fmt: str = "auto", add_types: bool = False,
-                     annotator: str | None = None) -> int | None:
-        """Import with a progress dialog and Cancel; all or nothing.  Returns the count, or None."""
+                     annotator: str | None = None, layer: str = DEFAULT_LAYER) -> int | None:
+        """Import with a progress dialog and Cancel; all or nothing.  Returns the count, or None.
+
+        ``layer``: the annotations go into it (an annotator's layer: documents the project has already, with
+        the same text, gain it)."""
         session = self._session_of()
         if session is None:
             return None
@@ -99,7 +103,7 @@ class Transfer:
         try:
             try:
                 n = import_paths(session.project, paths, fmt=fmt, replace=replace, add_types=add_types,
-                                 report=report, progress=progress,
+                                 report=report, progress=progress, layer=layer,
                                  annotator=annotator or session.project.annotator or None)
             finally:
                 dlg.close()  # before any message, and also on an error nobody expected
@@ -115,6 +119,8 @@ class Transfer:
             session.documents_changed.emit()
         where = paths[0] if len(paths) == 1 else f"{len(paths):,} files"
         headline = f"Imported {_plural(n, 'document')} from {where}"
+        if layer:
+            headline += f" as {layer_title(layer)}'s layer"
         self.bar.showMessage(headline, 6000)
         lines = report.lines()
         if lines:
@@ -146,7 +152,7 @@ class Transfer:
         def run() -> None:
             c = dlg.choice()
             self._remember("import/last_folder", c.paths[0])
-            self.import_files(c.paths, fmt=c.fmt, add_types=c.add_types, annotator=c.annotator)
+            self.import_files(c.paths, fmt=c.fmt, add_types=c.add_types, annotator=c.annotator, layer=c.layer)
 
         dlg.accepted.connect(run)
         dlg.open()
@@ -154,8 +160,11 @@ class Transfer:
     # ------------------------------------------------------------------ export
 
     def export_file(self, path: str, statuses: list[str] | None = None, fmt: str = "jsonl", *,
-                    split: float | None = None, seed: int = 0, windows: bool = False) -> int | None:
-        """Export with a progress dialog and Cancel (a file target is untouched on cancel).  Returns the count."""
+                    split: float | None = None, seed: int = 0, windows: bool = False,
+                    layer: str | None = None) -> int | None:
+        """Export with a progress dialog and Cancel (a file target is untouched on cancel).  Returns the count.
+
+        ``layer``: whose annotations (None: as ``annotator export`` without ``--layer``)."""
         session = self._session_of()
         if session is None:
             return None
@@ -172,8 +181,10 @@ class Transfer:
         options = ExportOptions(schema=project.schema, split=split, seed=seed, windows=windows)
         try:
             try:
+                if layer is None:
+                    layer = export_layer(project, fmt)[0]
                 n = export_to_path(project, path, fmt, statuses=statuses, options=options, report=report,
-                                   progress=progress, cancelled=dlg.wasCanceled)
+                                   progress=progress, cancelled=dlg.wasCanceled, layer=layer)
             finally:
                 dlg.close()
         except InterruptedError:
@@ -185,6 +196,8 @@ class Transfer:
             self.show_error("Export failed", str(exc))
             return None
         headline = f"Exported {_plural(n, 'document')} to {path}"
+        if any(project.layers()):  # more than the default layer: say whose annotations went out
+            headline += f" ({layer_title(layer)} layer)"
         self.bar.showMessage(headline, 8000)
         lines = report.lines()
         if lines:
@@ -202,13 +215,15 @@ class Transfer:
         project = session.project
         stem = project.path.name.split(".")[0] if project.path else "export"
         dlg = ExportDialog(self.parent, stem=stem or "export", folder=self._remembered("export/last_folder"),
-                           counts=project.counts_by_status(), fmt=fmt)
+                           counts=project.counts_by_status(), fmt=fmt, layers=project.layers(),
+                           working=project.layer)
         self._replace_dialog(dlg)
 
         def run() -> None:
             c = dlg.choice()
             self._remember("export/last_folder", c.path)
-            self.export_file(c.path, c.statuses, c.fmt, split=c.split, seed=c.seed, windows=c.windows)
+            self.export_file(c.path, c.statuses, c.fmt, split=c.split, seed=c.seed, windows=c.windows,
+                             layer=c.layer)
 
         dlg.accepted.connect(run)
         dlg.open()

@@ -40,6 +40,8 @@ class ImportChoice:
     paths: list[str]
     add_types: bool
     annotator: str | None
+    #: where the annotations go: "" (the default layer), or the annotator's own layer
+    layer: str = ""
 
 
 def split_paths(text: str) -> list[str]:
@@ -199,6 +201,12 @@ class ImportDialog(TransferDialog):
         self.annotator = QLineEdit(annotator)
         self.annotator.setPlaceholderText("recorded on the imported annotations that name no annotator")
         self.form.addRow("Annotator &name:", self.annotator)
+        self.as_layer = QCheckBox("Import as this annotator's &layer")
+        self.as_layer_hint = _hint("Documents the project has already, with the same text, gain this annotator's "
+                                   "annotations beside the others'; a text that differs is refused.")
+        self.form.addRow("", with_hint(self.as_layer, self.as_layer_hint))
+        self.as_layer.toggled.connect(self._refresh)
+        self.annotator.textChanged.connect(self._refresh)
         self.format_combo.currentIndexChanged.connect(self._format_changed)
         self._format_changed()
         self.format_combo.setFocus()
@@ -258,6 +266,9 @@ class ImportDialog(TransferDialog):
         paths = split_paths(self.path_edit.text())
         if not paths:
             return
+        if self.as_layer.isChecked() and self.annotator.text().strip() in ("", "default"):
+            self.annotator.setFocus()
+            return self.show_problem("Give the annotator's name: their annotations become the layer of that name.")
         spec = self.spec()
         for p in paths:
             path = Path(p).expanduser()
@@ -281,4 +292,5 @@ class ImportDialog(TransferDialog):
             paths=[str(Path(p).expanduser()) for p in split_paths(self.path_edit.text())],
             add_types=self.add_types.isEnabled() and self.add_types.isChecked(),
             annotator=self.annotator.text().strip() or None,
+            layer=self.annotator.text().strip() if self.as_layer.isChecked() else "",
         )
