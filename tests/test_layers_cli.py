@@ -211,3 +211,28 @@ def test_a_refusal_as_the_user_sees_it(tmp_path, capsys):
     assert r.returncode == 1
     assert r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
     assert r.stderr.startswith(f"error: {BOB / DOC}.ann") or r.stderr.startswith(f"error: {BOB}")
+
+
+def test_replace_into_the_default_layer_keeps_the_other_layers_of_the_same_text(tmp_path, capsys):
+    p = tmp_path / "team.db"
+    assert cli(capsys, "import", p, DANA, "--annotator", "dana")[0] == 0
+    with Project.open(p, read_only=True) as proj:
+        dana_before = proj.get_annotated(DOC, layer="dana")
+    # Bob's brat files into the default layer: the id exists, so --replace; the text is the same
+    rc, err = cli(capsys, "import", p, BOB, "--replace")
+    assert rc == 0, err
+    with Project.open(p, read_only=True) as proj:
+        assert proj.layers(DOC) == ["", "dana"]
+        dana_after = proj.get_annotated(DOC, layer="dana")
+        assert (dana_after.spans, dana_after.events, dana_after.relations) == (
+            dana_before.spans, dana_before.events, dana_before.relations)
+        assert entity_set(proj.get_annotated(DOC, layer="")) == brat_entities(BOB / f"{DOC}.ann", BOB_ENTITY_LABELS)
+        assert proj.get_document(DOC).status == "new"  # the document as the new file brings it
+    # another text under the same id would pull the ground from under Dana's offsets: refused
+    before = content(p)
+    rec = json.loads(DANA.read_text(encoding="utf-8"))
+    short = tmp_path / "short.jsonl"
+    short.write_text(json.dumps({"id": DOC, "text": rec["text"][:200]}) + "\n", encoding="utf-8")
+    rc, err = cli(capsys, "import", p, short, "--replace")
+    assert rc == 1 and f"{short}:1:" in err and "other layers (dana)" in err
+    assert content(p) == before
