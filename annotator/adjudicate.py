@@ -87,6 +87,15 @@ def _where(text: str, p: Pieces) -> str:
     return f'{pieces_text(p)} "{quote(text, p[0][0], p[-1][1], 30)}"'
 
 
+class _Side:
+    """One side's document with its annotations by id (made once per take, not per lookup)."""
+
+    def __init__(self, adoc: AnnotatedDocument) -> None:
+        self.spans = adoc.span_by_id()
+        self.events = adoc.event_by_id()
+        self.relations = {r.id: r for r in adoc.relations}
+
+
 class _Gold:
     """The gold layer of one document as the writes go (an index by place, kept up to date), and the writes."""
 
@@ -100,7 +109,9 @@ class _Gold:
         self.fallback = ""  # the annotator named on copies that name none ("": the store names the project's)
         self.spans = adoc.span_by_id()
         self.events = adoc.event_by_id()
-        self.relations = list(adoc.relations)
+        self.relations: dict[tuple[str, str], list[Relation]] = defaultdict(list)  # by (head id, tail id)
+        for r in adoc.relations:
+            self.relations[(r.head, r.tail)].append(r)
         self.entities_at: dict[Pieces, list[Span]] = defaultdict(list)
         self.events_at: dict[Pieces, list[Event]] = defaultdict(list)
         for s in adoc.spans:
@@ -139,9 +150,9 @@ class _Gold:
         here.append(new)
         return new.id
 
-    def event(self, ev: Event, side: AnnotatedDocument, who: str, *, own: bool) -> str:
+    def event(self, ev: Event, side: _Side, who: str, *, own: bool) -> str:
         """The gold event with ``ev``'s trigger offsets and type: found, retyped (replace) or copied with its trigger."""
-        trig = side.span_by_id()[ev.trigger]
+        trig = side.spans[ev.trigger]
         where = pieces_of(trig)
         here = self.events_at[where]
         for g in here:
@@ -172,14 +183,14 @@ class _Gold:
         here.append(new)
         return new.id
 
-    def filler(self, ref: str, side: AnnotatedDocument, who: str) -> str:
+    def filler(self, ref: str, side: _Side, who: str) -> str:
         """The gold id of an argument's filler (an entity or an event)."""
-        spans = side.span_by_id()
+        spans = side.spans
         if ref in spans:
             return self.entity(spans[ref], who, own=False)
-        return self.event(side.event_by_id()[ref], side, who, own=False)
+        return self.event(side.events[ref], side, who, own=False)
 
-    def argument(self, ev: Event, position: int, side: AnnotatedDocument, who: str) -> None:
+    def argument(self, ev: Event, position: int, side: _Side, who: str) -> None:
         """Gold's event gets the argument ``position`` of ``ev`` (role and filler), bringing both."""
         arg = ev.arguments[position]
         gid = self.event(ev, side, who, own=False)
@@ -198,44 +209,45 @@ class _Gold:
         self.steps.append(("arg", gid, pos))
         gev.arguments.insert(pos, Argument(arg.role, gf))
 
-    def relation(self, rel: Relation, side: AnnotatedDocument, who: str) -> None:
+    def relation(self, rel: Relation, side: _Side, who: str) -> None:
         """Gold gets the relation between the gold versions of its two ends."""
-        spans = side.span_by_id()
+        spans = side.spans
         gh = self.entity(spans[rel.head], who, own=False)
         gt = self.entity(spans[rel.tail], who, own=False)
-        for g in self.relations:
-            if g.head == gh and g.tail == gt:
-                if g.type == rel.type:
-                    return
-                self._conflict(g.id, f"gold has relation {g.id} {g.type} from {gh} to {gt} where {who} has {rel.type}")
-                old = self.p.update_relation(self.doc, g.id, type=rel.type, attributes=dict(rel.attributes),
-                                             note=rel.note, annotator=rel.annotator or self.fallback or g.annotator)
-                self.steps.append(("relation", old))
-                g.type = rel.type
-                return
+        here = self.relations[(gh, gt)]
+        if any(g.type == rel.type for g in here):
+            return
+        if here:
+            g = here[0]
+            self._conflict(g.id, f"gold has relation {g.id} {g.type} from {gh} to {gt} where {who} has {rel.type}")
+            old = self.p.update_relation(self.doc, g.id, type=rel.type, attributes=dict(rel.attributes),
+                                         note=rel.note, annotator=rel.annotator or self.fallback or g.annotator)
+            self.steps.append(("relation", old))
+            g.type = rel.type
+            return
         new = self.p.add_relation(self.doc, Relation("", rel.type, gh, gt, dict(rel.attributes), rel.note,
                                                      rel.annotator or self.fallback, list(rel.normalizations)))
         self.steps.append(("add", new.id))
-        self.relations.append(new)
+        self.relations[(gh, gt)].append(new)
 
     def _conflict(self, gold_id: str, message: str) -> None:
         if not self.replace:
             raise Refused(f"{message}: nothing was taken (replace to give {gold_id} this version)", [gold_id], message)
 
     # ------------------------------------------------------------------ one item
-    def take(self, item: Item, side: AnnotatedDocument, who: str) -> None:
+    def take(self, item: Item, side: _Side, who: str) -> None:
         """Write the side's version of ``item`` (it has one) into gold."""
         version = item.side(who)
         assert version is not None
         if item.kind == "entity":
-            self.entity(side.span_by_id()[version.id], who, own=True)
+            self.entity(side.spans[version.id], who, own=True)
         elif item.kind == "event":
-            self.event(side.event_by_id()[version.id], side, who, own=True)
+            self.event(side.events[version.id], side, who, own=True)
         elif item.kind == "argument":
             eid, pos = version.id.rsplit(":", 1)
-            self.argument(side.event_by_id()[eid], int(pos), side, who)
+            self.argument(side.events[eid], int(pos), side, who)
         else:
-            self.relation({r.id: r for r in side.relations}[version.id], side, who)
+            self.relation(side.relations[version.id], side, who)
 
     def drop(self, item: Item, other: str, label: str) -> bool:
         """Remove from gold the version of ``item`` labelled ``label`` (the side being taken has none); False if absent."""
@@ -256,7 +268,7 @@ class _Gold:
                         return True
             return False
         head, tail = item.slot
-        for g in self.relations:
+        for g in (r for rels in self.relations.values() for r in rels):
             if g.type == label and g.head in self.spans and g.tail in self.spans \
                     and (pieces_of(self.spans[g.head]), pieces_of(self.spans[g.tail])) == (head, tail):
                 self.steps.append(("removed", self.p.remove(self.doc, g.id)))
@@ -296,7 +308,7 @@ def take(project: Project, doc_id: str, a_layer: str, b_layer: str, key: str, wh
                 message = f"Gold follows {which}: {item.kind} {other.label} removed"
             else:
                 g.fallback = layer if layer != gold else ""
-                g.take(item, side_doc, which)
+                g.take(item, _Side(side_doc), which)
                 if not g.steps:
                     raise Refused(f"gold already has {which}'s {item.kind} {label_of}: nothing to take")
                 message = f"Took {which}'s {item.kind} {label_of} into gold"
@@ -322,11 +334,12 @@ def accept_agreements(project: Project, doc_id: str, a_layer: str, b_layer: str,
         g = _Gold(project, _read(project, doc_id, gold), replace=False, bring=False)
         g.fallback = a_layer if a_layer != gold else ""
         taken = 0
+        side = _Side(a)
         for item in agreed:
             before = len(g.steps)
             try:
                 with project.state.writing():  # a savepoint: an item refused leaves the others
-                    g.take(item, a, "A")
+                    g.take(item, side, "A")
             except (Refused, _Missing, StoreError) as exc:
                 del g.steps[before:]
                 skipped.append((item.key, str(exc)))
