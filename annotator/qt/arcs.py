@@ -40,7 +40,7 @@ ARC_SPACING = 5.0  # horizontal gap kept between two arcs on one floor
 ARROW = 5.0  # arrowhead length
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per argument and relation: 70,000 at 4 MB of brat density
 class Link:
     """One arc: an event argument (source = trigger span) or a relation (head -> tail)."""
 

@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt
@@ -65,7 +66,7 @@ class Linker(QObject):
         self.on_pick_changed = on_pick_changed
         self.pick: Pick | None = None
         self.last_menu: QMenu | None = None
-        self._owned: dict[str, list[str]] = {}  # owner annotation id -> its link ids in the view
+        self._owned: dict[str, tuple[str, ...]] = {}  # owner annotation id -> its link ids in the view
 
     @property
     def session(self) -> Session:
@@ -98,7 +99,7 @@ class Linker(QObject):
         for ann_id in (*cur.events, *cur.relations):
             links = self.links_of(cur, ann_id)
             if links:
-                self._owned[ann_id] = [lk.id for lk in links]
+                self._owned[ann_id] = tuple(lk.id for lk in links)
                 out.extend(links)
         return out
 
@@ -108,7 +109,7 @@ class Linker(QObject):
         for ann_id in ids:
             links = self.links_of(cur, ann_id)
             if links:
-                self._owned[ann_id] = [lk.id for lk in links]
+                self._owned[ann_id] = tuple(lk.id for lk in links)
                 out.extend(links)
         return out
 
@@ -122,7 +123,7 @@ class Linker(QObject):
                 view.remove_link(link_id)
             links = self.links_of(cur, ann_id)
             if links:
-                self._owned[ann_id] = [lk.id for lk in links]
+                self._owned[ann_id] = tuple(lk.id for lk in links)
                 for link in links:
                     view.add_link(link)
 
@@ -400,6 +401,8 @@ def _text(cur: DocState, span_id: str) -> str:
     return t if len(t) <= 30 else t[:29] + "…"
 
 
+@lru_cache(maxsize=256)
 def _arc_color(color: str) -> str:
-    """Event colours are light (label backgrounds); arcs need a darker shade of the same hue."""
+    """Event colours are light (label backgrounds); arcs need a darker shade of the same hue
+    (one string per colour, shared by every arc of it)."""
     return QColor(color).darker(170).name()
