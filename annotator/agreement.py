@@ -189,8 +189,12 @@ def _max_matching(adj: Sequence[Sequence[int]], n_right: int) -> int:
 
 def overlap_counts(ref: Sequence[Span], cand: Sequence[Span]) -> Counts:
     """One-to-one overlap matching of spans of one label (see the module's docstring)."""
-    refs = sorted((_pieces(s) for s in ref), key=lambda p: (p[0][0], p[-1][1]))
-    cands = sorted((_pieces(s) for s in cand), key=lambda p: (p[0][0], p[-1][1]))
+    return _overlap([_pieces(s) for s in ref], [_pieces(s) for s in cand])
+
+
+def _overlap(ref: list[Pieces], cand: list[Pieces]) -> Counts:
+    refs = sorted(ref, key=lambda p: (p[0][0], p[-1][1]))
+    cands = sorted(cand, key=lambda p: (p[0][0], p[-1][1]))
     starts = [p[0][0] for p in refs]
     max_end: list[int] = []  # the largest end among refs[0..i]
     for p in refs:
@@ -205,42 +209,53 @@ def overlap_counts(ref: Sequence[Span], cand: Sequence[Span]) -> Counts:
             if shared:
                 found.append((-shared, abs(refs[j][0][0] - cs) + abs(refs[j][-1][1] - ce), j))
             j -= 1
-        adj.append([j for _, _, j in sorted(found)])
+        adj.append([j for _, _, j in sorted(found)] if len(found) > 1 else [j for _, _, j in found])
     tp = _max_matching(adj, len(refs))
     return Counts(tp, len(cands) - tp, len(refs) - tp)
 
 
 def _entity_counts(ref: Sequence[Span], cand: Sequence[Span]) -> tuple[dict[str, Counts], dict[str, Counts]]:
     """Per label: exact counts and overlap counts."""
-    exact = _labelled_counts(((s.label, _pieces(s)) for s in ref), ((s.label, _pieces(s)) for s in cand))
+    r: dict[str, list[Pieces]] = {}
+    c: dict[str, list[Pieces]] = {}
+    for spans, into in ((ref, r), (cand, c)):
+        for s in spans:
+            into.setdefault(s.label, []).append(_pieces(s))
+    exact: dict[str, Counts] = {}
     overlap: dict[str, Counts] = {}
-    for label in exact:
-        overlap[label] = overlap_counts([s for s in ref if s.label == label], [s for s in cand if s.label == label])
+    for label in sorted(set(r) | set(c)):
+        rp, cp = r.get(label, []), c.get(label, [])
+        exact[label] = _multiset_counts(rp, cp)
+        overlap[label] = _overlap(rp, cp)
     return exact, overlap
 
 
-def token_labels(spans: Iterable[Span], toks: Sequence[tuple[int, int]]) -> list[str]:
-    """Each token's entity label (``O`` for none); nested and overlapping spans as the module's docstring says."""
-    starts = [a for a, _ in toks]
-    ends = [b for _, b in toks]
-    covered: list[tuple[int, int, str, list[range]]] = []
+def token_labels(spans: Iterable[Span], toks: Sequence[tuple[int, int]],
+                 bounds: tuple[list[int], list[int]] | None = None) -> list[str]:
+    """Each token's entity label (``O`` for none); nested and overlapping spans as the module's docstring says.
+
+    ``bounds``: the tokens' starts and ends, when the caller has them already.
+    """
+    starts, ends = bounds if bounds is not None else ([a for a, _ in toks], [b for _, b in toks])
+    covered: list[tuple[int, int, str, list[tuple[int, int]]]] = []
     for span in spans:
         ranges = []
         for s, e in span.pieces():
             first, last = bisect_right(ends, s), bisect_left(starts, e)
             if first < last:
-                ranges.append(range(first, last))
+                ranges.append((first, last))
         if ranges:
-            covered.append((-sum(len(r) for r in ranges), span.start, span.label, ranges))
-    labels = ["O"] * len(toks)
-    done = [False] * len(toks)
+            covered.append((-sum(b - a for a, b in ranges), span.start, span.label, ranges))
+    labels: list[str | None] = [None] * len(toks)
     for _, _, label, ranges in sorted(covered, key=lambda c: c[:3]):
-        for rng in ranges:
-            for t in rng:
-                if not done[t]:
-                    done[t] = True
-                    labels[t] = label
-    return labels
+        for a, b in ranges:
+            if labels[a:b].count(None) == b - a:  # the common case: no longer span took any of them
+                labels[a:b] = [label] * (b - a)
+            else:
+                for t in range(a, b):
+                    if labels[t] is None:
+                        labels[t] = label
+    return [x if x is not None else "O" for x in labels]
 
 
 def cohen_kappa(a: Sequence[str], b: Sequence[str]) -> float | None:
@@ -369,7 +384,8 @@ def agreement(
         r_ents, c_ents = entities(ref), entities(cand)
         exact, overlap = _entity_counts(r_ents, c_ents)
         toks = doc_tokens(ref, tokenize)
-        r_tok, c_tok = token_labels(r_ents, toks), token_labels(c_ents, toks)
+        bounds = ([a for a, _ in toks], [b for _, b in toks])
+        r_tok, c_tok = token_labels(r_ents, toks, bounds), token_labels(c_ents, toks, bounds)
         all_ref_tokens += r_tok
         all_cand_tokens += c_tok
         ev = _event_counts(ref, cand, wanted)
