@@ -226,3 +226,44 @@ def test_default_names_the_default_layer(tmp_path: Path, capsys) -> None:
     assert r["entities"]["exact"]["f1"] == pytest.approx(8 / 19)
     code, out, err = run(capsys, str(path), "--annotators", "Bob,default")
     assert out.startswith("Agreement of default against Bob (the reference)")
+
+
+def test_two_peoples_jsonl_imported_as_layers_score_as_seqeval_and_sklearn(tmp_path: Path, capsys) -> None:
+    """The whole path: two annotators' exports imported with --annotator, then `agree`, against the references."""
+    from seqeval.metrics import f1_score, precision_score, recall_score
+    from sklearn.metrics import cohen_kappa_score
+    from test_agree import DATA, as_doc, edited, iob, plain, read, token_spans
+
+    from annotator.formats import registry
+    from annotator.formats.spec import ExportOptions, ExportReport
+
+    docs = read("brat", DATA / "brat" / "news")
+    labels = sorted({s.label for d in docs for s in d.entities})
+    dana, bob, y_a, y_b, k_a, k_b = [], [], [], [], [], []
+    for adoc in docs:
+        toks, spans_a = token_spans(adoc)
+        spans_b = edited(spans_a, len(toks), labels)
+        dana.append(as_doc(adoc, toks, spans_a))
+        bob.append(as_doc(adoc, toks, spans_b))
+        y_a.append(iob(len(toks), spans_a))
+        y_b.append(iob(len(toks), spans_b))
+        if spans_a or spans_b:
+            k_a += plain(len(toks), spans_a)
+            k_b += plain(len(toks), spans_b)
+    jsonl = registry.get("jsonl")
+    for name, version in (("dana", dana), ("bob", bob)):
+        with open(tmp_path / f"{name}.jsonl", "w", encoding="utf-8") as out:
+            jsonl.write_stream(version, out, ExportOptions(Schema.default()), ExportReport())
+    project = tmp_path / "news.annotator"
+    assert main(["import", str(project), str(tmp_path / "dana.jsonl"), "--annotator", "Dana", "--add-types"]) == 0
+    assert main(["import", str(project), str(tmp_path / "bob.jsonl"), "--annotator", "Bob"]) == 0
+    capsys.readouterr()
+    code, out, err = run(capsys, str(project), "--annotators", "Dana,Bob", "--format", "json")
+    assert code == 0, err
+    r = json.loads(out)
+    exact = r["entities"]["exact"]
+    assert exact["precision"] == pytest.approx(precision_score(y_a, y_b))  # seqeval, default mode
+    assert exact["recall"] == pytest.approx(recall_score(y_a, y_b))
+    assert exact["f1"] == pytest.approx(f1_score(y_a, y_b))
+    assert r["entities"]["kappa"] == pytest.approx(cohen_kappa_score(k_a, k_b))
+    assert exact["f1"] < 1.0
