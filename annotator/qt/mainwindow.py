@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QVBoxLayou
 
 from ..store import Project, StoreError
 from .actions import WindowActions
+from .agree_dialog import add_agreement_action
 from .contextmenu import ContextMenu
 from .dockslots import dock_slots
 from .findbar import FindBar
@@ -105,6 +106,7 @@ class MainWindow(QMainWindow):
         self.menus.toolbar.insertWidget(self.menus["find"], self.layers.widget)
         self.menus.toolbar.insertSeparator(self.menus["find"])
         self.layers.switched.connect(self._on_layer_switched)
+        add_agreement_action(self, self.menus.layers_menu, lambda: self.session.project if self.session else None)
         self.recent = RecentProjects(self.settings, self.menus.recent_menu, self.open_project)
         self.context_menu = ContextMenu(self, self.view, session_of, self.tagger, self.selection.span_clicked,
                                         [self.menus["link"], self.menus["delete"]])
