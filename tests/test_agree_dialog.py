@@ -13,6 +13,11 @@ from annotator.qt.agree_dialog import EVENT, EXACT, AgreementDialog, add_agreeme
 from annotator.store import Project
 
 
+def click_item(qtbot, menu, action) -> None:  # noqa: ANN001
+    """Click ``action`` in the open ``menu`` with the mouse."""
+    qtbot.mouseClick(menu, Qt.LeftButton, pos=menu.actionGeometry(action).center())
+
+
 def rows(table) -> list[list[str]]:  # noqa: ANN001
     return [[table.item(i, j).text() for j in range(table.columnCount())] for i in range(table.rowCount())]
 
@@ -101,10 +106,31 @@ def test_menu_item_opens_the_dialog_on_the_windows_project(qtbot, two_layers: Pa
         menu.popup(window.mapToGlobal(QPoint(0, 0)))
         qtbot.waitExposed(menu)
         assert action.isEnabled()
-        qtbot.keyClick(menu, Qt.Key_A)  # the item's mnemonic
+        click_item(qtbot, menu, action)
         qtbot.waitUntil(lambda: any(isinstance(w, AgreementDialog) for w in QApplication.topLevelWidgets()
                                     if w.isVisible()))
         dlg = next(w for w in QApplication.topLevelWidgets() if isinstance(w, AgreementDialog) and w.isVisible())
         assert dlg.parent() is window
         assert dlg.result is not None and dlg.result["reference"] == "Bob"
         dlg.close()
+
+
+def test_the_windows_layers_menu_opens_it(qtbot, two_layers: Path, tmp_path: Path) -> None:  # noqa: F811
+    from PySide6.QtCore import QSettings
+    from test_mainwindow import show_window
+
+    from annotator.qt.mainwindow import MainWindow
+
+    w = show_window(qtbot, MainWindow(two_layers, settings=QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat)))
+    qtbot.waitUntil(lambda: w.panels is not None)
+    menu = w.menus.layers_menu
+    action = next(a for a in menu.actions() if a.objectName() == "action_agreement")
+    menu.popup(w.mapToGlobal(QPoint(0, 0)))
+    qtbot.waitExposed(menu)
+    click_item(qtbot, menu, action)
+    qtbot.waitUntil(lambda: any(isinstance(c, AgreementDialog) and c.isVisible() for c in w.children()))
+    dlg = next(c for c in w.children() if isinstance(c, AgreementDialog))
+    assert dlg.project is w.session.project
+    assert rows(dlg.overall)[0][0] == "Entities, exact" and dlg.result["documents"]["compared"] == 3
+    dlg.close()
+    w.close()

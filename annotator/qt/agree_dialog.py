@@ -288,5 +288,7 @@ def add_agreement_action(window: QWidget, menu: QMenu, project_of: Callable[[], 
 
     action.triggered.connect(run)
     menu.aboutToShow.connect(lambda: action.setEnabled(project_of() is not None))
+    if menu.actions():
+        menu.addSeparator()
     menu.addAction(action)
     return action
