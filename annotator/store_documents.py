@@ -15,7 +15,16 @@ a million documents never reads every row.  How each query runs:
   by pk.  Only the matches are held, as an array of integers;
 - sorted by number of annotations: the stored counts (``documents.n_annotations``,
   m006) sorted give the order (a pass over the documents rows, not over
-  their annotations).
+  their annotations);
+- a review progress filter (review not started, in progress, everything
+  decided, in the working layer): documents without that layer (table
+  ``layers``) are answered without a look at their rows; for the others,
+  ``EXISTS`` probes of the ``(doc, layer, ...)`` indexes, each stopping at
+  the first row that answers it.  The pks are kept as for a name filter.
+
+A review decision (``annotator.qt.review_write``) settles the document's status
+here: ``reviewed`` once everything in the working layer is decided
+(:meth:`ProjectDocuments.settled_status`).
 """
 from __future__ import annotations
 
@@ -155,6 +164,34 @@ class ProjectDocuments:
         with self.state.writing():
             return refresh_problem_counts(self.state.db, self.state.schema)
 
+    # ------------------------------------------------------------------ review progress
+
+    def review_state(self, doc_id: str) -> tuple[bool, bool]:
+        """(some item decided, some item not decided) in the working layer of a document (see :func:`_items_sql`).
+
+        Each half stops at the first row that answers it, through the ``(doc, layer, ...)`` indexes.
+        """
+        sheet = self.state.doc_pk(doc_id)
+        n = len(_ITEM_TABLES)
+        row = self.state.execute(
+            f"SELECT {_items_sql('?', _DECIDED)}, {_items_sql('?', _UNDECIDED)}",
+            [int(sheet), sheet.layer] * (2 * n)).fetchone()
+        return bool(row[0]), bool(row[1])
+
+    def settled_status(self, doc_id: str, status: str) -> str:
+        """The status a document should have after a review decision, now ``status``.
+
+        ``reviewed`` when everything in the working layer is decided (and
+        there is something); a reviewed document with an undecided item again
+        goes back to ``done``; otherwise ``status`` stays.
+        """
+        decided, undecided = self.review_state(doc_id)
+        if decided and not undecided:
+            return "reviewed"
+        if status == "reviewed" and undecided:
+            return "done"
+        return status
+
     # ------------------------------------------------------------------ status and deletion
 
     def set_status(self, doc_id: str, status: str) -> str:
@@ -183,6 +220,26 @@ class ProjectDocuments:
         db.execute("DELETE FROM documents WHERE pk = ?", [pk])
 
 
+# ------------------------------------------------------------------ review decisions
+
+#: The review progress filters of the document list (in the working layer): no decision yet, some but not all,
+#: everything decided.
+REVIEW_PROGRESS = ("not_started", "in_progress", "decided")
+
+#: What "everything in a document" is for review, in one layer: every entity span (a trigger span is part of
+#: its event), every event, every argument (each position), every relation.  An item is decided when its
+#: ``review`` is not "".  ``{doc}`` is the document's pk (a parameter or a column), ``{decided}`` is
+#: ``_DECIDED`` or ``_UNDECIDED``; the layer is the one parameter of each EXISTS.
+_ITEM_TABLES = (("spans", " AND kind = 'entity'"), ("events", ""), ("arguments", ""), ("relations", ""))
+_DECIDED, _UNDECIDED = "!= ''", "= ''"
+
+
+def _items_sql(doc: str, decided: str) -> str:
+    return "(" + " OR ".join(
+        f"EXISTS (SELECT 1 FROM {table} WHERE doc = {doc} AND layer = ?{extra} AND review {decided})"
+        for table, extra in _ITEM_TABLES) + ")"
+
+
 SORTS = ("order", "name", "status", "annotations")
 
 #: the stored count (m006; kept by every write): a count over the rows took 22-49 ms for one 4 MB document
@@ -192,18 +249,39 @@ _SUMMARY = f"SELECT d.pk, d.id, d.name, d.status, {_N_ANNOTATIONS}, d.n_incomple
 
 @dataclass(frozen=True)
 class DocumentQuery:
-    """What the document list shows: one status (None: all), a name substring ("" : all), a sort."""
+    """What the document list shows: one status (None: all), a name substring ("" : all), a sort, and a review
+    progress in ``layer`` (None: all; one of :data:`REVIEW_PROGRESS`)."""
 
     status: str | None = None
     name: str = ""
     sort: str = "order"
     descending: bool = False
+    review: str | None = None
+    layer: str = ""
 
     def __post_init__(self) -> None:
         if self.status is not None and self.status not in STATUSES:
             raise StoreError(f"unknown status {self.status!r} (expected one of {', '.join(STATUSES)})")
+        if self.review is not None and self.review not in REVIEW_PROGRESS:
+            raise StoreError(f"unknown review progress {self.review!r} (expected one of {', '.join(REVIEW_PROGRESS)})")
         if self.sort not in SORTS:
             raise StoreError(f"unknown sort {self.sort!r} (expected one of {', '.join(SORTS)})")
+
+
+def _review_condition(progress: str, layer: str) -> tuple[str, list]:
+    """The SQL condition (on ``documents d``) of a review progress in ``layer``, with its parameters.
+
+    A document with no row in ``layer`` (table ``layers``) has no decision: it
+    is "not started" without a look at its annotations.
+    """
+    n = len(_ITEM_TABLES)
+    has_layer = "d.pk IN (SELECT doc FROM layers WHERE name = ?)"
+    decided, undecided = _items_sql("d.pk", _DECIDED), _items_sql("d.pk", _UNDECIDED)
+    if progress == "not_started":
+        return f"(d.pk NOT IN (SELECT doc FROM layers WHERE name = ?) OR NOT {decided})", [layer] * (1 + n)
+    if progress == "in_progress":
+        return f"({has_layer} AND {decided} AND {undecided})", [layer] * (1 + 2 * n)
+    return f"({has_layer} AND {decided} AND NOT {undecided})", [layer] * (1 + 2 * n)
 
 
 def _like_pattern(needle: str) -> str:
@@ -243,7 +321,7 @@ class DocumentPages:
 
     def _keyed(self, q: DocumentQuery) -> array | None:
         """The ordered pks of a name-filtered or annotation-sorted query (None: paged in SQL instead)."""
-        if not q.name and q.sort != "annotations":
+        if not q.name and q.sort != "annotations" and q.review is None:
             return None
         # another connection's commits (data_version) or this one's writes (total_changes) make it stale
         version = (self.state.data_version(), self.state.conn.total_changes)
@@ -261,6 +339,10 @@ class DocumentPages:
             else:
                 conds.append("instr(annotator_casefold(name), ?) > 0")
                 params.append(needle)
+        if q.review is not None:
+            cond, more = _review_condition(q.review, q.layer)
+            conds.append(cond)
+            params.extend(more)
         where = f"WHERE {' AND '.join(conds)}" if conds else ""
         if q.sort == "annotations":
             d = " DESC" if q.descending else ""
@@ -268,7 +350,7 @@ class DocumentPages:
         else:
             # the names index holds every name and pk: scanned instead of the table (and its texts)
             index = "INDEXED BY idx_documents_name_nocase " if q.name and q.status is None else ""
-            sql = f"SELECT pk FROM documents {index}{where} {self._order(q)}"
+            sql = f"SELECT pk FROM documents d {index}{where} {self._order(q)}"
         keys = array("q", (r[0] for r in self.state.execute(sql, params)))
         self._keys = (q, version, keys)
         return keys

@@ -20,6 +20,7 @@ from PySide6.QtGui import QUndoCommand
 
 from ..model import TRIGGER, Argument, Event, Relation, Span
 from ..store import Removal, StoreError
+from .review_write import write_review
 
 if TYPE_CHECKING:
     from .sessionapi import SessionApi
@@ -246,6 +247,43 @@ class SetStatusCommand(_StoreCommand):
 
     def touched(self) -> set[str]:
         return set()
+
+
+class ReviewCommand(_StoreCommand):
+    """A reviewer's decision on one annotation or argument: accept, reject, correct, comment, clear.
+
+    ``after`` and ``before`` are the fields written (review fields, and for a
+    correction the label/type, boundaries or role), each with the document's
+    status that goes with it (``reviewed`` once everything is decided), written
+    together in one transaction by :func:`annotator.qt.review_write.write_review`.
+    """
+
+    changes_status = True
+
+    def __init__(self, session: SessionApi, doc_id: str, kind: str, ann_id: str, position: int | None,
+                 after: dict[str, Any], before: dict[str, Any], statuses: tuple[str, str], text: str,
+                 touched: set[str]):
+        super().__init__(session, doc_id, text)
+        self.kind = kind            # "span", "event", "relation" or "argument"
+        self.ann_id = ann_id
+        self.position = position
+        self.after = after
+        self.before = before
+        self.status_before, self.status_after = statuses
+        self._touched = set(touched)
+
+    def _write(self, fields: dict[str, Any], status: str) -> None:
+        write_review(self.session.project, self.doc_id, self.kind, self.ann_id, fields, position=self.position,
+                     status=status)
+
+    def do(self) -> None:
+        self._write(self.after, self.status_after)
+
+    def undo_write(self) -> None:
+        self._write(self.before, self.status_before)
+
+    def touched(self) -> set[str]:
+        return self._touched
 
 
 def _short(session: SessionApi, span: Span) -> str:

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from ..model import TRIGGER
 from .argslots import ArgumentSlots
 from .inspector_fields import UNSET, AttributeEditors, NoteEdit, TypeModels
+from .review_inspector import ReviewBox
 from .session import Change, Session
 
 __all__ = ["UNSET", "Inspector"]
@@ -41,7 +42,7 @@ _KIND_WORD = {"entity": "Entity", "event": "Event", "relation": "Relation"}
 
 
 class Inspector(QWidget):
-    """Shows and edits one annotation: type, offsets, attributes, arguments, note and annotator.
+    """Shows and edits one annotation: type, offsets, attributes, arguments, note and annotator; shows its review.
 
     :meth:`show_annotation` takes an entity span, event, trigger span (shown as
     its event) or relation id, or None for the empty state.  Argument slots
@@ -153,6 +154,9 @@ class Inspector(QWidget):
         self.annotator_edit = QLineEdit()
         self.annotator_edit.setPlaceholderText("Who made it")
         form.addRow("Annotator", self.annotator_edit)
+
+        self.review_box = ReviewBox()  # the reviewer's decision, reviewer and comment (read-only)
+        form.addRow("Review", self.review_box)
 
         column = QVBoxLayout(inner)
         column.setContentsMargins(0, 0, 0, 0)
@@ -278,6 +282,7 @@ class Inspector(QWidget):
                 self.note_edit.setPlainText(ann.note)
             if self.annotator_edit.text() != ann.annotator:
                 self.annotator_edit.setText(ann.annotator)
+            self.review_box.show_annotation(kind, ann)
         finally:
             for w, b in zip(widgets, blocked):
                 w.blockSignals(b)

@@ -18,6 +18,7 @@ from .layer_switch import LayerSwitch
 from .linking import Linker
 from .messages import Messages
 from .navigation import Navigator, RecentProjects
+from .review_mode import ReviewMode
 from .safety import WindowSafety
 from .session import Change, Session
 from .selection import SelectionSync
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
         self.view.context_menu_requested.connect(self.context_menu.popup)
         self.safety = WindowSafety(self, lay, self.menus["save_as"], self.menus.editing(), bar,
                                    self.status.saved_label, session_of, self.messages.error, self.open_project)
+        self.review = ReviewMode(self)  # the Review menu, its bar above the text, its keys and the view's marks
         if project_path is not None:
             self.open_project(project_path)
         self.prefs.restore(self.menus["arcs_selected"])
@@ -181,6 +183,7 @@ class MainWindow(QMainWindow):
             self.session.close()
         project.annotator = self.prefs.annotator()
         self.session = s = Session(project, self)
+        self.review.attach(s)
         s.document_opened.connect(self._on_document_opened)
         s.document_loaded.connect(self._on_document_loaded)
         s.changed.connect(self._on_changed)

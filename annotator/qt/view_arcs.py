@@ -23,7 +23,7 @@ from annotator.qt.link_index import LinkIndex
 from annotator.qt.para_stack import ParaStack
 from annotator.qt.span_layout import MARGIN, ParaLayout
 from annotator.qt.view_hits import HitMap
-from annotator.qt.view_paint import FADE, ViewStyle
+from annotator.qt.view_paint import FADE, ViewStyle, paint_review_mark
 
 ARC_RADIUS = 5.0
 ARC_PEN = 1.5
@@ -259,6 +259,8 @@ class ArcLayer:
             painter.setPen(text)
             st = self._style.static_text(seg.link.label)
             painter.drawStaticText(QPointF(r.x() + 2.5, r.y() + (r.height() - st.size().height()) / 2), st)
+            if self._style.review_links and (state := self._style.review_links.get(seg.link.id)):
+                paint_review_mark(painter, r, state)  # a reviewer's decision on this argument or relation
         painter.setOpacity(1.0)
         painter.setBrush(Qt.BrushStyle.NoBrush)
 

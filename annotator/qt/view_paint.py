@@ -33,6 +33,10 @@ class ViewStyle:
         self._qcolors: dict[str, tuple[QColor, QColor, QColor]] = {}
         self._pens: dict[str, QPen] = {}
         self._static: dict[str, QStaticText] = {}
+        # review decisions drawn as marks (kept by annotator.qt.review_mode): span id -> state on label tags,
+        # link id (``E1:0`` argument, relation id) -> state on arc labels
+        self.review_tags: dict[str, str] = {}
+        self.review_links: dict[str, str] = {}
         self.set_zoom(0)
 
     def set_zoom(self, steps: int) -> None:
@@ -159,6 +163,7 @@ def paint_para(
             pts.append(QPointF(max(xr, xl), yt))
         painter.drawPolyline(pts)
     painter.setFont(style.tag_font)
+    review_tags = style.review_tags
     for t in pl.tags:
         tag_fill, _, strong = colors_for(t.label)
         r = t.rect.translated(ox, oy)
@@ -172,8 +177,49 @@ def paint_para(
             st = style.static_text(t.text)
             sz = st.size()
             painter.drawStaticText(QPointF(r.x() + (r.width() - sz.width()) / 2, r.y() + (r.height() - sz.height()) / 2), st)
+        if review_tags and (state := review_tags.get(t.sid)):
+            paint_review_mark(painter, r, state)
     painter.setOpacity(1.0)
     painter.setBrush(Qt.BrushStyle.NoBrush)
     for r, strong in selected_boxes:
         painter.setPen(QPen(strong, 2.5))
         painter.drawRect(r.adjusted(-1, -1, 1, 1))
+
+
+#: The colour of each review decision's mark (see :func:`paint_review_mark`).
+REVIEW_COLORS: dict[str, QColor] = {"accepted": QColor("#1f8f3a"), "rejected": QColor("#c62828"),
+                                    "corrected": QColor("#d97706")}
+
+
+def paint_review_mark(painter: QPainter, rect: QRectF, state: str) -> None:
+    """A reviewer's decision on a label tag or arc label ``rect``: a round badge on its top-right corner
+    (a tick for accepted, a cross for rejected, a pen stroke for corrected); a rejected label is also struck
+    through.  The label's text stays readable: the badge sits on the corner, outside the text."""
+    color = REVIEW_COLORS.get(state)
+    if color is None:
+        return
+    painter.save()
+    if state == "rejected":  # struck through, in the mark's colour
+        painter.setPen(QPen(color, 1.3))
+        y = rect.center().y()
+        painter.drawLine(QPointF(rect.left() + 2, y), QPointF(rect.right() - 2, y))
+    rad = max(3.5, min(5.0, rect.height() * 0.36))
+    c = QPointF(rect.right() - 0.5, rect.top() + 0.5)
+    painter.setPen(QPen(QColor("white"), 1.0))
+    painter.setBrush(color)
+    painter.drawEllipse(c, rad, rad)
+    pen = QPen(QColor("white"), max(1.2, rad * 0.34))
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    painter.setPen(pen)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    k = rad * 0.5
+    x, y = c.x(), c.y()
+    if state == "accepted":
+        painter.drawPolyline([QPointF(x - k, y), QPointF(x - k * 0.2, y + k * 0.8), QPointF(x + k, y - k * 0.8)])
+    elif state == "rejected":
+        painter.drawLine(QPointF(x - k * 0.8, y - k * 0.8), QPointF(x + k * 0.8, y + k * 0.8))
+        painter.drawLine(QPointF(x - k * 0.8, y + k * 0.8), QPointF(x + k * 0.8, y - k * 0.8))
+    else:  # corrected: a pen stroke
+        painter.drawLine(QPointF(x - k, y + k), QPointF(x + k * 0.7, y - k * 0.7))
+    painter.restore()

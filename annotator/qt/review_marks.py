@@ -1,0 +1,83 @@
+"""The view's review marks: which label tags and arc labels carry a decision, kept in step with the document.
+
+The marks live in the view's :class:`~annotator.qt.view_paint.ViewStyle`
+(``review_tags``: span id -> state, ``review_links``: link id -> state) and
+are drawn by :func:`~annotator.qt.view_paint.paint_review_mark`.  An event's
+decision is drawn on its trigger's tag, an argument's on its arc (link id
+``E1:2``), a relation's on its arc.  Each change updates only the ids it
+touched, and the view repaints only when a mark changed.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..model import ENTITY, TRIGGER
+
+if TYPE_CHECKING:
+    from .docstate import DocState
+    from .textview import AnnotationView
+
+
+class ReviewMarks:
+    """Keeps ``view.vstyle.review_tags`` and ``review_links`` in line with the shown document."""
+
+    def __init__(self, view: AnnotationView):
+        self.view = view
+        self._arg_links: dict[str, list[str]] = {}  # event id -> the link ids of its marked arguments
+
+    def clear(self) -> None:
+        """No marks (another document is shown: :meth:`update` with all its ids follows)."""
+        self._arg_links = {}
+        self.view.vstyle.review_tags = {}
+        self.view.vstyle.review_links = {}
+
+    def update(self, cur: DocState, ids: set[str]) -> bool:
+        """Bring the marks of ``ids`` in line with ``cur``; repaint (and return True) only if one changed."""
+        tags, links = self.view.vstyle.review_tags, self.view.vstyle.review_links
+        new_tags: dict[str, str] = {}
+        new_links: dict[str, str] = {}
+        tag_keys: set[str] = set()
+        link_keys: set[str] = set()
+        for i in ids:
+            tag_keys.add(i)
+            link_keys.add(i)
+            link_keys.update(self._arg_links.pop(i, ()))
+            s = cur.spans.get(i)
+            if s is not None:
+                if s.kind == ENTITY and s.review:
+                    new_tags[i] = s.review
+                elif s.kind == TRIGGER:
+                    ev_id = cur.event_of_trigger(i)
+                    if ev_id is not None and cur.events[ev_id].review:
+                        new_tags[i] = cur.events[ev_id].review
+            ev = cur.events.get(i)
+            if ev is not None:
+                tag_keys.add(ev.trigger)
+                if ev.review:
+                    new_tags[ev.trigger] = ev.review
+                keys = []
+                for p, a in enumerate(ev.arguments):
+                    if a.review:
+                        keys.append(f"{i}:{p}")
+                        new_links[keys[-1]] = a.review
+                if keys:
+                    self._arg_links[i] = keys
+            r = cur.relations.get(i)
+            if r is not None and r.review:
+                new_links[i] = r.review
+        changed = _merge(tags, tag_keys, new_tags) | _merge(links, link_keys | set(new_links), new_links)
+        if changed:
+            self.view.viewport().update()
+        return changed
+
+
+def _merge(marks: dict[str, str], keys: set[str], new: dict[str, str]) -> bool:
+    changed = False
+    for k in keys:
+        if marks.get(k) != new.get(k):
+            changed = True
+            if k in new:
+                marks[k] = new[k]
+            else:
+                marks.pop(k, None)
+    return changed

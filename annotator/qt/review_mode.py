@@ -1,0 +1,447 @@
+"""Review mode: step through the working layer's annotations with the keyboard and decide on each one.
+
+Turned on and off with Review › Review Mode (Ctrl+Shift+R, or the toolbar's
+Review button); Esc leaves it.  Its keys (:mod:`annotator.qt.review_keys`)
+are single letters and plain keys, which are label hotkeys while tagging:
+while review mode is on, an application event filter takes them, and only
+while the text view has the keyboard (never in a text field or a menu), by
+accepting their ``ShortcutOverride`` so that no window shortcut fires.  A
+label hotkey that is not a review key corrects the item's type.
+
+Each decision is one :class:`~annotator.qt.commands.ReviewCommand`: written at
+once together with the document's status (``reviewed`` when everything in
+the working layer is decided, see :mod:`annotator.qt.review_items`), and
+undoable.  The decisions are drawn in the view (marks on label tags and arc
+labels, :func:`annotator.qt.view_paint.paint_review_mark`) whether review mode
+is on or not.
+"""
+from __future__ import annotations
+
+import sqlite3
+from typing import TYPE_CHECKING, Any, Callable, Protocol
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QStatusBar, QWidget
+
+from ..model import ENTITY
+from ..store import StoreError
+from .commands import ReviewCommand
+from .review_actions import ReviewActions, WindowMenus, key_text
+from .review_bar import ReviewBar
+from .review_correct import ReviewCorrections
+from .review_items import ARGUMENT_ITEM, EVENT_ITEM, ReviewItem, describe, find, review_items, \
+    state_of, target_of
+from .review_keys import BOUNDARY_KEYS, KEYMAP
+from .review_marks import ReviewMarks
+from .review_write import write_review
+from .undo import is_write_failure
+
+if TYPE_CHECKING:
+    from .docstate import Change, DocState
+    from .findbar import FindBar
+    from .linking import Linker
+    from .loader import LoadSlice
+    from .selection import SelectionSync
+    from .session import Session
+    from .textview import AnnotationView
+
+_VERB = {"accepted": "Accept", "rejected": "Reject", "": "Clear decision on"}
+
+
+class ReviewWindow(Protocol):
+    """What review mode needs of the main window (:class:`annotator.qt.mainwindow.MainWindow`)."""
+
+    view: AnnotationView
+    find_bar: FindBar
+    linker: Linker
+    selection: SelectionSync
+    menus: WindowMenus
+    session: Session | None
+
+    def statusBar(self) -> QStatusBar: ...  # noqa: N802 (Qt API)
+    def centralWidget(self) -> QWidget: ...  # noqa: N802
+
+
+class ReviewMode(QObject):
+    """The review controller of one window: its actions and menu, the bar, the key filter, the marks.
+
+    ``items`` are the open document's review items in reading order (built
+    when first needed); ``index`` is the one under review (None: none yet).
+    """
+
+    def __init__(self, window: ReviewWindow):
+        assert isinstance(window, QMainWindow)
+        super().__init__(window)
+        self.window = window
+        self.view = window.view
+        self.active = False
+        self.session: Session | None = None
+        self.items: list[ReviewItem] | None = None
+        self.index: int | None = None
+        self._key: str | None = None                    # the key of the item under review (kept across rebuilds)
+        self._shape: dict[str, tuple[int, int] | None] = {}  # ann id -> (anchor, arguments): when to rebuild items
+        self._by_ann: dict[str, list[int]] = {}          # ann id -> its items' indexes
+        self._states: dict[int, bool] = {}               # item index -> decided
+        self._decided = 0
+        self.marks = ReviewMarks(self.view)
+        self.corrections = ReviewCorrections(self, window)
+        handlers: dict[str, Callable[[], object]] = {
+            "next": lambda: self.step(1), "prev": lambda: self.step(-1),
+            "next_any": lambda: self.step(1, undecided_only=False),
+            "prev_any": lambda: self.step(-1, undecided_only=False),
+            "accept": lambda: self.decide("accepted"), "reject": lambda: self.decide("rejected"),
+            "correct": self.corrections.open_menu, "comment": self.open_comment, "clear": lambda: self.decide(""),
+            "leave": lambda: self.set_active(False),
+        }
+        self.ui = ReviewActions(window, window.menus, handlers, self.set_active)
+        self.toggle = self.ui.toggle
+        self.actions = self.ui.actions
+        self.bar = ReviewBar([self.actions[n] for n in ("accept", "reject", "correct", "comment", "next")], window)
+        self.bar.hide()
+        self.bar.comment_saved.connect(self._comment_saved)
+        self.bar.comment_closed.connect(lambda: self.view.setFocus())
+        lay = window.centralWidget().layout()
+        lay.insertWidget(1, self.bar)  # under the find bar, above the text
+
+    @property
+    def last_menu(self) -> QMenu | None:
+        """The correction menu shown last (C)."""
+        return self.corrections.last_menu
+
+    # ------------------------------------------------------------------ the project
+
+    def attach(self, session: Session | None) -> None:
+        """Follow a newly opened project's session (None: no project)."""
+        self.session = session
+        self._forget()
+        if session is None:
+            self.set_active(False)
+            return
+        session.document_opened.connect(self._on_opened)
+        session.document_loaded.connect(self._on_loaded)
+        session.document_progress.connect(self._on_progress)
+        session.changed.connect(self._on_changed)
+        if session.current is not None:  # attached after a document was shown
+            self._on_opened(session.current.id)
+
+    def _forget(self) -> None:
+        self.items = None
+        self.index = None
+        self._key = None
+        self.corrections.forget()
+        self.marks.clear()
+
+    def cur(self) -> DocState | None:
+        s = self.session
+        return s.current if s is not None and s is self.window.session else None
+
+    # ------------------------------------------------------------------ on and off
+
+    def set_active(self, on: bool) -> None:
+        """Turn review mode on or off (the toggle action follows)."""
+        on = bool(on) and self.cur() is not None
+        self.ui.set_checked(on)
+        if on == self.active:
+            return
+        self.active = on
+        self.ui.set_enabled(on)
+        app = QApplication.instance()
+        if on:
+            app.installEventFilter(self)
+            self.bar.show()
+            self._start()
+            self.say("Review mode: Space next undecided, A accept, R reject, C correct, M comment, Esc leaves")
+        else:
+            app.removeEventFilter(self)
+            self.bar.close_comment()
+            self.bar.hide()
+            self.say("Review mode off: letters are label hotkeys again")
+
+    def _start(self) -> None:
+        """Begin at the selected annotation, else at the first undecided item."""
+        items = self._ensure_items()
+        cur = self.cur()
+        if cur is None or items is None:
+            return
+        selected = self.view.selected_span()
+        if selected:
+            ann = cur.event_of_trigger(selected) or selected
+            for i in self._by_ann.get(ann, ()):
+                self.go(i)
+                return
+        i = find(cur, items, None, 1)
+        if i is not None:
+            self.go(i)
+        else:
+            self._show()
+
+    # ------------------------------------------------------------------ keys
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        """While active: the review keys pressed in the text view (see the module docstring)."""
+        t = event.type()
+        if t not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) or not self.active:
+            return False
+        if obj is not self.view and obj is not self.view.viewport():
+            return False
+        assert isinstance(event, QKeyEvent)
+        handler = self._handler(key_text(event))
+        if handler is None:
+            return False
+        event.accept()
+        if t == QEvent.Type.KeyPress:
+            handler()
+        return True
+
+    def _handler(self, key: str) -> Callable[[], object] | None:
+        if not key:
+            return None
+        name = KEYMAP.get(key)
+        if name == "leave" and (self.window.linker.pick is not None or self.window.find_bar.isVisible()):
+            return None  # Esc cancels the pick or closes the find bar first
+        if name is not None:
+            return self.actions[name].trigger
+        if key in BOUNDARY_KEYS:
+            which, step = BOUNDARY_KEYS[key]
+            return lambda: self.corrections.boundary(which, step)
+        s = self.session
+        label = s.project.schema.hotkeys().get(key) if s is not None else None
+        if label is not None:
+            return lambda: self.corrections.label(label)
+        return None
+
+    # ------------------------------------------------------------------ items
+
+    def _ensure_items(self) -> list[ReviewItem] | None:
+        cur = self.cur()
+        if cur is None:
+            return None
+        if cur.partial:
+            assert self.session is not None
+            self.session.ensure_loaded()
+            cur = self.cur()
+            if cur is None:
+                return None
+        if self.items is None:
+            items = review_items(cur)
+            self.items = items
+            self._by_ann = {}
+            self._shape = {}
+            self._states = {}
+            for i, it in enumerate(items):
+                self._by_ann.setdefault(it.ann_id, []).append(i)
+                st = state_of(cur, it)
+                self._states[i] = bool(st and st[0])
+            self._decided = sum(self._states.values())
+            for ann_id in self._by_ann:
+                self._shape[ann_id] = self._shape_of(cur, ann_id)
+            self.index = None
+            if self._key is not None:
+                self.index = next((i for i, it in enumerate(items) if it.key == self._key), None)
+        return self.items
+
+    @staticmethod
+    def _shape_of(cur: DocState, ann_id: str) -> tuple[int, int] | None:
+        s = cur.spans.get(ann_id)
+        if s is not None:
+            return (s.start, -1) if s.kind == ENTITY else None
+        ev = cur.events.get(ann_id)
+        if ev is not None:
+            t = cur.spans.get(ev.trigger)
+            return (t.start if t is not None else 0, len(ev.arguments))
+        r = cur.relations.get(ann_id)
+        if r is not None:
+            h = cur.spans.get(r.head)
+            return (h.start if h is not None else 0, -2)
+        return None
+
+    def current_item(self) -> ReviewItem | None:
+        """The item under review (None before the first step)."""
+        items = self._ensure_items()
+        if items is None or self.index is None or not 0 <= self.index < len(items):
+            return None
+        return items[self.index]
+
+    def progress(self) -> tuple[int, int]:
+        """(decided, all) items of the open document."""
+        items = self._ensure_items() or []
+        return self._decided, len(items)
+
+    def step(self, direction: int, undecided_only: bool = True) -> bool:
+        """Go to the next (1) or previous (-1) undecided item (any item when not ``undecided_only``)."""
+        items = self._ensure_items()
+        cur = self.cur()
+        if cur is None or items is None:
+            return False
+        if not items:
+            self.say("Nothing to review in this document: no entities, events or relations in this layer")
+            return False
+        i = find(cur, items, self.index, direction, undecided_only)
+        if i is None:
+            self.say(f"Everything in this document is decided ({len(items)} items); "
+                      "Next Document (Ctrl+PgDown) goes on")
+            return False
+        if self.index is not None and (i - self.index) * direction < 0:
+            self.say("Back at the " + ("start" if direction > 0 else "end") + " of the document")
+        self.go(i)
+        return True
+
+    def go(self, index: int) -> None:
+        """Put item ``index`` under review: scroll to it, select it, inspect it."""
+        items = self._ensure_items()
+        if items is None or not 0 <= index < len(items):
+            return
+        self.index = index
+        item = items[index]
+        self._key = item.key
+        self.window.selection.jump(item.ann_id)
+        self._show()
+
+    def _show(self) -> None:
+        cur = self.cur()
+        item = self.current_item() if cur is not None else None
+        if cur is None or item is None:
+            self.bar.show_item("Space: the first undecided annotation", None, self.progress())
+            return
+        self.bar.show_item(describe(cur, item), state_of(cur, item), self.progress())
+
+    # ------------------------------------------------------------------ decisions
+
+    def item_or_say(self) -> ReviewItem | None:
+        item = self.current_item()
+        cur = self.cur()
+        if item is None or cur is None or target_of(cur, item) is None:
+            self.say("No annotation under review: press Space for the next undecided one")
+            return None
+        return item
+
+    def me(self) -> str:
+        assert self.session is not None
+        return self.session.project.annotator
+
+    def decide(self, review: str) -> bool:
+        """Accept (``accepted``), reject (``rejected``) or clear ("") the decision on the item under review;
+        after an accept or reject, go on to the next undecided item."""
+        item = self.item_or_say()
+        cur = self.cur()
+        if item is None or cur is None:
+            return False
+        state = state_of(cur, item)
+        assert state is not None
+        if not review and not state[0]:
+            self.say(f"{item.key} is not decided: nothing to clear")
+            return False
+        fields = {"review": review, "reviewer": self.me() if review else "", "review_note": state[2]}
+        if not self.write(item, fields, f"{_VERB[review]} {item.key}"):
+            return False
+        if review:
+            self._after_decision()
+        return True
+
+    def _after_decision(self) -> None:
+        cur = self.cur()
+        items = self._ensure_items()
+        if cur is None or items is None:
+            return
+        i = find(cur, items, self.index, 1)
+        if i is None:
+            status = cur.document.status
+            self.say(f"Everything in this document is decided ({len(items)} items)"
+                      + ("; it is now reviewed" if status == "reviewed" else ""))
+            self._show()
+            return
+        self.go(i)
+
+    def open_comment(self) -> None:
+        """M: write a comment on the item under review, in the review bar (Enter saves, Esc cancels)."""
+        item = self.item_or_say()
+        cur = self.cur()
+        if item is None or cur is None:
+            return
+        state = state_of(cur, item)
+        self.bar.open_comment(state[2] if state else "")
+
+    def _comment_saved(self, text: str) -> None:
+        item = self.item_or_say()
+        cur = self.cur()
+        if item is None or cur is None:
+            return
+        review, _reviewer, note = state_of(cur, item) or ("", "", "")
+        if text == note:
+            return
+        self.write(item, {"review": review, "reviewer": self.me(), "review_note": text},
+                    f"Comment on {item.key}")
+
+    def write(self, item: ReviewItem, fields: dict[str, Any], text: str) -> bool:
+        """Write one decision now (a refusal: a message, nothing written) and put it on the undo stack."""
+        s = self.session
+        cur = self.cur()
+        if s is None or cur is None:
+            return False
+        if s.refuse_if_read_only(text):
+            return False
+        try:
+            done = write_review(s.project, cur.id, item.store_kind, item.ann_id, fields, position=item.position)
+        except (StoreError, sqlite3.Error) as exc:
+            if is_write_failure(exc):
+                s.report_write_failure(text, exc)
+            else:
+                s.error.emit(f"{text}: {exc}")
+            return False
+        touched = {item.ann_id}
+        if item.kind in (EVENT_ITEM, ARGUMENT_ITEM) and item.ann_id in cur.events:
+            touched.add(cur.events[item.ann_id].trigger)
+        s.undo_stack.push(ReviewCommand(s, cur.id, item.store_kind, item.ann_id, item.position, dict(fields),
+                                        done.before, (done.status_before, done.status_after), text, touched))
+        return True
+
+    # ------------------------------------------------------------------ following the session
+
+    def _on_opened(self, _doc_id: str) -> None:
+        self._forget()
+        cur = self.cur()
+        if cur is not None:
+            self.marks.update(cur, set(cur.spans) | set(cur.events) | set(cur.relations))
+        if self.active:
+            self.bar.close_comment()
+            if cur is not None and not cur.partial:
+                self._start()
+            else:
+                self._show()
+
+    def _on_loaded(self, _doc_id: str) -> None:
+        cur = self.cur()
+        if cur is None:
+            return
+        self.marks.update(cur, set(cur.events) | set(cur.relations))
+        if self.active and self.index is None:
+            self._start()
+
+    def _on_progress(self, sl: LoadSlice) -> None:
+        cur = self.cur()
+        if cur is not None and sl.doc_id == cur.id:
+            self.marks.update(cur, {s.id for s in sl.spans if s.review} | set(sl.events) | set(sl.relations))
+
+    def _on_changed(self, change: Change) -> None:
+        cur = self.cur()
+        if cur is None or change.doc_id != cur.id:
+            return
+        self.marks.update(cur, change.ids)
+        if self.items is not None:
+            if any(self._shape.get(i) != self._shape_of(cur, i) for i in change.ids
+                   if i in self._shape or self._shape_of(cur, i) is not None):
+                self.items = None  # added, removed, moved or re-argued: the order is made again when needed
+            else:
+                for ann_id in change.ids:
+                    for i in self._by_ann.get(ann_id, ()):
+                        st = state_of(cur, self.items[i])
+                        decided = bool(st and st[0])
+                        self._decided += int(decided) - int(self._states.get(i, False))
+                        self._states[i] = decided
+        if self.active:
+            self._show()
+
+    def say(self, message: str) -> None:
+        self.window.statusBar().showMessage(message, 6000)
+
