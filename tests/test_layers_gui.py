@@ -361,3 +361,25 @@ def test_a_layer_written_by_another_program_joins_the_list_and_the_layer_shown_s
     assert w.layers.combo.currentText() == "Mine (Dana)" and shown(w) == DANA
     pick_in_combo(qtbot, w, "Carol")
     assert shown(w) == {"T1": ("PER", "people")}
+
+
+def test_a_switch_keeps_the_line_read_in_place(qtbot, tmp_path, ini):
+    line = "Troops attacked Dujail on Wednesday. Officials in Baghdad said seven people died.\n"
+    n = len(line)
+    with Project.open(tmp_path / "many.db", schema=Schema.from_toml(SCHEMA, "layers.toml")) as p:
+        p.import_documents([AnnotatedDocument(Document("d", line * 300, name="d"),
+                                              [Span(f"T{i + 1}", "GPE", 16 + n * i, 22 + n * i) for i in range(300)])])
+        with p.in_layer("Dana"):
+            p.add_span("d", Span("", "PER", 37 + n * 150, 46 + n * 150))
+    w = open_window(qtbot, tmp_path / "many.db", ini)
+    assert w.layers.combo.currentText() == "Mine (Dana)"
+    view = w.view
+    target = 37 + n * 150  # Dana's one span, in the middle of the text
+    (only,) = view.spans()  # Dana's one span: selecting it scrolls the middle of the text into view
+    view.select_span(only, scroll=True)
+    y_before = view.char_rect(target).top()
+    assert 0 < y_before < view.viewport().height()
+    pick_in_combo(qtbot, w, "default")
+    qtbot.waitUntil(lambda: not w.session.current.partial)
+    assert abs(view.char_rect(target).top() - y_before) <= view.fontMetrics().height()
+    w.close()

@@ -100,6 +100,7 @@ class LayerSwitch(QObject):
     switch and refresh (the window retitles itself).
     """
 
+    about_to_switch = Signal()  # before the open document is read again in another layer (the window keeps its place)
     switched = Signal()
 
     def __init__(self, parent: QWidget, settings: QSettings, menu: QMenu, anchor: QAction, bar: QStatusBar,
@@ -210,6 +211,8 @@ class LayerSwitch(QObject):
         s = self.session
         if s is None:
             return False
+        if choice.layer != s.layer:
+            self.about_to_switch.emit()
         try:
             s.set_layer(choice.layer)
         except StoreError as exc:
