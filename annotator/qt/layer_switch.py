@@ -24,6 +24,8 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMenu, QStatusBar,
 from ..model import DEFAULT_LAYER, GOLD_LAYER, layer_title
 from ..store import StoreError
 from .session import Session
+from .textview import AnnotationView
+from .view_anchor import capture, restore
 
 #: The value of the "all layers overlaid" choice (a layer is a str).
 ALL_LAYERS = None
@@ -100,13 +102,16 @@ class LayerSwitch(QObject):
     switch and refresh (the window retitles itself).
     """
 
-    about_to_switch = Signal()  # before the open document is read again in another layer (the window keeps its place)
     switched = Signal()
 
     def __init__(self, parent: QWidget, settings: QSettings, menu: QMenu, anchor: QAction, bar: QStatusBar,
-                 refuse: Callable[[str], None]):
-        """``menu``: the Layers menu; the choices go above ``anchor`` (a separator in it)."""
+                 refuse: Callable[[str], None], view: AnnotationView | None = None):
+        """``menu``: the Layers menu; the choices go above ``anchor`` (a separator in it).
+
+        ``view``: the text, whose line being read stays in place across a switch.
+        """
         super().__init__(parent)
+        self.view = view
         self.settings = settings
         self.menu = menu
         self.anchor = anchor
@@ -211,14 +216,15 @@ class LayerSwitch(QObject):
         s = self.session
         if s is None:
             return False
-        if choice.layer != s.layer:
-            self.about_to_switch.emit()
+        place = capture(self.view) if self.view is not None and choice.layer != s.layer else None
         try:
             s.set_layer(choice.layer)
         except StoreError as exc:
             self.refuse(f"Cannot show layer {describe(choice.layer, '')}: {exc}")
             self._show_current()
             return False
+        if place is not None and self.view is not None:
+            restore(self.view, place)  # the same text in another layer: the line read stays where it was
         self.current = choice
         if remember and self._key():
             self.settings.setValue(self._key(), choice.key)

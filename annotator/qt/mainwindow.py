@@ -103,12 +103,10 @@ class MainWindow(QMainWindow):
         self.menus["arcs_selected"].toggled.connect(self.prefs.set_arcs_selected_only)
         assert self.menus.layers_anchor is not None
         self.layers = LayerSwitch(self, self.settings, self.menus.layers_menu, self.menus.layers_anchor, bar,
-                                  self.messages.refuse)
+                                  self.messages.refuse, self.view)
         self.menus.toolbar.insertWidget(self.menus["find"], self.layers.widget)
         self.menus.toolbar.insertSeparator(self.menus["find"])
-        self.layers.about_to_switch.connect(self._before_layer_switch)
         self.layers.switched.connect(self._on_layer_switched)
-        self._switch_anchor: tuple[int, float] | None = None  # the line held still across a layer switch
         add_agreement_action(self, self.menus.layers_menu, lambda: self.session.project if self.session else None)
         self.recent = RecentProjects(self.settings, self.menus.recent_menu, self.open_project)
         self.context_menu = ContextMenu(self, self.view, session_of, self.tagger, self.selection.span_clicked,
@@ -313,18 +311,7 @@ class MainWindow(QMainWindow):
             parts.insert(len(parts) - 2 if self.session and self.session.project.path else len(parts) - 1, layer)
         self.setWindowTitle(" — ".join(parts))
 
-    def _before_layer_switch(self) -> None:
-        from .view_anchor import capture
-
-        self._switch_anchor = capture(self.view)
-
     def _on_layer_switched(self) -> None:
-        """The same text in another layer: the line read stays where it was on screen."""
-        anchor, self._switch_anchor = self._switch_anchor, None
-        if anchor is not None:
-            from .view_anchor import restore
-
-            restore(self.view, anchor)
         self._retitle()
         self.update_status()
 
