@@ -66,6 +66,10 @@ def test_the_name_set_in_preferences_goes_on_the_next_annotation_and_is_saved(qt
     drag_over(qtbot, w, *at("Dujail"))
     press(qtbot, w, Qt.Key_G)
     assert ("Kim Lee", "GPE", "Kim Lee") in annotators(db)
+    # the inspector shows who made the selected annotation
+    (new,) = w.view.spans()
+    w.selection.span_clicked(new)
+    assert w.panels.inspector.annotator_edit.text() == "Kim Lee"
 
     # Cancel changes nothing
     dlg = open_preferences(qtbot, w)
