@@ -344,7 +344,9 @@ def export_form(obj: dict[str, Any], doc_id: str) -> dict[str, Any]:
 
     def common(item: dict[str, Any]) -> dict[str, Any]:
         return {"attributes": as_text(item["attributes"], "{}"), "note": item["note"],
-                "annotator": item.get("annotator", ""), "normalizations": "[]"}
+                "annotator": item.get("annotator", ""), **not_reviewed, "normalizations": "[]"}
+
+    not_reviewed = {"review": "", "reviewer": "", "review_note": ""}
 
     return {
         "id": doc_id, "name": obj.get("name") or doc_id, "text": obj["text"], "meta": as_text(obj["meta"], "{}"),
@@ -353,8 +355,8 @@ def export_form(obj: dict[str, Any], doc_id: str) -> dict[str, Any]:
                       "fragments": pieces(e), **common(e)} for e in obj["entities"]],
         "events": [{"id": v["id"], "type": v["type"],
                     "trigger": {**v["trigger"], "fragments": pieces(v["trigger"])},
-                    "arguments": [{"role": a["role"], "ref": a["ref"], "annotator": a.get("annotator", "")}
-                                  for a in v["arguments"]],
+                    "arguments": [{"role": a["role"], "ref": a["ref"], "annotator": a.get("annotator", ""),
+                                   **not_reviewed} for a in v["arguments"]],
                     **common(v)} for v in obj["events"]],
         "relations": [{"id": r["id"], "type": r["type"], "head": r["head"], "tail": r["tail"], **common(r)}
                       for r in obj["relations"]],
