@@ -124,3 +124,18 @@ def test_jsonl_refuses_an_unknown_review_state_with_its_line(tmp_path):
         path.write_text(json.dumps(bad) + "\n", encoding="utf-8")
         with pytest.raises(FormatError, match=f'"{key}"'):
             list(read_jsonl(path))
+
+
+def test_brat_export_of_a_layer_imports_back_as_that_layer(tmp_path, capsys, team):
+    out = tmp_path / "bob-brat"
+    rc, err = cli(capsys, "export", team, "--format", "brat", "--layer", "bob", "-o", out)
+    assert rc == 0, err
+    assert brat_entities(out / f"{DOC}.ann") == brat_entities(BOB / f"{DOC}.ann")  # the same T lines' extents
+    other = tmp_path / "other.db"
+    assert cli(capsys, "import", other, DANA, "--annotator", "dana")[0] == 0
+    rc, err = cli(capsys, "import", other, out, "--annotator", "bob")
+    assert rc == 0, err
+    with Project.open(team, read_only=True) as a, Project.open(other, read_only=True) as b:
+        x, y = a.get_annotated(DOC, layer="bob"), b.get_annotated(DOC, layer="bob")
+        assert {(s.start, s.end, s.label, s.kind) for s in x.spans} == {(s.start, s.end, s.label, s.kind) for s in y.spans}
+        assert len(x.events) == len(y.events) and len(x.relations) == len(y.relations)

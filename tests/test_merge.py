@@ -176,3 +176,23 @@ def test_a_merge_as_the_user_sees_it(tmp_path, capsys, sources):
                         "--as", f"{bob}=bob"], capture_output=True, text=True, encoding="utf-8", timeout=120)
     assert r.returncode == 0, r.stderr
     assert "merged 2 projects" in r.stderr
+
+
+def test_named_layers_and_gold_keep_their_names_and_need_no_as(tmp_path, capsys):
+    """A team project (dana, bob, gold layers; a second document without annotations) merged into a new file."""
+    team = tmp_path / "team.db"
+    for name, source in (("dana", DANA), ("bob", BOB), ("gold", DANA)):
+        assert cli(capsys, "import", team, source, "--annotator", name)[0] == 0
+    bare = tmp_path / "bare.jsonl"
+    bare.write_text(json.dumps({"id": "bare", "text": "No one has annotated this."}) + "\n", encoding="utf-8")
+    assert cli(capsys, "import", team, bare)[0] == 0
+    copy = tmp_path / "copy.db"
+    rc, err = cli(capsys, "merge", copy, team)
+    assert rc == 0, err
+    with Project.open(team, read_only=True) as a, Project.open(copy, read_only=True) as b:
+        assert b.layers() == ["bob", "dana", "gold"]
+        assert sorted(b.document_ids()) == sorted(a.document_ids()) == [DOC, "bare"]
+        assert b.get_document("bare").text == "No one has annotated this."
+        for name in ("bob", "dana", "gold"):
+            x, y = a.get_annotated(DOC, layer=name), b.get_annotated(DOC, layer=name)
+            assert (x.spans, x.events, x.relations) == (y.spans, y.events, y.relations), name
