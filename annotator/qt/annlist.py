@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 
 from .annlist_model import ID_ROLE, TEXT_CHARS, AnnotationTableModel, Row, row_for
 from .loader import LoadSlice
+from .paint_throttle import PaintThrottle
 from .session import Change, Session
 
 __all__ = ["ID_ROLE", "TEXT_CHARS", "AnnotationList", "AnnotationTableModel", "Row", "row_for"]
@@ -97,6 +98,7 @@ class AnnotationList(QWidget):
         self.filter.setClearButtonEnabled(True)
         self.view = QTableView()
         self.view.setModel(self.model)
+        self._throttle = PaintThrottle(self.view)  # while a document loads, the list repaints 4 times a second
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -181,11 +183,13 @@ class AnnotationList(QWidget):
             self.select(selected)
 
     def _on_document_opened(self, _doc_id: str) -> None:
+        self._throttle.release()
         self.model.rebuild()
 
     def _on_changed(self, change: Change) -> None:
         # Rows going out must not hand the selection to a neighbour: the list keeps
         # showing the annotation the window has selected, or nothing once it is gone.
+        self._throttle.release()  # an edit shows at once, also while a document loads
         selected = self.selected_id()
         self.model.apply(change)
         if self.selected_id() != selected:
@@ -193,6 +197,10 @@ class AnnotationList(QWidget):
 
     def _on_slice(self, sl: LoadSlice) -> None:
         # a slice may take rows out and put them back (AnnotationTableModel.insert_rows): keep the selection
+        if sl.last:
+            self._throttle.release()
+        else:
+            self._throttle.changed()
         selected = self.selected_id()
         self.model.take_slice(sl)
         if selected and self.selected_id() != selected:
@@ -201,6 +209,7 @@ class AnnotationList(QWidget):
                 self._set_current(index)
 
     def _on_document_loaded(self, _doc_id: str) -> None:
+        self._throttle.release()
         # the slices have brought every row already (a short document: document_opened did)
         if not self.model.complete():
             self.model.rebuild()
