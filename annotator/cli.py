@@ -255,12 +255,20 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from .importer import export_layer
+    from .model import layer_title
+
     with _open_existing(args.project, read_only=True) as project:
+        project.layer, _ = export_layer(project, "", args.layer)  # the layer counted below
         by_status = project.counts_by_status()
         total = sum(by_status.values())
         print(f"documents: {total}")
         for status in STATUSES:
             print(f"  {status:<12} {by_status[status]:>8}")
+        layers = project.layers()
+        if any(layers):  # more than the default layer: list them, and say which one the counts below are of
+            print(f"layers: {', '.join(layer_title(n) for n in layers)}")
+            print(f"annotations of the {layer_title(project.layer)} layer (choose another with --layer NAME):")
         schema = project.schema
         counts = project.counts_by_label()
         groups = (
@@ -428,6 +436,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("stats", help="documents by status and annotations by label")
     s.add_argument("project", help="project file")
+    s.add_argument("--layer", metavar="NAME", help="count this layer's annotations: an annotator's name, gold or "
+                   "default (the default)")
     s.set_defaults(func=cmd_stats)
 
     sc = sub.add_parser("schema", help="show or replace the annotation schema")

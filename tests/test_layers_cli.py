@@ -238,3 +238,16 @@ def test_replace_into_the_default_layer_keeps_the_other_layers_of_the_same_text(
     rc, err = cli(capsys, "import", p, short, "--replace")
     assert rc == 1 and f"{short}:1:" in err and "other layers (dana)" in err
     assert content(p) == before
+
+
+def test_stats_lists_the_layers_and_counts_the_one_asked_for(tmp_path, capsys):
+    p = tmp_path / "team.db"
+    two_layers(capsys, p)
+    capsys.readouterr()
+    assert main(["stats", str(p), "--layer", "bob"]) == 0
+    out = capsys.readouterr().out
+    assert "layers: bob, dana" in out and "annotations of the bob layer" in out
+    persons = sum(1 for s, e, label in brat_entities(BOB / f"{DOC}.ann") if label == "PER")
+    assert f"  {'PER':<32} {persons:>8}" in out
+    assert main(["stats", str(p), "--layer", "nobody"]) == 1
+    assert "no layer 'nobody'" in capsys.readouterr().err
