@@ -198,26 +198,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _as_names(values: list[str] | None, sources: list[str]) -> dict[str, str]:
-    """``--as NAME`` (one source) or ``--as SOURCE=NAME`` (any): the name of each source's default layer."""
-    names: dict[str, str] = {}
-    for value in values or []:
-        path, sep, name = value.rpartition("=")
-        if not sep:
-            if len(sources) != 1:
-                raise CliError(f"--as {value}: with several sources, say which one: --as SOURCE={value}")
-            path, name = sources[0], value
-        matching = [src for src in sources if src == path or Path(src).resolve() == Path(path).resolve()]
-        if not matching:
-            raise CliError(f"--as {value}: {path} is not one of the sources")
-        names[matching[0]] = name
-    return names
-
-
 def cmd_merge(args: argparse.Namespace) -> int:
-    from .merge import Source, merge_projects
+    from .merge import Source, merge_projects, names_for_sources
 
-    names = _as_names(args.as_names, args.sources)
+    names = names_for_sources(args.as_names, args.sources)
     sources: list[Source] = []
     new = not any(Path(f"{args.target}{s}").exists() for s in ("", "-wal", "-shm", "-journal"))
     try:

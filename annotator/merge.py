@@ -21,7 +21,10 @@ from .quoting import ident, show
 from .rows import checksum
 from .store import Project, StoreError
 
-__all__ = ["MergeError", "MergeReport", "Source", "default_layer_name", "merge_projects", "recorded_annotators"]
+__all__ = [
+    "MergeError", "MergeReport", "Source", "default_layer_name", "merge_projects", "names_for_sources",
+    "recorded_annotators",
+]
 
 Progress = Callable[[int, int], None]
 """Called with (done, total) documents as the merge goes on."""
@@ -121,6 +124,23 @@ def _same_path(a: str | Path, b: str | Path) -> bool:
         return Path(a).resolve() == Path(b).resolve()
     except OSError:
         return False
+
+
+def names_for_sources(values: list[str] | None, sources: list[str]) -> dict[str, str]:
+    """``--as NAME`` (one source) or ``--as SOURCE=NAME`` (any): the name of each source's default layer,
+    by the source as given; :class:`MergeError` for a value that names no source."""
+    names: dict[str, str] = {}
+    for value in values or []:
+        path, sep, name = value.rpartition("=")
+        if not sep:
+            if len(sources) != 1:
+                raise MergeError(f"--as {value}: with several sources, say which one: --as SOURCE={value}")
+            path, name = sources[0], value
+        matching = [src for src in sources if src == path or _same_path(src, path)]
+        if not matching:
+            raise MergeError(f"--as {value}: {path} is not one of the sources")
+        names[matching[0]] = name
+    return names
 
 
 def merge_projects(
