@@ -40,10 +40,11 @@ def _fail(message: str) -> int:
 class _TtyProgress:
     """Progress on stderr, only when stderr is a terminal; at most ten updates a second."""
 
-    def __init__(self, label: str, stream: TextIO | None = None):
+    def __init__(self, label: str, stream: TextIO | None = None, unit: str = "lines"):
         self.stream = stream or sys.stderr
         self.enabled = self.stream.isatty()
         self.label = label
+        self.unit = unit
         self.last = 0.0
         self.shown = False
 
@@ -56,7 +57,7 @@ class _TtyProgress:
         self.last = now
         if total:
             pct = min(100, done * 100 // total)
-            self.stream.write(f"\r{self.label}: {done:,} of {total:,} lines ({pct}%)")
+            self.stream.write(f"\r{self.label}: {done:,} of {total:,} {self.unit} ({pct}%)")
         else:
             self.stream.write(f"\r{self.label}: {done:,}")
         self.stream.flush()
@@ -181,7 +182,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             # more than the default layer: say which one this export holds
             print(f"note: exporting the {layer_title(layer)} layer (choose another with --layer NAME)", file=sys.stderr)
         if args.output:
-            progress = _TtyProgress("exporting")
+            progress = _TtyProgress("exporting", unit="documents")
             try:
                 n = export_to_path(project, args.output, args.format, statuses=statuses, options=options,
                                    report=report, progress=progress if progress.enabled else None, layer=layer)
@@ -217,7 +218,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
                 if target.read_only:
                     raise ReadOnlyError(
                         f"{args.target}: project is read-only ({target.read_only_reason}); nothing was merged")
-                progress = _TtyProgress("merging")
+                progress = _TtyProgress("merging", unit="documents")
                 try:
                     report = merge_projects(target, sources, replace=args.replace,
                                             progress=progress if progress.enabled else None)

@@ -196,3 +196,26 @@ def test_named_layers_and_gold_keep_their_names_and_need_no_as(tmp_path, capsys)
         for name in ("bob", "dana", "gold"):
             x, y = a.get_annotated(DOC, layer=name), b.get_annotated(DOC, layer=name)
             assert (x.spans, x.events, x.relations) == (y.spans, y.events, y.relations), name
+
+
+def test_progress_shows_on_a_terminal(tmp_path, capsys, sources):
+    pty = pytest.importorskip("pty")
+    dana, bob = sources
+    master, slave = pty.openpty()
+    try:
+        r = subprocess.run([sys.executable, "-m", "annotator", "merge", str(tmp_path / "t.db"), str(dana), str(bob),
+                            "--as", f"{bob}=bob"], stderr=slave, stdout=subprocess.DEVNULL, timeout=120)
+        os.close(slave)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # the terminal's other end is closed: all is read
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        os.close(master)
+    assert r.returncode == 0
+    assert b"merging: 2 of 2 documents (100%)" in seen
