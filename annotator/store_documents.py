@@ -17,10 +17,9 @@ a million documents never reads every row.  How each query runs:
   m006) sorted give the order (a pass over the documents rows, not over
   their annotations);
 - a review progress filter (review not started, in progress, everything
-  decided, in the working layer): documents without that layer (table
-  ``layers``) are answered without a look at their rows; for the others,
-  ``EXISTS`` probes of the ``(doc, layer, ...)`` indexes, each stopping at
-  the first row that answers it.  The pks are kept as for a name filter.
+  decided, in the working layer): the set of documents with a decision,
+  read once, then an ``EXISTS`` probe per document of that set (see
+  :func:`_review_condition`).  The pks are kept as for a name filter.
 
 A review decision (``annotator.qt.review_write``) settles the document's status
 here: ``reviewed`` once everything in the working layer is decided
@@ -271,17 +270,22 @@ class DocumentQuery:
 def _review_condition(progress: str, layer: str) -> tuple[str, list]:
     """The SQL condition (on ``documents d``) of a review progress in ``layer``, with its parameters.
 
-    A document with no row in ``layer`` (table ``layers``) has no decision: it
-    is "not started" without a look at its annotations.
+    The documents with a decision are one set, read once (``IN`` a
+    ``UNION`` of the decided rows of the four tables: with a partial index
+    ``ON t (doc, layer) WHERE review != ''`` it costs the decided rows only);
+    "not started" is every other document.  For the documents in that set
+    an ``EXISTS`` probe of the ``(doc, layer, ...)`` indexes, stopping at the
+    first undecided row, tells "in progress" from "decided".
     """
     n = len(_ITEM_TABLES)
-    has_layer = "d.pk IN (SELECT doc FROM layers WHERE name = ?)"
-    decided, undecided = _items_sql("d.pk", _DECIDED), _items_sql("d.pk", _UNDECIDED)
+    decided_docs = " UNION ".join(f"SELECT doc FROM {table} WHERE layer = ? AND review != ''"
+                                  for table, _extra in _ITEM_TABLES)
+    undecided = _items_sql("d.pk", _UNDECIDED)
     if progress == "not_started":
-        return f"(d.pk NOT IN (SELECT doc FROM layers WHERE name = ?) OR NOT {decided})", [layer] * (1 + n)
+        return f"d.pk NOT IN ({decided_docs})", [layer] * n
     if progress == "in_progress":
-        return f"({has_layer} AND {decided} AND {undecided})", [layer] * (1 + 2 * n)
-    return f"({has_layer} AND {decided} AND NOT {undecided})", [layer] * (1 + 2 * n)
+        return f"(d.pk IN ({decided_docs}) AND {undecided})", [layer] * (2 * n)
+    return f"(d.pk IN ({decided_docs}) AND NOT {undecided})", [layer] * (2 * n)
 
 
 def _like_pattern(needle: str) -> str:
@@ -305,10 +309,16 @@ class DocumentPages:
     # ------------------------------------------------------------------ the parts of a query
 
     def _where(self, q: DocumentQuery) -> tuple[str, list]:
-        """The status condition (the name filter goes through :meth:`_matching`)."""
-        if q.status is None:
-            return "", []
-        return "WHERE status = ?", [q.status]
+        """The status condition, and "review not started" (the other filters go through :meth:`_keyed`)."""
+        conds, params = [], []
+        if q.status is not None:
+            conds.append("status = ?")
+            params.append(q.status)
+        if q.review is not None:  # only "not_started" comes here: most documents, so paged in SQL, not held
+            cond, more = _review_condition(q.review, q.layer)
+            conds.append(cond)
+            params.extend(more)
+        return (f"WHERE {' AND '.join(conds)}" if conds else ""), params
 
     def _order(self, q: DocumentQuery, reverse: bool = False) -> str:
         desc = q.descending != reverse
@@ -321,7 +331,7 @@ class DocumentPages:
 
     def _keyed(self, q: DocumentQuery) -> array | None:
         """The ordered pks of a name-filtered or annotation-sorted query (None: paged in SQL instead)."""
-        if not q.name and q.sort != "annotations" and q.review is None:
+        if not q.name and q.sort != "annotations" and q.review in (None, "not_started"):
             return None
         # another connection's commits (data_version) or this one's writes (total_changes) make it stale
         version = (self.state.data_version(), self.state.conn.total_changes)
@@ -363,7 +373,7 @@ class DocumentPages:
         if keys is not None:
             return len(keys)
         where, params = self._where(q)
-        return self.state.execute(f"SELECT count(*) FROM documents {where}", params).fetchone()[0]
+        return self.state.execute(f"SELECT count(*) FROM documents d {where}", params).fetchone()[0]
 
     def page(self, q: DocumentQuery, offset: int, limit: int, total: int | None = None) -> list[DocumentSummary]:
         """Rows ``offset`` to ``offset + limit`` of the list (fewer at its end).
@@ -380,10 +390,10 @@ class DocumentPages:
             where, params = self._where(q)
             if total is not None and offset > total // 2:
                 end = min(total, offset + limit)
-                sql = f"SELECT pk FROM documents {where} {self._order(q, reverse=True)} LIMIT ? OFFSET ?"
+                sql = f"SELECT pk FROM documents d {where} {self._order(q, reverse=True)} LIMIT ? OFFSET ?"
                 pks = [r[0] for r in self.state.execute(sql, [*params, end - offset, total - end])][::-1]
             else:
-                sql = f"SELECT pk FROM documents {where} {self._order(q)} LIMIT ? OFFSET ?"
+                sql = f"SELECT pk FROM documents d {where} {self._order(q)} LIMIT ? OFFSET ?"
                 pks = [r[0] for r in self.state.execute(sql, [*params, limit, offset])]
         return self.summaries(pks)
 
@@ -421,6 +431,11 @@ class DocumentPages:
         if q.status is not None and status != q.status:
             return None
         where, params = self._where(q)
+        if q.review is not None:  # is it in the review filter?
+            cond, more = _review_condition(q.review, q.layer)
+            inside = self.state.execute(f"SELECT 1 FROM documents d WHERE d.pk = ? AND {cond}", [pk, *more])
+            if inside.fetchone() is None:
+                return None
         conj = "AND" if where else "WHERE"
         lt = ">" if q.descending else "<"
         if q.sort == "name":
@@ -430,7 +445,7 @@ class DocumentPages:
             before = (f"({STATUS_RANK_SQL} {lt} ? OR ({STATUS_RANK_SQL} = ? AND pk {lt} ?))", [rank, rank, pk])
         else:
             before = (f"pk {lt} ?", [pk])
-        sql = f"SELECT count(*) FROM documents {where} {conj} {before[0]}"
+        sql = f"SELECT count(*) FROM documents d {where} {conj} {before[0]}"
         return self.state.execute(sql, [*params, *before[1]]).fetchone()[0]
 
     def ids_at(self, q: DocumentQuery, rows: list[int]) -> list[str | None]:

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import QApplication
 
 from annotator.model import TRIGGER, AnnotatedDocument, Argument, Document, Event, Relation, Span
 from annotator.qt.mainwindow import MainWindow
-from annotator.store import Project
 from test_mainwindow import make_project, show_window
 
 TEXT = "Rebels attacked Mosul on Monday. Alice met Bob in Paris."
@@ -84,6 +83,17 @@ def enter_review(qtbot, w: MainWindow) -> None:
     assert review_of(w).active
 
 
+def choose(qtbot, w: MainWindow, name: str) -> None:
+    """Take ``name`` in the correction menu (C), which must be open; the window is active again after it."""
+    menu = w.review.last_menu
+    assert menu is not None and menu.isVisible()
+    (action,) = [a for a in menu.actions() if a.data() == name]
+    action.trigger()
+    menu.close()
+    w.activateWindow()  # the offscreen platform leaves the closed popup as the active window
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
+
+
 def current_key(w: MainWindow) -> str | None:
     item = review_of(w).current_item()
     return item.key if item is not None else None
@@ -155,11 +165,7 @@ def test_accept_reject_correct_comment_each_reach_the_file(qtbot, window):
     assert argument_row(path, 0) == ("Attacker", "accepted", "Rita")
     assert current_key(w) == "E1:1"
     key(qtbot, w, Qt.Key.Key_C)  # correct: the role menu of the argument
-    menu = review_of(w).last_menu
-    assert menu is not None and menu.isVisible()
-    (attacker,) = [a for a in menu.actions() if a.data() == "Attacker"]
-    attacker.trigger()
-    menu.close()
+    choose(qtbot, w, "Attacker")
     assert argument_row(path, 1) == ("Attacker", "corrected", "Rita")
     assert current_key(w) == "E1:1"  # a correction stays on the item
     key(qtbot, w, Qt.Key.Key_Space)

@@ -1,8 +1,9 @@
 """The document list: every document of the project with its status and size.
 
 A table (name, status, number of annotations) read lazily, a page at a time,
-with a status filter, a name filter and a sort done in SQL, and a "N of M
-documents done" progress line.
+with a status filter, a review progress filter (in the layer shown: review
+not started, in progress, all decided), a name filter and a sort done in
+SQL, and a "N of M documents done" progress line.
 A document with validation problems carries a badge before its name: the
 number of errors in red, of incomplete events in orange (counts stored in the
 project; :meth:`DocumentList.set_problem_counts` and
@@ -31,6 +32,12 @@ from ..model import STATUSES
 from ..store import DocumentSummary, StoreError
 from .doclist_model import DONE_STATUSES, ID_ROLE, STATUS_ROLE, STATUS_TEXT, DocumentTableModel, status_text
 from .session import Session
+
+#: The review progress filter: (shown text, DocumentQuery.review).
+REVIEW_FILTERS: tuple[tuple[str, str | None], ...] = (
+    ("Any review", None), ("Review not started", "not_started"), ("Review in progress", "in_progress"),
+    ("All decided", "decided"),
+)
 
 __all__ = ["DocumentList", "DocumentTableModel", "DONE_STATUSES", "ID_ROLE", "STATUS_ROLE", "STATUS_TEXT", "status_text"]
 
@@ -72,6 +79,12 @@ class DocumentList(QWidget):
         for s in STATUSES:
             self.status_filter.addItem(status_text(s), s)
         self.status_filter.setToolTip("Show only documents with this status")
+        self.review_filter = QComboBox()
+        self.review_filter.setObjectName("review_filter")
+        for text, value in REVIEW_FILTERS:
+            self.review_filter.addItem(text, value)
+        self.review_filter.setToolTip("Show only documents whose review (in the layer shown) is not started, "
+                                      "in progress, or complete (every annotation and argument decided)")
         self.name_filter = QLineEdit(placeholderText="Filter by name")
         self.name_filter.setClearButtonEnabled(True)
 
@@ -106,17 +119,20 @@ class DocumentList(QWidget):
 
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
-        top.addWidget(self.status_filter)
-        top.addWidget(self.name_filter, 1)
+        top.addWidget(self.status_filter, 1)
+        top.addWidget(self.review_filter, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)
         layout.addLayout(top)
+        layout.addWidget(self.name_filter)  # a line of its own: room to type in a narrow dock
         layout.addWidget(self.view, 1)
         layout.addWidget(self.progress_label)
         layout.addWidget(self.progress)
 
         self.status_filter.currentIndexChanged.connect(self._apply_filters)
+        self.review_filter.currentIndexChanged.connect(self._apply_filters)
+        session.layer_changed.connect(self._apply_filters)  # the review progress is the shown layer's
         self.name_filter.textChanged.connect(self._on_name_typed)
         self.view.clicked.connect(self._on_activated)
         self.view.activated.connect(self._on_activated)  # Enter (and double-click)
@@ -238,8 +254,10 @@ class DocumentList(QWidget):
 
     def _apply_filters(self) -> None:
         self._find_timer.stop()
+        layer = self.session.project.layer if self.session.project is not None else ""
         self.model.set_query(replace(self.model.query, status=self.status_filter.currentData(),
-                                     name=self.name_filter.text()))
+                                     name=self.name_filter.text(), review=self.review_filter.currentData(),
+                                     layer=layer))
 
     def _update_progress(self) -> None:
         done, total = self.done_counts()
@@ -267,7 +285,7 @@ class DocumentList(QWidget):
         old_status = hit[1].status if hit is not None else None
         q = self.model.query
         moves = old_status is not None and old_status != summary.status and (
-            q.status is not None or q.sort == "status")
+            q.status is not None or q.sort == "status" or q.review is not None)
         if moves:
             self.refresh()
             return
@@ -292,6 +310,8 @@ class DocumentList(QWidget):
             self._statuses[doc_id] = status
             if self.model.query.status is not None and status == self.model.query.status:
                 self.refresh()  # it may have just come into the status filter
+            elif self.model.query.review is not None and before != status:
+                self.refresh()  # reviewed, or back: it may have just come into the review progress filter
             elif before is not None and before != status:
                 self._update_progress()
             return

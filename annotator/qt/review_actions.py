@@ -64,7 +64,7 @@ class ReviewActions:
             native = ", ".join(keys)
             a = QAction(f"{text}\t{native}", window)  # the keys in the menu's shortcut column, no shortcut
             a.setObjectName(f"action_review_{name}")
-            a.setIconText(f"{text.rstrip('…')} ({keys[0]})")
+            a.setIconText(text.split()[0].rstrip("…"))  # a short button ("Next"): the keys are in its tooltip
             a.setToolTip(f"{what} — {native}")
             a.setStatusTip(f"{what} ({native})")
             a.setEnabled(False)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
 from .review_items import STATE_TEXT
 
@@ -30,15 +30,19 @@ class ReviewBar(QFrame):
         title = QLabel("<b>Review</b>")
         self.item_label = QLabel()
         self.item_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.item_label.setMinimumWidth(120)
+        # the bar never widens the window: the item's words give way (elided by the label's clipping)
+        self.item_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.item_label.setMinimumWidth(60)
         self.state_label = QLabel()
         self.state_label.setTextFormat(Qt.TextFormat.RichText)
+        self.state_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.state_label.setMinimumWidth(90)
         self.progress_label = QLabel()
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(title)
-        row.addWidget(self.item_label, 1)
-        row.addWidget(self.state_label)
+        row.addWidget(self.item_label, 3)
+        row.addWidget(self.state_label, 2)
         row.addWidget(self.progress_label)
         self.buttons: list[QToolButton] = []
         for a in actions:
@@ -73,11 +77,11 @@ class ReviewBar(QFrame):
             if review and reviewer:
                 html += f" by {_esc(reviewer)}"
             if note:
-                html += " · 💬"
+                html += " · <i>commented</i>"
             self.state_label.setText(html)
             self.state_label.setToolTip(note)
         decided, total = progress
-        self.progress_label.setText(f"{decided} of {total} decided")
+        self.progress_label.setText(f" · {decided} of {total} decided")
 
     # ------------------------------------------------------------------ the comment editor
 

@@ -160,6 +160,7 @@ class ReviewCorrections:
             menu.addSeparator()
             hint = menu.addAction("Boundaries: Shift+←/→ moves the end, Ctrl+Shift+←/→ the start")
             hint.setEnabled(False)
+        menu.aboutToHide.connect(self.r.view.setFocus)  # the keys go on acting on the text
         menu.popup(self._menu_point(cur, item))
         self.last_menu = menu
         return menu

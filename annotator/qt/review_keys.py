@@ -24,7 +24,8 @@ COMMANDS: dict[str, tuple[str, tuple[str, ...], str]] = {
     "reject": ("Reject", ("R", "X"), "Reject the current annotation (it stays in the file, marked rejected)"),
     "correct": ("Correct…", ("C",),
                 "Change the type (or an argument's role) of the current annotation: marked corrected, by you"),
-    "comment": ("Comment…", ("M",), "Write a reviewer's comment on the current annotation (Enter saves, Esc cancels)"),
+    "comment": ("Comment…", ("M",),
+                "Write a reviewer's comment on the current annotation (Enter saves, Esc cancels)"),
     "clear": ("Clear Decision", ("U",), "Take the decision back: the current annotation is not reviewed"),
     "leave": ("Leave Review Mode", ("Esc",), "Back to tagging (single letters are label hotkeys again)"),
 }
