@@ -89,7 +89,7 @@ def _annotator_layer(name: str | None) -> str:
     if name is None:
         return ""
     name = name.strip()
-    if not name or name == "default":
+    if not name or name == "default":  # "gold" is the adjudicated layer: nobody's name is recorded on it
         raise CliError(f"--annotator {name!r}: give a person's name (or gold); "
                        "without --annotator the import goes into the default layer")
     return name
@@ -116,7 +116,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             report = ImportReport()
             try:
                 n = import_paths(
-                    project, args.paths, fmt=args.format, annotator=layer or None,
+                    project, args.paths, fmt=args.format,
+                    annotator=layer if layer != "gold" else None,  # gold's annotations keep who made them
                     replace=args.replace, add_types=args.add_types, report=report,
                     progress=progress if progress.enabled else None, layer=layer,
                 )

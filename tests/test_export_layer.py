@@ -46,6 +46,9 @@ def test_export_layer_by_name_and_gold_by_default_for_training_formats(tmp_path,
     rc, err = cli(capsys, "export", team, "-o", out, "--layer", "default")
     assert rc == 0, err
     assert exported_entities(out) == set()
+    with Project.open(team, read_only=True) as proj:  # --annotator gold records no one; the file's names stay
+        assert {s.annotator for s in proj.get_annotated(DOC, layer="gold").entities} == {"dana"}
+        assert {a.annotator for e in proj.get_annotated(DOC, layer="gold").events for a in e.arguments} == {""}
     # brat carries work on to another tool, not a training format: the working (default) layer
     rc, err = cli(capsys, "export", team, "--format", "brat", "-o", tmp_path / "brat")
     assert rc == 0, err
