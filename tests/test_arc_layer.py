@@ -68,6 +68,18 @@ def test_link_index_changes_report_the_paragraphs_to_lay_out_again():
     assert {e[0] for e in ends(index, 0, 299)} == {"K6"} and "K5" in index.links
 
 
+def test_add_many_asked_about_some_paragraphs_gives_those_its_ends_fall_in():
+    spans = spans_at(S1=10, S2=150, S3=250, S4=399, S5=400, S6=720)
+    every = LinkIndex(lambda: spans, lambda cp: cp // 100)
+    some = LinkIndex(lambda: spans, lambda cp: cp // 100, lambda p: (p * 100, p * 100 + 100))
+    links = [Link("K1", "S1", "S3", "r", "#000000"), Link("K2", "S4", "S6", "r", "#000000"),
+             Link("K3", "S5", "S2", "r", "#000000")]
+    assert every.add_many(links) == {0, 1, 2, 3, 4, 7}
+    assert some.add_many(links, only=[0, 3, 5, 6, 7, 9]) == {0, 3, 7}  # 5, 6 and 9 hold no end
+    assert {(e.link.id, e.is_source) for e in some.ends_between(0, 999, ALL)} == {
+        (e.link.id, e.is_source) for e in every.ends_between(0, 999, ALL)}
+
+
 def test_link_index_follows_random_edits_as_the_view_reports_them():
     """Spans added, moved and removed, links added and removed, in the order the view reports
     them (a span that moves or goes while still shown): the ends each range gets and the links
@@ -220,3 +232,17 @@ def test_link_changes_go_through_the_layer(view):
     view.remove_span("B")  # a link end goes: its arcs are not drawn, the links stay
     assert {k[0] for k in pieces(view, arcs.frame())} == {"L1", "L3", "L4"}
     assert "L9" in arcs.links() and "R1" in arcs.links()
+
+
+def test_a_paragraphs_code_points_are_those_para_of_cp_puts_in_it(qtbot):
+    text = "Emoji 😀 here\r\nsecond 😀😀 line\r\n\r\nlast ü line 😀"
+    view = AnnotationView()
+    qtbot.addWidget(view)
+    view.set_document(text, [], {})
+    hits = view.hits
+    for cp in range(len(text)):
+        p = hits.para_of_cp(cp)
+        a, b = hits.para_cps(p)
+        assert a <= cp < b, (cp, p, a, b)
+    assert [hits.para_cps(p)[0] for p in range(4)] == [0, text.index("second"), text.index("\r\n\r\n") + 2,
+                                                        text.index("last")]

@@ -87,3 +87,21 @@ def test_an_edit_during_the_load_shows_in_the_list_at_once(long_window):
     a, b = untagged_word(w.session.current.text, "w4", where)
     assert w.session.add_annotation(a, b, "PER")
     assert table.updatesEnabled()
+
+
+def test_arcs_of_the_paragraphs_on_screen_follow_the_slices(long_window):
+    """Each slice's links lay out again only the cached paragraphs their ends fall in: once loaded,
+    every cached paragraph has the arcs a fresh layout gives it (and some have arcs)."""
+    w, _adoc, _where, _path = long_window
+    view = w.view
+    load_fully(w)
+    cache = view.stack.cache
+    assert cache
+    with_arcs = 0
+    for p in list(cache):
+        kept = sorted((seg.link.id, seg.kind) for seg in cache[p].arcs)
+        del cache[p]
+        fresh = sorted((seg.link.id, seg.kind) for seg in view.stack.layout(p).arcs)
+        assert kept == fresh, f"paragraph {p}: arcs laid out before the slice that brought them"
+        with_arcs += bool(fresh)
+    assert with_arcs

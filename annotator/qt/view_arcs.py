@@ -46,7 +46,7 @@ class ArcLayer:
         self._stack = stack
         self._hits = hits
         self._style = style
-        self.index = LinkIndex(host.spans, hits.para_of_cp)
+        self.index = LinkIndex(host.spans, hits.para_of_cp, hits.para_cps)
         self._link_qc: dict[str, QColor] = {}
         self.hl_owner: str | None = None
         self.hl_spans: frozenset[str] = frozenset()
@@ -70,9 +70,9 @@ class ArcLayer:
 
     def add_links(self, links: list[Link]) -> None:
         """Draw many more links (a slice of a loading document); lays out again only what is cached."""
-        touched = self.index.add_many(links)
         cache = self._stack.cache
-        self._host.relayout({p for p in touched if p in cache} if len(touched) > len(cache) else touched & cache.keys())
+        touched = self.index.add_many(links, only=list(cache))
+        self._host.relayout(touched & cache.keys())
 
     def remove_link(self, link_id: str) -> None:
         """Stop drawing ``link_id``."""

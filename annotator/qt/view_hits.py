@@ -81,6 +81,12 @@ class HitMap:
         """The paragraph holding code point ``cp``."""
         return self._stack.para_of(self._omap().to_view(cp))
 
+    def para_cps(self, p: int) -> tuple[int, int]:
+        """The code points ``[start, end)`` of paragraph ``p``, its break included (the inverse of :meth:`para_of_cp`)."""
+        stack, omap = self._stack, self._omap()
+        end = stack.pstart[p + 1] if p + 1 < len(stack.pstart) else None
+        return omap.to_codepoint(stack.pstart[p]), (omap.to_codepoint(end) if end is not None else 1 << 62)
+
     def span_para(self, sid: str) -> int:
         """The paragraph holding the start of span ``sid``."""
         return self._stack.para_of(self._spans.view_pieces(sid)[0][0])
