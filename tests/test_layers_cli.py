@@ -251,3 +251,35 @@ def test_stats_lists_the_layers_and_counts_the_one_asked_for(tmp_path, capsys):
     assert f"  {'PER':<32} {persons:>8}" in out
     assert main(["stats", str(p), "--layer", "nobody"]) == 1
     assert "no layer 'nobody'" in capsys.readouterr().err
+
+
+def test_a_documents_problem_counts_are_the_sums_over_its_layers(tmp_path, capsys):
+    """With Life.Die's Instrument required, Dana's and Bob's Life.Die each lack it: one incomplete event a layer."""
+    from annotator.bundled import default_schema_path
+    from annotator.schema import Schema
+
+    toml = default_schema_path().read_text(encoding="utf-8")
+    die = toml.index('[events."Life.Die"]')
+    line = 'roles.Instrument = { types = ["WEA", "VEH"], cardinality = "any" }'
+    at = toml.index(line, die)
+    toml = toml[:at] + line.replace('"any"', '"one"') + toml[at + len(line):]
+    p = tmp_path / "team.db"
+    Project.open(p, schema=Schema.from_toml(toml)).close()
+    two_layers(capsys, p)
+
+    def counts() -> tuple[int, list[tuple[str, int]]]:
+        conn = sqlite3.connect(f"file:{p}?mode=ro", uri=True)
+        try:
+            doc = conn.execute("SELECT n_incomplete FROM documents").fetchone()[0]
+            layers = conn.execute("SELECT name, n_incomplete FROM layers ORDER BY name").fetchall()
+        finally:
+            conn.close()
+        return doc, layers
+
+    assert counts() == (2, [("bob", 1), ("dana", 1)])
+    rec = json.loads(DANA.read_text(encoding="utf-8"))
+    rec["events"] = []
+    fixed = tmp_path / "dana2.jsonl"
+    fixed.write_text(json.dumps(rec) + "\n", encoding="utf-8")
+    assert cli(capsys, "import", p, fixed, "--annotator", "dana", "--replace")[0] == 0
+    assert counts() == (1, [("bob", 1), ("dana", 0)])
