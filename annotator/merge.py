@@ -78,13 +78,14 @@ def recorded_annotators(adocs: Iterable[AnnotatedDocument]) -> set[str]:
     return names
 
 
-def default_layer_name(source: Source) -> str:
+def default_layer_name(source: Source) -> str | None:
     """The target layer that ``source``'s default layer goes into; :class:`MergeError` when it has none.
 
     The name given for the source wins; else the one annotator recorded on all
     the layer's entities, events and relations (and the arguments that
     record one).  No annotator recorded, several, or some annotations
-    recording nobody, is refused.
+    recording nobody, is refused.  None when the layer holds nothing (its
+    annotations were all deleted): there is nothing to bring.
     """
     if source.default_as is not None:
         name = source.default_as.strip()
@@ -93,9 +94,11 @@ def default_layer_name(source: Source) -> str:
                              "for the layer its default annotations go into")
         return name
     names = recorded_annotators(source.project.iter_annotated(layer=DEFAULT_LAYER))
+    if not names:
+        return None
     if len(names) == 1 and "" not in names:
         return names.pop()
-    if not names or names == {""}:
+    if names == {""}:
         why = "records no annotator"
     else:
         shown = ", ".join(sorted(show(n) if n else "(none)" for n in names)[:6])
@@ -110,7 +113,8 @@ def plan_layers(source: Source) -> list[tuple[str, str]]:
     plan: list[tuple[str, str]] = []
     for name in layers:
         target = default_layer_name(source) if name == DEFAULT_LAYER else name
-        plan.append((name, target))
+        if target is not None:
+            plan.append((name, target))
     targets = [t for _, t in plan]
     for t in set(targets):
         if targets.count(t) > 1:

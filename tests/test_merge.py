@@ -219,3 +219,17 @@ def test_progress_shows_on_a_terminal(tmp_path, capsys, sources):
         os.close(master)
     assert r.returncode == 0
     assert b"merging: 2 of 2 documents (100%)" in seen
+
+
+def test_a_default_layer_emptied_by_deletes_needs_no_name(tmp_path, capsys, sources):
+    _, bob = sources
+    with Project.open(bob) as proj:  # Bob deletes every annotation of his default layer: it stays listed
+        adoc = proj.get_annotated(DOC)
+        for ann_id in [e.id for e in adoc.events] + [r.id for r in adoc.relations] + [s.id for s in adoc.entities]:
+            proj.remove(DOC, ann_id)
+        assert proj.layers() == [""] and not proj.get_annotated(DOC).spans
+    team = tmp_path / "team.db"
+    rc, err = cli(capsys, "merge", team, bob)
+    assert rc == 0, err
+    with Project.open(team, read_only=True) as proj:
+        assert proj.document_ids() == [DOC] and proj.layers() == []
