@@ -64,7 +64,8 @@ class ReviewBar(QFrame):
         col.addLayout(row)
         col.addWidget(self.comment_edit)
 
-    def show_item(self, description: str, state: tuple[str, str, str] | None, progress: tuple[int, int]) -> None:
+    def show_item(self, description: str, state: tuple[str, str, str] | None,
+                  progress: tuple[int, int] | None) -> None:
         """Show the item under review (``description``), its (review, reviewer, note) and (decided, all)."""
         self.item_label.setText(description)
         if state is None:
@@ -80,6 +81,9 @@ class ReviewBar(QFrame):
                 html += " · <i>commented</i>"
             self.state_label.setText(html)
             self.state_label.setToolTip(note)
+        if progress is None:
+            self.progress_label.setText("")
+            return
         decided, total = progress
         self.progress_label.setText(f" · {decided} of {total} decided")
 

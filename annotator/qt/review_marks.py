@@ -9,7 +9,7 @@ touched, and the view repaints only when a mark changed.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 from ..model import ENTITY, TRIGGER
 
@@ -69,6 +69,18 @@ class ReviewMarks:
         if changed:
             self.view.viewport().update()
         return changed
+
+
+def decided_ids(cur: DocState, spans: Iterable[str], events: Iterable[str], relations: Iterable[str]) -> set[str]:
+    """Those of the given ids whose annotation (or one of an event's arguments) carries a decision: all that
+    needs a mark when the marks start empty (a document opened, loaded a slice at a time)."""
+    out = {i for i in spans if (s := cur.spans.get(i)) is not None and s.review}
+    for i in events:
+        ev = cur.events.get(i)
+        if ev is not None and (ev.review or any(a.review for a in ev.arguments)):
+            out.add(i)
+    out.update(i for i in relations if (r := cur.relations.get(i)) is not None and r.review)
+    return out
 
 
 def _merge(marks: dict[str, str], keys: set[str], new: dict[str, str]) -> bool:

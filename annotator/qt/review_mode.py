@@ -33,7 +33,7 @@ from .review_correct import ReviewCorrections
 from .review_items import ARGUMENT_ITEM, EVENT_ITEM, ReviewItem, describe, find, review_items, \
     state_of, target_of
 from .review_keys import BOUNDARY_KEYS, KEYMAP
-from .review_marks import ReviewMarks
+from .review_marks import ReviewMarks, decided_ids
 from .review_write import write_review
 from .undo import is_write_failure
 
@@ -264,7 +264,10 @@ class ReviewMode(QObject):
         return items[self.index]
 
     def progress(self) -> tuple[int, int]:
-        """(decided, all) items of the open document."""
+        """(decided, all) items of the open document ((0, 0) while it is still loading and not asked for)."""
+        cur = self.cur()
+        if self.items is None and (cur is None or cur.partial):
+            return 0, 0
         items = self._ensure_items() or []
         return self._decided, len(items)
 
@@ -301,6 +304,9 @@ class ReviewMode(QObject):
     def _show(self) -> None:
         cur = self.cur()
         item = self.current_item() if cur is not None else None
+        if cur is not None and cur.partial and self.items is None:
+            self.bar.show_item("Loading the document… (Space: review it)", None, None)
+            return
         if cur is None or item is None:
             self.bar.show_item("Space: the first undecided annotation", None, self.progress())
             return
@@ -401,8 +407,8 @@ class ReviewMode(QObject):
     def _on_opened(self, _doc_id: str) -> None:
         self._forget()
         cur = self.cur()
-        if cur is not None:
-            self.marks.update(cur, set(cur.spans) | set(cur.events) | set(cur.relations))
+        if cur is not None:  # (marks were cleared: only what carries a decision is looked at)
+            self.marks.update(cur, decided_ids(cur, cur.spans, cur.events, cur.relations))
         if self.active:
             self.bar.close_comment()
             if cur is not None and not cur.partial:
@@ -414,14 +420,14 @@ class ReviewMode(QObject):
         cur = self.cur()
         if cur is None:
             return
-        self.marks.update(cur, set(cur.events) | set(cur.relations))
+        self.marks.update(cur, decided_ids(cur, (), cur.events, cur.relations))
         if self.active and self.index is None:
             self._start()
 
     def _on_progress(self, sl: LoadSlice) -> None:
         cur = self.cur()
         if cur is not None and sl.doc_id == cur.id:
-            self.marks.update(cur, {s.id for s in sl.spans if s.review} | set(sl.events) | set(sl.relations))
+            self.marks.update(cur, decided_ids(cur, [s.id for s in sl.spans], sl.events, sl.relations))
 
     def _on_changed(self, change: Change) -> None:
         cur = self.cur()
