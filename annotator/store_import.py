@@ -130,7 +130,7 @@ class BulkImport:
                     f"{self._checksum(pk, stored_sum)[:12]} there, {theirs[:12]} here); {layer_title(layer)}'s "
                     "layer can only be added to the same text"))
             if db.execute("SELECT 1 FROM layers WHERE doc = ? AND name = ?", [pk, layer]).fetchone() is not None:
-                if not replace:
+                if not replace and self._holds(pk, layer):  # a layer emptied by deletes is taken without asking
                     raise make_error(adoc, (
                         f"document {ident(doc.id)} already has {layer_title(layer)}'s layer "
                         "(use --replace to replace that layer)"))
@@ -159,6 +159,12 @@ class BulkImport:
             return stored
         row = self.state.db.execute("SELECT text FROM texts WHERE doc = ?", [pk]).fetchone()
         return checksum(row[0] if row else "")
+
+    def _holds(self, pk: int, layer: str) -> bool:
+        """Whether document ``pk`` has any annotation in ``layer``."""
+        return self.state.db.execute(
+            "SELECT EXISTS (SELECT 1 FROM spans WHERE doc = ? AND layer = ?) "
+            "OR EXISTS (SELECT 1 FROM relations WHERE doc = ? AND layer = ?)", [pk, layer, pk, layer]).fetchone()[0]
 
     def _delete_layer(self, pk: int, layer: str) -> None:
         """Delete one layer's annotation rows of document ``pk`` (inside the import's write)."""

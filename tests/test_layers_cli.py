@@ -283,3 +283,17 @@ def test_a_documents_problem_counts_are_the_sums_over_its_layers(tmp_path, capsy
     fixed.write_text(json.dumps(rec) + "\n", encoding="utf-8")
     assert cli(capsys, "import", p, fixed, "--annotator", "dana", "--replace")[0] == 0
     assert counts() == (1, [("bob", 1), ("dana", 0)])
+
+
+def test_a_layer_emptied_by_deletes_is_imported_again_without_replace(tmp_path, capsys):
+    p = tmp_path / "team.db"
+    two_layers(capsys, p)
+    with Project.open(p) as proj, proj.in_layer("bob"):
+        adoc = proj.get_annotated(DOC)
+        for ann_id in [e.id for e in adoc.events] + [r.id for r in adoc.relations] + [s.id for s in adoc.entities]:
+            proj.remove(DOC, ann_id)
+        assert proj.layers(DOC) == ["bob", "dana"]  # still listed, empty
+    rc, err = cli(capsys, "import", p, BOB, "--annotator", "bob")
+    assert rc == 0, err
+    with Project.open(p, read_only=True) as proj:
+        assert len(proj.get_annotated(DOC, layer="bob").spans) == len(brat_entities(BOB / f"{DOC}.ann"))
