@@ -141,11 +141,13 @@ def test_comparing_an_annotator_with_gold_makes_a_taken_difference_go_away(qtbot
     assert window.current_key() == "argument 10-18>0-9"
 
 
-def test_the_menu_item_opens_the_open_document_and_the_window_shows_each_take_in_gold(qtbot, tmp_path):
+def test_review_compare_opens_the_open_document_and_the_window_shows_each_take_in_gold(qtbot, tmp_path):
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from annotator.qt.compare_action import add_compare_action
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QMenu
+
     from annotator.qt.mainwindow import MainWindow
     from test_mainwindow import show_window
 
@@ -153,8 +155,9 @@ def test_the_menu_item_opens_the_open_document_and_the_window_shows_each_take_in
     w = show_window(qtbot, MainWindow(db, settings=QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat)))
     w.session.set_layer("gold")
     assert w.view.spans() == {}
-    menu = w.menuBar().addMenu("&Review")
-    action = add_compare_action(w, menu, lambda: w.session)
+    review = w.findChild(QMenu, "menu_review")
+    action = w.findChild(QAction, "action_compare")
+    assert action in review.actions() and action.text() == "&Compare and Adjudicate…"
     action.trigger()
     view = w.findChild(CompareView)
     assert view is not None and view.doc_id == "d1" and view.project is not w.session.project

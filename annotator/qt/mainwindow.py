@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QVBoxLayou
 from ..store import Project, StoreError
 from .actions import WindowActions
 from .agree_dialog import add_agreement_action
+from .compare_action import add_compare_action
 from .contextmenu import ContextMenu
 from .dockslots import dock_slots
 from .findbar import FindBar
@@ -115,6 +116,8 @@ class MainWindow(QMainWindow):
         self.safety = WindowSafety(self, lay, self.menus["save_as"], self.menus.editing(), bar,
                                    self.status.saved_label, session_of, self.messages.error, self.open_project)
         self.review = ReviewMode(self)  # the Review menu, its bar above the text, its keys and the view's marks
+        self.review.ui.menu.addSeparator()
+        add_compare_action(self, self.review.ui.menu, session_of)  # helper J's: the comparison view
         if project_path is not None:
             self.open_project(project_path)
         self.prefs.restore(self.menus["arcs_selected"])
