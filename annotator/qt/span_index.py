@@ -74,20 +74,25 @@ class SpanIndex:
         """Index many new spans at once (a slice of a loading document): one merge, not one insert each."""
         if not spans:
             return
+        ids = list(map(_ID, spans))  # a column at a time, in C calls (a slice has thousands)
+        self.spans.update(zip(ids, spans))
         vpieces = self._vpieces
-        short: list[Span] = []
-        for sp in spans:
-            self.spans[sp.id] = sp
-            vpieces.pop(sp.id, None)
-            if sp.end - sp.start > LONG_SPAN:
-                self._long.add(sp.id)
-            else:
-                short.append(sp)
-        if not short:
-            return
-        short.sort(key=_START)
+        if not vpieces.keys().isdisjoint(ids):
+            for sid in ids:
+                vpieces.pop(sid, None)
+        lengths = list(map(sub, map(_END, spans), map(_START, spans)))
+        longest = max(lengths)
+        short = spans
+        if longest > LONG_SPAN:
+            self._long.update(sid for sid, n in zip(ids, lengths) if n > LONG_SPAN)
+            short = [sp for sp, n in zip(spans, lengths) if n <= LONG_SPAN]
+            if not short:
+                return
+            longest = max(sp.end - sp.start for sp in short)
+        if any(map(gt, map(_START, short), map(_START, short[1:]))):
+            short = sorted(short, key=_START)
         starts = list(map(_START, short))
-        self._maxlen = max(self._maxlen, max(map(sub, map(_END, short), starts)))
+        self._maxlen = max(self._maxlen, longest)
         if not self._starts or starts[0] >= self._starts[-1]:
             self._starts.extend(starts)
             self._order.extend(map(_ID, short))
