@@ -227,7 +227,7 @@ def _group(entries: Iterable[tuple[Slot, str, str]]) -> dict[Slot, list[tuple[st
 
 
 def compare(a: AnnotatedDocument, b: AnnotatedDocument) -> Comparison:
-    """Mark every annotation of ``a`` and ``b`` (the same document's text); items in text order.
+    """Mark every annotation of ``a`` and ``b`` (the same document's text); items in reading order.
 
     Raises :class:`TextMismatch` when the texts differ.
     """
@@ -245,9 +245,20 @@ def compare(a: AnnotatedDocument, b: AnnotatedDocument) -> Comparison:
             for n, (mark, sa, sb) in enumerate(pair_slot(ga.get(slot, []), gb.get(slot, [])), start=1):
                 key = f"{kind} {stext}" + (f" #{n}" if n > 1 else "")
                 items.append(Item(key, kind, mark, slot, start, end, sa, sb))
-    order = {k: i for i, k in enumerate(KINDS)}
-    items.sort(key=lambda it: (it.start, order[it.kind], -it.end, it.key))
+    items.sort(key=reading_order)
     return Comparison(a.document.text, items)
+
+
+def reading_order(item: Item) -> tuple:
+    """Where an item is read: at its span, an argument at its trigger, a relation at its head; then its other end.
+
+    At one place: entities (the longer first), events, arguments, relations.
+    """
+    kind = KINDS.index(item.kind)
+    if item.kind in ("entity", "event"):
+        return (item.slot[0][0], kind, -item.slot[-1][1], 0, item.key)
+    first, second = (item.slot[0], item.slot[1][1]) if item.kind == "argument" else item.slot
+    return (first[0][0], kind, 0, second[0][0], item.key)
 
 
 # ---------------------------------------------------------------------- gold and words

@@ -46,21 +46,22 @@ def bob() -> AnnotatedDocument:
     )
 
 
-# (key, mark, A's (label, id), B's (label, id)) in text order, written out by hand
+# (key, mark, A's (label, id), B's (label, id)) in reading order (an argument at its trigger, a relation at its
+# head), written out by hand
 EXPECTED = [
     ("entity 0-9", DISAGREE, ("PER", "T1"), ("ORG", "T11")),
-    ("argument 10-18>0-9", AGREE, ("Attacker", "E1:0"), ("Attacker", "E11:0")),
     ("relation 0-9>19-25", ONLY_A, ("PHYS", "R1"), None),
     ("event 10-18", AGREE, ("Conflict.Attack", "E1"), ("Conflict.Attack", "E11")),
-    ("argument 10-18>47-59", DISAGREE, ("Target", "E1:2"), ("Attacker", "E11:2")),
+    ("argument 10-18>0-9", AGREE, ("Attacker", "E1:0"), ("Attacker", "E11:0")),
     ("argument 10-18>19-25", AGREE, ("Place", "E1:1"), ("Place", "E11:1")),
+    ("argument 10-18>47-59", DISAGREE, ("Target", "E1:2"), ("Attacker", "E11:2")),
     ("entity 19-25", AGREE, ("GPE", "T2"), ("GPE", "T12")),
-    ("relation 47-59>19-25", ONLY_B, None, ("PHYS", "R11")),
     ("entity 29-35", ONLY_A, ("TIME", "T3"), None),
     ("event 40-46", DISAGREE, ("Life.Die", "E2"), ("Life.Injure", "E12")),
     ("argument 40-46>47-59", AGREE, ("Victim", "E2:0"), ("Victim", "E12:0")),
     ("entity 47-59", AGREE, ("PER", "T4"), ("PER", "T14")),
     ("entity 47-52", ONLY_B, None, ("NUM", "T19")),
+    ("relation 47-59>19-25", ONLY_B, None, ("PHYS", "R11")),
 ]
 
 
@@ -121,8 +122,8 @@ def test_an_event_filling_a_role_is_matched_by_its_trigger():
     c = compare(doc("Cause"), doc("Effect"))
     assert flat(c.items) == [
         ("event 10-18", AGREE, ("Conflict.Attack", "E1"), ("Conflict.Attack", "E1")),
-        ("argument 40-46>event 10-18", DISAGREE, ("Cause", "E2:0"), ("Effect", "E2:0")),
         ("event 40-46", AGREE, ("Life.Die", "E2"), ("Life.Die", "E2")),
+        ("argument 40-46>event 10-18", DISAGREE, ("Cause", "E2:0"), ("Effect", "E2:0")),
     ]
 
 
