@@ -105,8 +105,11 @@ def test_link_index_follows_random_edits_as_the_view_reports_them():
                     continue
             spans[sid] = Span(sid, "PER", rng.randrange(0, 400, 10), 0)
             index.span_changed(sid)
-        elif op < 0.65:
+        elif op < 0.5:
             index.add(Link(f"K{rng.randrange(25)}", sid, rng.choice(names), "r", "#000000", owner=f"E{step % 3}"))
+        elif op < 0.65:  # a slice's links: new ones, some replacing links already there, some not drawable
+            index.add_many([Link(f"K{rng.randrange(25)}", rng.choice(names), rng.choice(names), "r", "#000000",
+                                 owner=f"E{rng.randrange(3)}") for _ in range(rng.randrange(1, 5))])
         elif index.links:
             index.remove(rng.choice(sorted(index.links)))
         drawn = {lk.id: lk for lk in index.links.values()

@@ -116,27 +116,38 @@ class LinkIndex:
         (with ``only``, and ``para_cps`` given: just those of ``only``, found by bisection instead
         of a paragraph for every end: a slice has thousands, the view caches a few dozen)."""
         touched: set[int] = set()
-        spans = self._spans()
-        new_cp: list[int] = []
-        new_lid: list[str] = []
+        ids = list(map(_ID, links))
+        if not self.links.keys().isdisjoint(ids) or len(set(ids)) < len(ids):
+            fresh: dict[str, Link] = {}  # replacements (rare) go the one-by-one path; a later one of an id wins
+            for lk in links:
+                if lk.id in self.links and lk.id not in fresh:
+                    touched |= self.add(lk)
+                else:
+                    fresh[lk.id] = lk
+            self.links.update(fresh)
+            links, ids = list(fresh.values()), list(fresh)
+        else:
+            self.links.update(zip(ids, links))  # a column at a time, in C calls (a slice has thousands)
         by_owner = self._by_owner_
-        for lk in links:
-            if lk.id in self.links:  # a replacement: the one-by-one path
-                touched |= self.add(lk)
-                continue
-            lid = lk.id
-            self.links[lid] = lk
-            if by_owner is not None and lk.owner:
-                by_owner[lk.owner] = by_owner.get(lk.owner, ()) + (lid,)
-            s, t = spans.get(lk.source), spans.get(lk.target)
-            if s is None or t is None or lk.source == lk.target:
-                self._park(lid)
-                continue
-            new_cp += (s.start, t.start)
-            new_lid += (lid, lid)
-        if not new_cp:
+        if by_owner is not None:
+            for lk in links:
+                if lk.owner:
+                    by_owner[lk.owner] = by_owner.get(lk.owner, ()) + (lk.id,)
+        get = self._spans().get
+        srcs, tgts = list(map(_SOURCE, links)), list(map(_TARGET, links))
+        ss, ts = list(map(get, srcs)), list(map(get, tgts))
+        if not (all(ss) and all(ts)) or any(map(eq, srcs, tgts)):  # rare: keep apart what cannot be drawn
+            keep = [i for i, (a, b) in enumerate(zip(ss, ts)) if a is not None and b is not None and srcs[i] != tgts[i]]
+            kept = set(keep)
+            for i, lid in enumerate(ids):
+                if i not in kept:
+                    self._park(lid)
+            ids, ss, ts = [ids[i] for i in keep], [ss[i] for i in keep], [ts[i] for i in keep]
+        if not ids:
             return touched
-        new_src = bytes([1, 0]) * (len(new_cp) // 2)
+        new_cp = list(map(_START, ss)) + list(map(_START, ts))
+        new_lid = ids + ids
+        new_src = bytes([1]) * len(ids) + bytes(len(ids))
         order = sorted(range(len(new_cp)), key=new_cp.__getitem__)
         new_cp = [new_cp[i] for i in order]
         new_lid = [new_lid[i] for i in order]
