@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from annotator.model import Span
 from annotator.qt.compare_view import CompareView
 from annotator.store import Project
 from test_adjudicate import EMPTY, build_project, gold_rows
@@ -170,5 +171,14 @@ def test_review_compare_opens_the_open_document_and_the_window_shows_each_take_i
     assert gold_rows(db)["spans"] == [(0, 9, "entity", "PER", "Dana")]
     # the window shows the gold layer: the take is there without reopening anything
     assert [(s.label, s.start, s.end) for s in w.view.spans().values()] == [("PER", 0, 9)]
+    # an edit of gold in the window shows in the view when it is active again
+    with w.session.project.in_layer("gold"):
+        w.session.project.add_span("d1", Span("", "GPE", 19, 25))
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
+    assert "entity 19-25" in view.view.spans() and view.view.spans()["entity 19-25"].label == "GPE"
+    view.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is view)
+    assert view.view.spans()["entity 19-25"].label == "GPE ✓"
     view.close()
     w.close()

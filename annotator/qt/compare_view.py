@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -348,6 +348,17 @@ class CompareView(QWidget):
             if row.data(0, Qt.ItemDataRole.UserRole) == key:
                 self.list.setCurrentItem(row)
                 return
+
+    def changeEvent(self, e: QEvent) -> None:  # noqa: N802 (Qt API)
+        """Coming back to the view: read the layers again when another window or process wrote to the file."""
+        super().changeEvent(e)
+        if e.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            try:
+                changed = self.project.changed_elsewhere()
+            except StoreError:
+                return
+            if changed:
+                self.refresh()
 
     def say(self, text: str) -> None:
         """Show one line under the view."""
