@@ -44,7 +44,12 @@ def add_compare_action(window: QWidget, menu: QMenu, session_of: Callable[[], An
             QMessageBox.warning(window, "Cannot compare", str(exc))
             return
         project.annotator = main.annotator
-        view = CompareView(project, cur.id)
+        try:
+            view = CompareView(project, cur.id)
+        except StoreError as exc:  # e.g. the document was deleted by another process meanwhile
+            project.close()
+            QMessageBox.warning(window, "Cannot compare", str(exc))
+            return
         view.setParent(window, Qt.WindowType.Window)
         view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         view.destroyed.connect(lambda *_: project.close())
