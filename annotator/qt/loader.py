@@ -24,6 +24,7 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from .docstate import DocState
 
 KINDS = ("spans", "events", "relations")
+_ID = attrgetter("id")
 
 
 @dataclass
@@ -296,7 +298,10 @@ class DocumentLoader(QObject):
         skip = cur.touched
         if kind == "spans":
             have = cur.spans
-            new = [s for s in chunk if s.id not in have and s.id not in skip]
+            if skip or not have.keys().isdisjoint(map(_ID, chunk)):  # the first part's spans, or edited ones
+                new = [s for s in chunk if s.id not in have and s.id not in skip]
+            else:  # the usual case past the first part: no Python step per span
+                new = chunk
             cur.add_loaded_spans(new)
             sl.spans = new
             if self._pos:
