@@ -299,3 +299,32 @@ def test_a_label_of_the_wrong_kind_is_refused_with_a_message(qtbot, window):
     key(qtbot, w, Qt.Key.Key_P)  # PER is an entity type: not for an event
     assert "not a type it can take" in w.statusBar().currentMessage()
     assert event_review(w.session.project.path, "E1") == ("", "", "")
+
+
+def test_a_relation_is_corrected_to_another_type_through_its_menu(qtbot, window):
+    w = window
+    path = w.session.project.path
+    enter_review(qtbot, w)
+    while current_key(w) != "R1":
+        key(qtbot, w, Qt.Key.Key_Space)
+    key(qtbot, w, Qt.Key.Key_C)
+    menu = w.review.last_menu
+    names = {a.text(): a.isEnabled() for a in menu.actions() if a.text() in ("PHYS", "ORG-AFF", "GEN-AFF")}
+    assert names == {"PHYS": False, "ORG-AFF": True, "GEN-AFF": True}  # PER -> GPE allows these; PHYS is its type
+    (gen,) = [a for a in menu.actions() if a.text() == "GEN-AFF"]
+    gen.trigger()
+    menu.close()
+    assert file_rows(path, "SELECT type, review, reviewer FROM relations WHERE id = 'R1'") == [
+        ("GEN-AFF", "corrected", "Rita")]
+
+
+def test_escape_in_the_comment_editor_cancels_the_comment_and_stays_in_review_mode(qtbot, window):
+    w = window
+    enter_review(qtbot, w)
+    key(qtbot, w, Qt.Key.Key_M)
+    edit = w.review.bar.comment_edit
+    qtbot.keyClicks(edit, "not this")
+    qtbot.keyClick(edit, Qt.Key.Key_Escape)
+    assert not edit.isVisible() and w.review.active
+    assert span_review(w.session.project.path, "T1") == ("", "", "")
+    assert w.session.undo_stack.count() == 0
