@@ -80,7 +80,7 @@ def test_every_review_key_is_in_the_help_and_in_the_menu_tooltips(qtbot, window)
     w = window
     w.show_help()
     dlg = w.help_dialog
-    assert dlg.keys_for("Review mode: on / off") == "Ctrl+Shift+R"
+    assert dlg.keys_for("Review Mode") == "Ctrl+Shift+R"
     assert dlg.keys_for("Review: Accept") == "A, Return, Enter"
     assert dlg.keys_for("Review: Reject") == "R, X"
     assert dlg.keys_for("Review: Next Undecided") == "Space, N"

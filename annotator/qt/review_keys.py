@@ -42,8 +42,8 @@ KEYMAP: dict[str, str] = {key: name for name, (_t, keys, _w) in COMMANDS.items()
 
 def help_rows() -> list[tuple[str, str]]:
     """(what, keys) rows for the keyboard help, in the order of the Review menu."""
-    rows = [("Review mode: on / off", TOGGLE_KEY)]
-    rows += [(f"Review: {text.rstrip('…')}", ", ".join(keys)) for text, keys, _w in COMMANDS.values()]
+    # (the toggle itself, Ctrl+Shift+R, is a window action: the help lists it with the commands)
+    rows = [(f"Review: {text.rstrip('…')}", ", ".join(keys)) for text, keys, _w in COMMANDS.values()]
     rows.append(("Review: correct the span's end / start by a token", "Shift+Left/Right, Ctrl+Shift+Left/Right"))
     rows.append(("Review: correct the type to a label", "that label's hotkey"))
     return rows
