@@ -5,7 +5,7 @@ The marks live in the view's :class:`~annotator.qt.view_paint.ViewStyle`
 are drawn by :func:`~annotator.qt.view_paint.paint_review_mark`.  An event's
 decision is drawn on its trigger's tag, an argument's on its arc (link id
 ``E1:2``), a relation's on its arc.  Each change updates only the ids it
-touched, and the view repaints only when a mark changed.
+touched, and the view repaints only around the marks that changed.
 """
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ class ReviewMarks:
         self.view.vstyle.review_links = {}
 
     def update(self, cur: DocState, ids: set[str]) -> bool:
-        """Bring the marks of ``ids`` in line with ``cur``; repaint (and return True) only if one changed."""
+        """Bring the marks of ``ids`` in line with ``cur``; repaint around (and return True) if one changed."""
         tags, links = self.view.vstyle.review_tags, self.view.vstyle.review_links
         new_tags: dict[str, str] = {}
         new_links: dict[str, str] = {}
@@ -65,10 +65,18 @@ class ReviewMarks:
             r = cur.relations.get(i)
             if r is not None and r.review:
                 new_links[i] = r.review
-        changed = _merge(tags, tag_keys, new_tags) | _merge(links, link_keys | set(new_links), new_links)
-        if changed:
-            self.view.viewport().update()
-        return changed
+        changed_tags = _merge(tags, tag_keys, new_tags)
+        changed_links = _merge(links, link_keys | set(new_links), new_links)
+        self._repaint(changed_tags, changed_links)
+        return bool(changed_tags or changed_links)
+
+    def _repaint(self, tags: set[str], links: set[str]) -> None:
+        """Repaint around the tags and arc labels whose mark changed (the rest of the view stays)."""
+        view = self.view
+        rects = [view.label_rect(k) for k in tags] + [view.arcs.link_label_rect(k) for k in links]
+        for r in rects:
+            if r is not None:  # (off screen: painted with its mark when it is scrolled to)
+                view.viewport().update(r.adjusted(-8, -8, 8, 8))
 
 
 def decided_ids(cur: DocState, spans: Iterable[str], events: Iterable[str], relations: Iterable[str]) -> set[str]:
@@ -83,11 +91,12 @@ def decided_ids(cur: DocState, spans: Iterable[str], events: Iterable[str], rela
     return out
 
 
-def _merge(marks: dict[str, str], keys: set[str], new: dict[str, str]) -> bool:
-    changed = False
+def _merge(marks: dict[str, str], keys: set[str], new: dict[str, str]) -> set[str]:
+    """Set ``marks`` of ``keys`` to what ``new`` says (absent: no mark); returns the keys that changed."""
+    changed = set()
     for k in keys:
         if marks.get(k) != new.get(k):
-            changed = True
+            changed.add(k)
             if k in new:
                 marks[k] = new[k]
             else:
