@@ -43,6 +43,13 @@ QPlainTextEdit (PySide6 only) given the same text with ``setPlainText`` and
 shown: ``launch->paint`` to its first real paint; and in that process, a second
 QPlainTextEdit's ``setPlainText`` plus its first real paint (``setPlainText+paint``).
 
+Bytecode: as in ``bench_window``, the children run with a bytecode cache
+(``PYTHONPYCACHEPREFIX`` in the temporary folder, written by an untimed warm-up
+launch of each kind), as an installed package has its modules compiled, even
+where the environment sets ``PYTHONDONTWRITEBYTECODE`` as this development
+machine does (each launch then compiled ~100 modules, ~130 ms).
+``--no-bytecode-cache`` keeps the environment's setting.
+
 Targets (issue 10): stall <= 50 ms; 1 MB launch->loaded <= 3x the bare
 launch->paint; 4 MB reopen->loaded <= 1 s; 4 MB news peak RSS < 300 MB.
 Say the machine's load (printed at the top) beside the figures.
@@ -253,9 +260,18 @@ def child_bare(txt: str) -> dict:
 
 # ---------------------------------------------------------------------- parent
 
+#: what the children's environment gets over this one's (the bytecode cache; see the docstring)
+CHILD_ENV: dict[str, str | None] = {}
+
+
 def run_child(*args: str) -> dict:
     t0 = time.time()
     env = dict(os.environ, PYTHONPATH=str(ROOT))
+    for k, v in CHILD_ENV.items():
+        if v is None:
+            env.pop(k, None)
+        else:
+            env[k] = v
     r = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True, env=env,
                        timeout=600)
     if r.returncode != 0:
@@ -299,6 +315,8 @@ def main() -> None:
     ap.add_argument("--densities", default="news,brat")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--child", nargs="+")
+    ap.add_argument("--no-bytecode-cache", action="store_true",
+                    help="keep the environment's PYTHONDONTWRITEBYTECODE: every launch compiles the application's modules")
     a = ap.parse_args()
     if a.child:
         kind, *rest = a.child
@@ -306,11 +324,19 @@ def main() -> None:
         return
     print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} "
           f"on {os.cpu_count()} cores; QT_QPA_PLATFORM={os.environ.get('QT_QPA_PLATFORM')}; "
-          f"medians of {a.repeats} fresh processes")
+          f"medians of {a.repeats} fresh processes; bytecode "
+          f"{'compiled at every launch' if a.no_bytecode_cache else 'cached, as installed'}")
     tmp = Path(tempfile.mkdtemp(prefix="bench-open-"))
+    if not a.no_bytecode_cache:
+        CHILD_ENV.update(PYTHONDONTWRITEBYTECODE=None, PYTHONPYCACHEPREFIX=str(tmp / "pycache"))
+    warm = not a.no_bytecode_cache  # one untimed launch of each kind writes the cache
     for density in a.densities.split(","):
         for size in (float(s) for s in a.sizes.split(",")):
             db, txt, info = make_project(tmp, size, density)
+            if warm:
+                run_child("bare", str(txt))
+                run_child("window", str(db), "big", "small")
+                warm = False
             bare = [run_child("bare", str(txt)) for _ in range(a.repeats)]
             win = [run_child("window", str(db), "big", "small") for _ in range(a.repeats)]
             b_launch, b_set = med(bare, "launch_paint"), med(bare, "set_paint")
