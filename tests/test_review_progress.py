@@ -148,3 +148,28 @@ def test_a_reviewed_document_goes_back_to_done_when_a_decision_is_cleared(qtbot,
         assert TEXT  # (the document's text is the one review_doc builds)
     finally:
         w.close()
+
+
+def test_a_new_annotation_takes_reviewed_back_and_its_undo_gives_it_again(qtbot, tmp_path, settings):  # noqa: F811
+    path = tmp_path / "reopen.db"
+    with Project.open(path) as p:
+        p.import_documents([review_doc("a")])
+    w = open_window(qtbot, path, settings)
+    try:
+        enter_review(qtbot, w)
+        for _ in ORDER:
+            key(qtbot, w, Qt.Key.Key_A)
+        project = w.session.project
+        assert project.document_status("a") == "reviewed"
+        key(qtbot, w, Qt.Key.Key_Escape)  # tagging again: P tags the selection as PER
+        i = TEXT.index("met")
+        w.view.set_selection(i, i + 3)
+        key(qtbot, w, Qt.Key.Key_P)
+        assert [s.label for s in project.get_annotated("a").spans if s.start == i] == ["PER"]
+        assert project.document_status("a") == "done"  # something is undecided again
+        key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        assert [s for s in project.get_annotated("a").spans if s.start == i] == []
+        assert project.document_status("a") == "reviewed"
+        assert w.session.current.document.status == "reviewed"
+    finally:
+        w.close()

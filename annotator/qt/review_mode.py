@@ -84,6 +84,7 @@ class ReviewMode(QObject):
         self._by_ann: dict[str, list[int]] = {}          # ann id -> its items' indexes
         self._states: dict[int, bool] = {}               # item index -> decided
         self._decided = 0
+        self._reopened: set[str] = set()  # documents this took back from reviewed to done (see _keep_status)
         self.marks = ReviewMarks(self.view)
         self.corrections = ReviewCorrections(self, window)
         handlers: dict[str, Callable[[], object]] = {
@@ -433,6 +434,7 @@ class ReviewMode(QObject):
         cur = self.cur()
         if cur is None or change.doc_id != cur.id:
             return
+        self._keep_status(cur)
         self.marks.update(cur, change.ids)
         if self.items is not None:
             if any(self._shape.get(i) != self._shape_of(cur, i) for i in change.ids
@@ -447,6 +449,30 @@ class ReviewMode(QObject):
                         self._states[i] = decided
         if self.active:
             self._show()
+
+    def _keep_status(self, cur: DocState) -> None:
+        """A reviewed document that gains an undecided item (a new annotation, an undo) is done again, and
+        reviewed again when that is undone: its status follows what is decided (a write of the status only,
+        not an undo step: undo and redo of the edit settle it again).  Only reviewed documents, and those
+        this made done, are looked at: an edit elsewhere costs nothing here."""
+        s = self.session
+        doc_id = cur.id
+        if s is None or s.read_only or s.all_layers or not (
+                cur.document.status == "reviewed" or doc_id in self._reopened):
+            return
+        try:
+            status = s.project.document_status(doc_id)
+            settled = s.project.documents.settled_status(doc_id, status)
+            if settled != status:
+                s.project.set_status(doc_id, settled)
+        except (StoreError, sqlite3.Error):
+            return  # the edit itself was saved; the status is settled again at the next change or decision
+        if settled == "done" and status == "reviewed":
+            self._reopened.add(doc_id)
+            self.say(f"{cur.document.name} is no longer reviewed: it has an annotation nobody decided on")
+        elif settled == "reviewed":
+            self._reopened.discard(doc_id)
+        cur.document.status = settled
 
     def say(self, message: str) -> None:
         self.window.statusBar().showMessage(message, 6000)
