@@ -24,16 +24,15 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QStatusBar, QWidget
 
-from ..model import ENTITY
 from ..store import StoreError
 from .commands import ReviewCommand
 from .review_actions import ReviewActions, WindowMenus, key_text
 from .review_bar import ReviewBar
 from .review_correct import ReviewCorrections
-from .review_items import ARGUMENT_ITEM, EVENT_ITEM, ReviewItem, describe, find, review_items, \
-    state_of, target_of
+from .review_items import ARGUMENT_ITEM, EVENT_ITEM, ReviewItem, describe, find, state_of, target_of
 from .review_keys import BOUNDARY_KEYS, KEYMAP
 from .review_marks import ReviewMarks, decided_ids
+from .review_queue import ReviewQueue
 from .review_write import write_review
 from .undo import is_write_failure
 
@@ -77,13 +76,7 @@ class ReviewMode(QObject):
         self.view = window.view
         self.active = False
         self.session: Session | None = None
-        self.items: list[ReviewItem] | None = None
-        self.index: int | None = None
-        self._key: str | None = None                    # the key of the item under review (kept across rebuilds)
-        self._shape: dict[str, tuple[int, int] | None] = {}  # ann id -> (anchor, arguments): when to rebuild items
-        self._by_ann: dict[str, list[int]] = {}          # ann id -> its items' indexes
-        self._states: dict[int, bool] = {}               # item index -> decided
-        self._decided = 0
+        self.queue = ReviewQueue()
         self._reopened: set[str] = set()  # documents this took back from reviewed to done (see _keep_status)
         self.marks = ReviewMarks(self.view)
         self.corrections = ReviewCorrections(self, window)
@@ -127,9 +120,7 @@ class ReviewMode(QObject):
             self._on_opened(session.current.id)
 
     def _forget(self) -> None:
-        self.items = None
-        self.index = None
-        self._key = None
+        self.queue.reset()
         self.corrections.forget()
         self.marks.clear()
 
@@ -168,7 +159,7 @@ class ReviewMode(QObject):
         selected = self.view.selected_span()
         if selected:
             ann = cur.event_of_trigger(selected) or selected
-            for i in self._by_ann.get(ann, ()):
+            for i in self.queue.indexes_of(ann):
                 self.go(i)
                 return
         i = find(cur, items, None, 1)
@@ -215,62 +206,36 @@ class ReviewMode(QObject):
     # ------------------------------------------------------------------ items
 
     def _ensure_items(self) -> list[ReviewItem] | None:
+        """The open document's items, loading the rest of it first if it is still loading."""
         cur = self.cur()
-        if cur is None:
-            return None
-        if cur.partial:
+        if cur is not None and cur.partial:
             assert self.session is not None
             self.session.ensure_loaded()
             cur = self.cur()
-            if cur is None:
-                return None
-        if self.items is None:
-            items = review_items(cur)
-            self.items = items
-            self._by_ann = {}
-            self._shape = {}
-            self._states = {}
-            for i, it in enumerate(items):
-                self._by_ann.setdefault(it.ann_id, []).append(i)
-                st = state_of(cur, it)
-                self._states[i] = bool(st and st[0])
-            self._decided = sum(self._states.values())
-            for ann_id in self._by_ann:
-                self._shape[ann_id] = self._shape_of(cur, ann_id)
-            self.index = None
-            if self._key is not None:
-                self.index = next((i for i, it in enumerate(items) if it.key == self._key), None)
-        return self.items
+        return None if cur is None else self.queue.build(cur)
 
-    @staticmethod
-    def _shape_of(cur: DocState, ann_id: str) -> tuple[int, int] | None:
-        s = cur.spans.get(ann_id)
-        if s is not None:
-            return (s.start, -1) if s.kind == ENTITY else None
-        ev = cur.events.get(ann_id)
-        if ev is not None:
-            t = cur.spans.get(ev.trigger)
-            return (t.start if t is not None else 0, len(ev.arguments))
-        r = cur.relations.get(ann_id)
-        if r is not None:
-            h = cur.spans.get(r.head)
-            return (h.start if h is not None else 0, -2)
-        return None
+    @property
+    def items(self) -> list[ReviewItem] | None:
+        """The open document's items in reading order (None until first needed)."""
+        return self.queue.items
+
+    @property
+    def index(self) -> int | None:
+        """The index of the item under review in :attr:`items`."""
+        return self.queue.index
 
     def current_item(self) -> ReviewItem | None:
         """The item under review (None before the first step)."""
-        items = self._ensure_items()
-        if items is None or self.index is None or not 0 <= self.index < len(items):
-            return None
-        return items[self.index]
+        self._ensure_items()
+        return self.queue.current()
 
     def progress(self) -> tuple[int, int]:
         """(decided, all) items of the open document ((0, 0) while it is still loading and not asked for)."""
         cur = self.cur()
-        if self.items is None and (cur is None or cur.partial):
+        if self.queue.items is None and (cur is None or cur.partial):
             return 0, 0
         items = self._ensure_items() or []
-        return self._decided, len(items)
+        return self.queue.decided, len(items)
 
     def step(self, direction: int, undecided_only: bool = True) -> bool:
         """Go to the next (1) or previous (-1) undecided item (any item when not ``undecided_only``)."""
@@ -296,9 +261,7 @@ class ReviewMode(QObject):
         items = self._ensure_items()
         if items is None or not 0 <= index < len(items):
             return
-        self.index = index
-        item = items[index]
-        self._key = item.key
+        item = self.queue.set_index(index)
         self.window.selection.jump(item.ann_id)
         self._show()
 
@@ -436,17 +399,7 @@ class ReviewMode(QObject):
             return
         self._keep_status(cur)
         self.marks.update(cur, change.ids)
-        if self.items is not None:
-            if any(self._shape.get(i) != self._shape_of(cur, i) for i in change.ids
-                   if i in self._shape or self._shape_of(cur, i) is not None):
-                self.items = None  # added, removed, moved or re-argued: the order is made again when needed
-            else:
-                for ann_id in change.ids:
-                    for i in self._by_ann.get(ann_id, ()):
-                        st = state_of(cur, self.items[i])
-                        decided = bool(st and st[0])
-                        self._decided += int(decided) - int(self._states.get(i, False))
-                        self._states[i] = decided
+        self.queue.follow(cur, change.ids)
         if self.active:
             self._show()
 
