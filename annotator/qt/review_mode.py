@@ -109,6 +109,7 @@ class ReviewMode(QObject):
         """Follow a newly opened project's session (None: no project)."""
         self.session = session
         self._forget()
+        self._reopened.clear()
         if session is None:
             self.set_active(False)
             return
