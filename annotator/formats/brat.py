@@ -67,7 +67,7 @@ FORMAT = FormatSpec(
     "arguments; relations; Equiv groups of transitive relation types; attributes (flags and values); "
     "notes; normalizations; the schema as annotation.conf (colours in visual.conf)",
     cannot="document status, metadata and names (the file name is the id; unsafe ids get a cleaned name); "
-    "annotator names; flags set to false; which member links to which inside an Equiv group; relations that "
+    "annotator names; review decisions; flags set to false; which member links to which inside an Equiv group; relations that "
     "link events; schema hotkeys, descriptions and attribute defaults; each counted or noted in the export report",
     read=_read,
     write_folder=write_brat,

@@ -152,7 +152,8 @@ FORMAT = FormatSpec(
     name="jsonl",
     title="JSON Lines (native)",
     carries="everything: text, entities, events with nested arguments, relations, discontinuous spans, "
-    "attributes, notes, normalizations, annotators, status, metadata; every key on every line, so "
+    "attributes, notes, normalizations, annotators, review decisions (state, reviewer, comment), status, "
+    "metadata; one layer per export (--layer); every key on every line, so "
     "datasets.load_dataset('json') reads an export of any size",
     cannot="nothing is left out (attributes, metadata and normalizations are written as JSON text)",
     read=_read,
