@@ -328,3 +328,30 @@ def test_escape_in_the_comment_editor_cancels_the_comment_and_stays_in_review_mo
     assert not edit.isVisible() and w.review.active
     assert span_review(w.session.project.path, "T1") == ("", "", "")
     assert w.session.undo_stack.count() == 0
+
+
+def test_in_review_mode_an_edit_in_the_inspector_is_the_reviewers_correction(qtbot, window):
+    w = window
+    path = w.session.project.path
+    enter_review(qtbot, w)
+    assert current_key(w) == "T1"
+    combo = w.panels.inspector.type_combo
+    combo.setCurrentIndex(combo.findText("GPE"))  # as a choice in the box does
+    row = "SELECT label, review, reviewer FROM spans WHERE id = 'T1'"
+    assert file_rows(path, row) == [("GPE", "corrected", "Rita")]
+    assert w.session.undo_stack.count() == 1  # one step: the change and its review
+    key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert file_rows(path, row) == [("ORG", "", "")]
+    key(qtbot, w, Qt.Key.Key_Escape)  # out of review mode an edit is only an edit
+    w.selection.jump("T1")
+    combo.setCurrentIndex(combo.findText("GPE"))
+    assert file_rows(path, row) == [("GPE", "", "")]
+
+
+def test_in_review_mode_a_role_changed_in_the_inspector_is_corrected(qtbot, window):
+    w = window
+    path = w.session.project.path
+    enter_review(qtbot, w)
+    key(qtbot, w, Qt.Key.Key_Space)  # E1: the inspector shows its argument slots
+    assert w.panels.inspector.slots.change_role(1, "Attacker")
+    assert argument_row(path, 1) == ("Attacker", "corrected", "Rita")

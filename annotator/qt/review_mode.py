@@ -24,6 +24,7 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QStatusBar, QWidget
 
+from ..model import ENTITY
 from ..store import StoreError
 from .commands import ReviewCommand
 from .review_actions import ReviewActions, WindowMenus, key_text
@@ -139,6 +140,8 @@ class ReviewMode(QObject):
             return
         self.active = on
         self.ui.set_enabled(on)
+        if self.session is not None:
+            self.session.review_stamp = self._stamp if on else None
         app = QApplication.instance()
         if on:
             app.installEventFilter(self)
@@ -404,15 +407,27 @@ class ReviewMode(QObject):
         if self.active:
             self._show()
 
+    def _stamp(self, kind: str, ann_id: str, fields: set[str]) -> dict[str, str]:
+        """While review mode is on, an edit of an annotation's type, boundaries, attributes or an argument's
+        role from anywhere (the inspector, the context menu) is the reviewer's correction (``Session.review_stamp``).
+        A trigger's boundaries are its event's: not stamped on the span (Shift+arrows in review mode are)."""
+        cur = self.cur()
+        if "review" in fields or not fields & {"label", "type", "start", "end", "attributes", "role", "ref"}:
+            return {}
+        if kind == "span" and cur is not None and (s := cur.spans.get(ann_id)) is not None and s.kind != ENTITY:
+            return {}
+        return {"review": "corrected", "reviewer": self.me()}
+
     def _keep_status(self, cur: DocState) -> None:
         """A reviewed document that gains an undecided item (a new annotation, an undo) is done again, and
-        reviewed again when that is undone: its status follows what is decided (a write of the status only,
-        not an undo step: undo and redo of the edit settle it again).  Only reviewed documents, and those
-        this made done, are looked at: an edit elsewhere costs nothing here."""
+        reviewed again when that is undone; in review mode a correction made elsewhere (the inspector) can be
+        the last decision: its status follows what is decided (a write of the status only, not an undo
+        step: undo and redo of the edit settle it again).  Only in review mode, reviewed documents and those
+        this made done are looked at: an edit elsewhere costs nothing here."""
         s = self.session
         doc_id = cur.id
         if s is None or s.read_only or s.all_layers or not (
-                cur.document.status == "reviewed" or doc_id in self._reopened):
+                self.active or cur.document.status == "reviewed" or doc_id in self._reopened):
             return
         try:
             status = s.project.document_status(doc_id)

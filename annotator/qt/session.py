@@ -44,6 +44,9 @@ class Session(QObject):
         self.current: DocState | None = None
         self._resync = False  # a change from elsewhere is still to be read (a read failed)
         self.all_layers = False  # every layer shown at once, overlaid and read-only (set_layer(None))
+        #: Set by review mode while it is on: ``(kind, ann id, fields changed) -> review fields`` to write with an
+        #: edit (``review="corrected"``, the reviewer): the edit is then the reviewer's correction, in one step.
+        self.review_stamp: Callable[[str, str, set[str]], dict[str, str]] | None = None
         self.overlay: Overlay | None = None  # the overlaid document shown, while all_layers
         self.loader = DocumentLoader(project, self._on_slice, self)
 
@@ -323,6 +326,8 @@ class Session(QObject):
             changes["type"] = changes.pop("label")
         method = {"span": self.project.update_span, "event": self.project.update_event,
                   "relation": self.project.update_relation}[kind]
+        if self.review_stamp is not None:
+            changes.update(self.review_stamp(kind, ann_id, set(changes)))
         old = self._guard(method, cur.id, ann_id, what=f"{text} ({ann_id})", **changes)
         if old is None:
             return False
@@ -391,6 +396,8 @@ class Session(QObject):
         new = Argument(role or now.role, ref or now.ref)
         if (new.role, new.ref) == (now.role, now.ref):
             return False
+        for k, v in (self.review_stamp("argument", event_id, {"role", "ref"}) if self.review_stamp else {}).items():
+            setattr(new, k, v)
         old = self._guard(self.project.replace_argument, cur.id, event_id, position, new,
                           what=f"Changing an argument of {event_id}")
         if old is None:
