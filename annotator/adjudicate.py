@@ -75,7 +75,7 @@ class Take:
 @contextmanager
 def _gold_write(project: Project, layer: str) -> Iterator[None]:
     """The gold layer as the working layer, inside one write transaction."""
-    with project.in_layer(layer), project.state.writing():
+    with project.in_layer(layer), project.transaction():
         yield
 
 
@@ -338,7 +338,7 @@ def accept_agreements(project: Project, doc_id: str, a_layer: str, b_layer: str,
         for item in agreed:
             before = len(g.steps)
             try:
-                with project.state.writing():  # a savepoint: an item refused leaves the others
+                with project.transaction():  # a savepoint: an item refused leaves the others
                     g.take(item, side, "A")
             except (Refused, _Missing, StoreError) as exc:
                 del g.steps[before:]

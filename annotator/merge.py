@@ -206,7 +206,7 @@ def merge_projects(
             return MergeError(f"{src.path}: document {ident(adoc.document.id)}: {message}")
         return make
 
-    with target.state.writing():  # one transaction: each import below is a savepoint inside it
+    with target.transaction():  # one transaction: each import below is a savepoint inside it
         schema = sources[0].project.schema if sources and not target.document_count() else None
         for src, plan in plans:
             for layer, into in plan:

@@ -194,6 +194,17 @@ class Project:
         finally:
             self.state.layer = before
 
+    @contextmanager
+    def transaction(self) -> Iterator[Project]:
+        """One write transaction around several writes: all of them are kept, or none.
+
+        Inside it, each write is a savepoint: one refused write (caught by the
+        caller) leaves the others.  Raises :class:`ReadOnlyError` at once on a
+        read-only project.
+        """
+        with self.state.writing():
+            yield self
+
     def layers(self, doc_id: str | None = None) -> list[str]:
         """The layers that hold annotations, in one document or in the whole project.
 

@@ -2,7 +2,7 @@
 
 No SQL here: every write is a :class:`~annotator.store.Project` method
 (``set_review``, ``update_span``/``update_event``/``update_relation``,
-``replace_argument``, ``set_status``), all inside one ``project.state.writing()``
+``replace_argument``, ``set_status``), all inside one ``project.transaction()``
 transaction (as :mod:`annotator.adjudicate` and :mod:`annotator.merge` do), so a
 refused part leaves the file as it was.  The status is settled by the store
 (:meth:`annotator.store_documents.ProjectDocuments.settled_status`).
@@ -41,7 +41,7 @@ def write_review(project: Project, doc_id: str, kind: str, ann_id: str, fields: 
     part leaves the file as it was.
     """
     docs = project.documents
-    with project.state.writing():
+    with project.transaction():
         status_before = docs.document_status(doc_id)
         if kind == "argument":
             before = _write_argument(project, doc_id, ann_id, position, fields)
