@@ -6,6 +6,7 @@ from typing import Any
 
 from annotator.formats.brat_read import flatten
 from annotator.formats.output import FolderOutput
+from annotator.formats.review_loss import leave_out_reviews
 from annotator.formats.spec import ExportOptions, ExportReport
 from annotator.model import AnnotatedDocument, Relation
 from annotator.quoting import show
@@ -99,7 +100,6 @@ def ann_lines(adoc: AnnotatedDocument, schema: Schema, names: _Names, report: Ex
     out: list[str] = []
     extras: list[tuple[str, Any]] = []  # (brat id, annotation) for A, N and # lines
     annotators = 0
-    reviewed = 0  # annotations and arguments with a review decision
     for s in adoc.spans:
         pieces = s.pieces()
         offs = ";".join(f"{a} {b}" for a, b in pieces)
@@ -107,7 +107,6 @@ def ann_lines(adoc: AnnotatedDocument, schema: Schema, names: _Names, report: Ex
         out.append(f"{tids[s.id]}\t{names(s.label)} {offs}\t{covered}")
         extras.append((tids[s.id], s))
         annotators += bool(s.annotator)
-        reviewed += bool(s.review)
     for e in adoc.events:
         trig = tids.get(e.trigger)
         if trig is None:
@@ -120,7 +119,6 @@ def ann_lines(adoc: AnnotatedDocument, schema: Schema, names: _Names, report: Ex
         for a in e.arguments:
             ref = refs.get(a.ref)
             annotators += bool(a.annotator)
-            reviewed += bool(a.review)
             if ref is None:
                 report.leave_out("event arguments that name no annotation", 1)
                 continue
@@ -133,11 +131,9 @@ def ann_lines(adoc: AnnotatedDocument, schema: Schema, names: _Names, report: Ex
         out.append(f"{eids[e.id]}\t{names(e.type)}:{trig}{''.join(args)}")
         extras.append((eids[e.id], e))
         annotators += bool(e.annotator)
-        reviewed += bool(e.review)
     equiv: dict[str, list[Relation]] = {}
     for r in adoc.relations:
         annotators += bool(r.annotator)
-        reviewed += bool(r.review)
         if r.head not in tids or r.tail not in tids:
             report.leave_out("relations whose ends are not spans", 1)
             continue
@@ -158,7 +154,7 @@ def ann_lines(adoc: AnnotatedDocument, schema: Schema, names: _Names, report: Ex
     out += _extra_lines(extras, names, report)
     if annotators:
         report.leave_out("annotator names on annotations (brat has none)", annotators)
-    report.leave_out("review decisions, reviewers and review comments (brat has none)", reviewed)
+    leave_out_reviews(adoc, report, "brat")
     return out
 
 

@@ -160,7 +160,7 @@ FORMAT = FormatSpec(
     "-DOCSTART- between documents; reads IOB1, IOB2 and BIOES, extra middle columns ignored",
     cannot="the original spacing (import rebuilds the text with single spaces, one sentence per line), "
     "document ids (re-read as <file>-<n>), overlapping spans (the longest is kept), discontinuous pieces "
-    "after the first, events, relations, attributes, notes, normalizations, status, metadata; "
+    "after the first, events, relations, attributes, notes, normalizations, review decisions, status, metadata; "
     "spans inside a token are widened to whole tokens",
     read=_read,
     write_stream=_write,

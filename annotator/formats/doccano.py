@@ -34,6 +34,7 @@ from typing import Any, TextIO
 from annotator.formats.errors import FormatError
 from annotator.formats.json_records import first_record, read_records
 from annotator.formats.record_checks import check_extent, count_losses, js as _js, json_type as _json_type
+from annotator.formats.review_loss import leave_out_reviews
 from annotator.formats.spec import ExportOptions, ExportReport, FormatSpec, ImportOptions, ImportReport, Sourced
 from annotator.model import ENTITY, AnnotatedDocument, Document, Relation, Span
 from annotator.quoting import show
@@ -220,6 +221,7 @@ def doc_to_record(adoc: AnnotatedDocument, report: ExportReport) -> dict[str, An
         else:
             record[key] = value
     count_losses(adoc, report, "doccano")
+    leave_out_reviews(adoc, report, "doccano")
     return record
 
 
@@ -258,7 +260,7 @@ FORMAT = FormatSpec(
     carries="text, entity spans (overlapping too), relations, document id and other record keys as metadata; reads "
     "label/labels triples and entities/relations, also pretty-printed or as a JSON array; writes entities/relations",
     cannot="events, discontinuous pieces (the outer extent is written), attributes, notes, normalizations, "
-    "annotator names, document status; each counted in the export report",
+    "annotator names, review decisions, document status; each counted in the export report",
     read=_read,
     write_stream=_write,
     sniff=sniff,

@@ -181,7 +181,8 @@ FORMAT = FormatSpec(
     "train/dev split by a seeded shuffle, label_names.json; reads string or numbered tags",
     cannot="the original spacing (import rebuilds the text with single spaces, one sentence per line), "
     "overlapping spans (the longest is kept), discontinuous pieces after the first, events, relations, "
-    "attributes, notes, normalizations, status, metadata; spans inside a token are widened to whole tokens",
+    "attributes, notes, normalizations, review decisions, status, metadata; "
+    "spans inside a token are widened to whole tokens",
     read=_read,
     write_folder=_write,
     sniff=_sniff,

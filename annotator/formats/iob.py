@@ -7,6 +7,7 @@ from typing import Any
 
 from ..model import ENTITY, AnnotatedDocument, Document, Span
 from .errors import FormatError
+from .review_loss import leave_out_reviews
 from .spec import ExportReport
 from .tokenize import (
     Aligned,
@@ -143,6 +144,7 @@ def tag_document(
     """
     text = adoc.document.text
     entities = entities_and_leave_outs(adoc, report, fmt)
+    leave_out_reviews(adoc, report, fmt)
     toks = doc_tokens(adoc, tokenize)
     aligned = align(text, entities, toks, report, adoc.document.id)
     tags, kept = encode(len(toks), aligned, report)

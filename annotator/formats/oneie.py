@@ -54,6 +54,7 @@ from typing import Any, TextIO
 from ..model import ENTITY, AnnotatedDocument, Span
 from ..text import tokens as word_tokens
 from .oneie_read import read_oneie, sniff_oneie
+from .review_loss import leave_out_reviews
 from .sentences import sentences
 from .tokenize import split_tokens
 from .spec import ExportOptions, ExportReport, FormatSpec, ImportOptions, ImportReport, Sourced
@@ -230,6 +231,7 @@ def _count_left_out(adoc: AnnotatedDocument, report: ExportReport) -> None:
     report.leave_out("notes (OneIE has none)", sum(1 for x in items if x.note))
     report.leave_out("normalizations (OneIE has none)", sum(len(x.normalizations) for x in items))
     report.leave_out("annotator names (OneIE has none)", sum(1 for x in items if x.annotator))
+    leave_out_reviews(adoc, report, "OneIE")
     report.leave_out("discontinuous spans' pieces (OneIE has none; the outer extent is written)",
                      sum(1 for s in adoc.spans if s.fragments and len(s.fragments) > 1))
     d = adoc.document
@@ -266,7 +268,7 @@ FORMAT = FormatSpec(
     carries="entities, events (triggers; arguments with token and character offsets; events that fill roles "
     "as nested_arguments), relations, lang; one record per document or per sentence window (--windows); "
     "import also reads TextEE output without entity mentions or text",
-    cannot="attributes, notes, normalizations, annotator names, document names, status and metadata; "
+    cannot="attributes, notes, normalizations, annotator names, review decisions, document names, status and metadata; "
     "discontinuous spans are written as their outer extent; imported windows stay separate documents; "
     "an argument without an entity mention gets the first entity type its role allows",
     read=_read,

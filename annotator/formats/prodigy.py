@@ -264,7 +264,7 @@ FORMAT = FormatSpec(
     "(head/child by token and by span), meta, _input_hash/_task_hash and other task keys; reject/ignore answers "
     "are skipped on import and counted",
     cannot="events, discontinuous pieces (the outer extent is written), attributes, notes, normalizations, "
-    "annotator names, document status and ids (a re-import names documents <file>-<line>); each counted in the "
+    "annotator names, review decisions, document status and ids (a re-import names documents <file>-<line>); each counted in the "
     "export report",
     read=_read,
     write_stream=write_stream,

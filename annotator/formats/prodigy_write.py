@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 
 from annotator.formats.record_checks import count_losses
+from annotator.formats.review_loss import leave_out_reviews
 from annotator.formats.spec import ExportOptions, ExportReport
 from annotator.formats.tokenize import split_tokens
 from annotator.model import ENTITY, AnnotatedDocument, Span
@@ -99,6 +100,7 @@ def doc_to_task(adoc: AnnotatedDocument, report: ExportReport) -> dict[str, Any]
     ]
     task["answer"] = "accept"
     count_losses(adoc, report, "Prodigy")
+    leave_out_reviews(adoc, report, "Prodigy")
     if not kept:
         report.leave_out("document ids (Prodigy tasks have none; a re-import names them <file>-<line>)")
     return task

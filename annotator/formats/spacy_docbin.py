@@ -26,6 +26,7 @@ from ..model import ENTITY, AnnotatedDocument, Document, Span
 from .errors import FormatError
 from .iob import pick_non_overlapping
 from .output import FolderOutput
+from .review_loss import leave_out_reviews
 from .spec import ExportOptions, ExportReport, FormatSpec, ImportOptions, ImportReport, Sourced
 from .tokenize import (
     align,
@@ -100,6 +101,7 @@ def _convert(nlp: Any, adoc: AnnotatedDocument, report: ExportReport) -> tuple[A
     """The spaCy Doc of one document, and how many overlapping spans went to ``doc.spans["sc"]``."""
     text = adoc.document.text
     entities = entities_and_leave_outs(adoc, report, "spaCy")
+    leave_out_reviews(adoc, report, "spaCy")
     sdoc = _spacy_doc(nlp, adoc)
     toks = [(t.idx, t.idx + len(t.text)) for t in sdoc if not t.is_space]
     aligned = align(text, entities, toks, report, adoc.document.id)
@@ -212,7 +214,7 @@ FORMAT = FormatSpec(
     carries="the exact text and spaCy's tokens, entity spans in doc.ents (overlapping ones in doc.spans['sc']), "
     "document ids, train/dev split by a seeded shuffle; files that spacy train reads",
     cannot="discontinuous pieces after the first, events, relations, attributes, notes, normalizations, "
-    "status, metadata; spans inside a token are widened to whole tokens; needs the spacy extra",
+    "review decisions, status, metadata; spans inside a token are widened to whole tokens; needs the spacy extra",
     read=_read,
     write_folder=_write,
     sniff=_sniff,

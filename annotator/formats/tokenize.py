@@ -192,7 +192,6 @@ def entities_and_leave_outs(adoc: AnnotatedDocument, report: ExportReport, fmt: 
     report.leave_out(f"attributes ({fmt} has no attributes)", sum(len(s.attributes) for s in entities))
     report.leave_out(f"notes ({fmt} has no notes)", sum(1 for s in entities if s.note))
     report.leave_out(f"normalizations ({fmt} has no normalizations)", sum(len(s.normalizations) for s in entities))
-    report.leave_out(f"review decisions ({fmt} has none)", sum(1 for s in entities if s.review))
     report.leave_out(
         f"pieces of discontinuous spans after the first ({fmt} spans are continuous)",
         sum(len(s.fragments) - 1 for s in entities if s.fragments and len(s.fragments) > 1),
