@@ -35,14 +35,12 @@ class ReviewBar(QFrame):
         self.item_label.setMinimumWidth(60)
         self.state_label = QLabel()
         self.state_label.setTextFormat(Qt.TextFormat.RichText)
-        self.state_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.state_label.setMinimumWidth(90)
         self.progress_label = QLabel()
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(title)
-        row.addWidget(self.item_label, 3)
-        row.addWidget(self.state_label, 2)
+        row.addWidget(self.item_label, 1)
+        row.addWidget(self.state_label)
         row.addWidget(self.progress_label)
         self.buttons: list[QToolButton] = []
         for a in actions:
@@ -75,12 +73,11 @@ class ReviewBar(QFrame):
             word = STATE_TEXT.get(review, review)
             color = STATE_COLOR.get(review, "")
             html = f"<span style='color:{color}'><b>{word}</b></span>" if color else word
-            if review and reviewer:
-                html += f" by {_esc(reviewer)}"
             if note:
                 html += " · <i>commented</i>"
-            self.state_label.setText(html)
-            self.state_label.setToolTip(note)
+            self.state_label.setText(html)  # the reviewer and the comment: in the tooltip and the inspector
+            tip = f"{word} by {reviewer}" if review and reviewer else word
+            self.state_label.setToolTip(f"{tip}\n{note}" if note else tip)
         if progress is None:
             self.progress_label.setText("")
             return

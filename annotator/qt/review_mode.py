@@ -92,7 +92,8 @@ class ReviewMode(QObject):
         self.ui = ReviewActions(window, window.menus, handlers, self.set_active)
         self.toggle = self.ui.toggle
         self.actions = self.ui.actions
-        self.bar = ReviewBar([self.actions[n] for n in ("accept", "reject", "correct", "comment", "next")], window)
+        # the bar's buttons: the three a mouse user needs most (every command is in the Review menu, with its keys)
+        self.bar = ReviewBar([self.actions[n] for n in ("accept", "reject", "next")], window)
         self.bar.hide()
         self.bar.comment_saved.connect(self._comment_saved)
         self.bar.comment_closed.connect(lambda: self.view.setFocus())
