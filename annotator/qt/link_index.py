@@ -1,9 +1,10 @@
 """The links of the shown document, indexed by where their ends' spans start.
 
-Two sorted lists (code-point start of each end's span, and which link end it
-is) are bisected per paragraph, so laying out a paragraph finds the arcs
-touching it without looking at the others.  A change to a link or to a span at
-one of its ends reports the paragraphs of just those ends.  No painting here.
+Sorted flat lists (the code-point start of each end's span, the link's id, and
+which end it is) are bisected per paragraph, so laying out a paragraph finds the
+arcs touching it without looking at the others, and bisected at a span's start to
+find the links at that span.  A change to a link or to a span at one of its ends
+reports the paragraphs of just those ends.  No painting here.
 """
 from __future__ import annotations
 
