@@ -277,6 +277,10 @@ def m007_layers_and_review(db: Database) -> None:
     db.execute("CREATE INDEX idx_spans_doc_layer_start ON spans (doc, layer, start)")
     db.execute("DROP INDEX IF EXISTS idx_arguments_doc")
     db.execute("CREATE INDEX idx_arguments_doc_layer ON arguments (doc, layer)")
+    # the document list's filter by review progress: the decided rows of a (document, layer), without
+    # reading its undecided ones (a partial index: small while few are decided)
+    for table in ("spans", "events", "arguments", "relations"):
+        db.execute(f"CREATE INDEX idx_{table}_decided ON {table} (doc, layer) WHERE review != ''")
     db.execute(
         "CREATE TABLE layers (doc INTEGER NOT NULL REFERENCES documents(pk), name TEXT NOT NULL, "
         "n_errors INTEGER NOT NULL DEFAULT 0, n_incomplete INTEGER NOT NULL DEFAULT 0, "
