@@ -256,11 +256,12 @@ def test_all_layers_overlaid_are_read_only_with_the_layer_in_the_ids(qtbot, wind
     db = w.session.project.path
     pick_in_combo(qtbot, w, "All layers (overlaid, read-only)")
     assert w.session.layer is None
+    # each tag ends with its layer's letters (Da and De: Dana and default start alike; tests/test_layers_gui_overlay.py)
     assert shown(w) == {
-        "default:T1": ("GPE", "Dujail"),
-        "Dana:T1": ("ORG", "Troops"), "Dana:T2": ("Attack", "attacked"), "Dana:T3": ("GPE", "Baghdad"),
-        "Bob:T1": ("PER", "Officials"), "Bob:T2": ("Attack", "attacked"), "Bob:T3": ("GPE", "Dujail"),
-        "gold:T1": ("GPE", "Baghdad")}
+        "default:T1": ("GPE·De", "Dujail"),
+        "Dana:T1": ("ORG·Da", "Troops"), "Dana:T2": ("Attack·Da", "attacked"), "Dana:T3": ("GPE·Da", "Baghdad"),
+        "Bob:T1": ("PER·B", "Officials"), "Bob:T2": ("Attack·B", "attacked"), "Bob:T3": ("GPE·B", "Dujail"),
+        "gold:T1": ("GPE·G", "Baghdad")}
     assert listed(w) == {"default:T1", "Dana:T1", "Dana:T3", "Dana:E1", "Bob:T1", "Bob:T3", "Bob:E1", "gold:T1"}
     # each layer's event keeps its own arguments (references renamed with it)
     events = w.session.current.events

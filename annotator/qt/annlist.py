@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..model import layer_title
 from .annlist_model import ID_ROLE, TEXT_CHARS, AnnotationTableModel, Row, row_for
 from .loader import LoadSlice
 from .paint_throttle import PaintThrottle
@@ -50,8 +51,9 @@ from .session import Change, Session
 __all__ = ["ID_ROLE", "TEXT_CHARS", "AnnotationList", "AnnotationTableModel", "Row", "row_for"]
 
 #: Columns hidden until the header's menu shows them: Type and Text are what a narrow dock has room for.
+#: Layer, beside Type, is shown while every layer is overlaid (and only then offered).
 HIDDEN_COLUMNS = (AnnotationTableModel.COL_ID, AnnotationTableModel.COL_START, AnnotationTableModel.COL_END,
-                  AnnotationTableModel.COL_KIND)
+                  AnnotationTableModel.COL_KIND, AnnotationTableModel.COL_LAYER)
 
 
 class _AnnotationFilter(QSortFilterProxyModel):
@@ -76,7 +78,9 @@ class _AnnotationFilter(QSortFilterProxyModel):
             return True
         model = self.sourceModel()
         row = model.rows[source_row]
-        return self.needle in row.type.casefold() or self.needle in model.text_of(row).casefold()
+        if self.needle in row.type.casefold() or self.needle in model.text_of(row).casefold():
+            return True
+        return model.session.all_layers and self.needle in model.layer_of(row).casefold()
 
 
 class AnnotationList(QWidget):
@@ -129,6 +133,9 @@ class AnnotationList(QWidget):
         # Type and Text fit a narrow dock; the header's menu shows the others (and sorts by position again)
         for col in HIDDEN_COLUMNS:
             header.hideSection(col)
+        header.moveSection(header.visualIndex(AnnotationTableModel.COL_LAYER),
+                           header.visualIndex(AnnotationTableModel.COL_TYPE) + 1)
+        self._overlaid = False  # the Layer column is shown for the overlay (_follow_overlay)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
         self.header_menu: QMenu | None = None
@@ -147,6 +154,7 @@ class AnnotationList(QWidget):
         session.document_loaded.connect(self._on_document_loaded)
         session.changed.connect(self._on_changed)
         if session.current is not None:
+            self._follow_overlay()
             self.model.rebuild()
 
     @property
@@ -184,7 +192,23 @@ class AnnotationList(QWidget):
 
     def _on_document_opened(self, _doc_id: str) -> None:
         self._throttle.release()
+        self._follow_overlay()
         self.model.rebuild()
+
+    def _follow_overlay(self) -> None:
+        """Every layer overlaid: show the Layer column, as wide as the longest layer's name; one layer: hide it."""
+        overlaid = self.session.all_layers
+        if overlaid == self._overlaid:
+            return
+        self._overlaid = overlaid
+        header = self.view.horizontalHeader()
+        col = AnnotationTableModel.COL_LAYER
+        if overlaid:
+            overlay = self.session.overlay
+            names = [layer_title(n) for n in (overlay.tags if overlay is not None else [])]  # every layer's
+            fm = self.fontMetrics()
+            header.resizeSection(col, max(fm.horizontalAdvance(n) for n in [*names, "Layer"]) + 16)
+        header.setSectionHidden(col, not overlaid)
 
     def _on_changed(self, change: Change) -> None:
         # Rows going out must not hand the selection to a neighbour: the list keeps
@@ -222,7 +246,7 @@ class AnnotationList(QWidget):
         menu = self.header_menu
         menu.clear()
         for col, title in enumerate(AnnotationTableModel.HEADERS):
-            if col == AnnotationTableModel.COL_TEXT:
+            if col == AnnotationTableModel.COL_TEXT or (col == AnnotationTableModel.COL_LAYER and not self._overlaid):
                 continue
             a = menu.addAction(title)
             a.setCheckable(True)

@@ -14,7 +14,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QWidget
 
-from ..model import ENTITY
+from ..model import ENTITY, layer_title
 from .loader import LoadSlice
 from .palette import swatch
 from .session import Change, DocState, Session
@@ -38,7 +38,7 @@ class Row(NamedTuple):
     kind: str          # "entity", "event" or "relation"
 
 
-#: the Row field of each column (ID, Type, Text, Start, End, Kind)
+#: the Row field of each column (ID, Type, Text, Start, End, Kind); Layer is no field (see layer_of)
 _FIELD = (2, 3, 4, 0, 5, 6)
 
 
@@ -115,8 +115,8 @@ def row_for(cur: DocState, ann_id: str) -> Row | None:
 class AnnotationTableModel(QAbstractTableModel):
     """The rows of one document; :meth:`apply` updates them by ids."""
 
-    HEADERS = ("ID", "Type", "Text", "Start", "End", "Kind")
-    COL_ID, COL_TYPE, COL_TEXT, COL_START, COL_END, COL_KIND = range(6)
+    HEADERS = ("ID", "Type", "Text", "Start", "End", "Kind", "Layer")
+    COL_ID, COL_TYPE, COL_TEXT, COL_START, COL_END, COL_KIND, COL_LAYER = range(7)
 
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
@@ -139,6 +139,15 @@ class AnnotationTableModel(QAbstractTableModel):
         cur = self.session.current
         return _shown(cur.text[row.start:row.end]) if cur is not None else ""
 
+    def layer_of(self, row: Row) -> str:
+        """What the Layer column shows: the layer of the row's annotation (while every layer is overlaid,
+        its own; else the one shown), as the user names it (``"dana"``, ``"default"``)."""
+        s = self.session
+        if s.all_layers and s.overlay is not None:
+            layer = s.overlay.layer_of(row.id)
+            return layer_title(layer) if layer is not None else ""
+        return layer_title(s.project.layer)
+
     # ------------------------------------------------------------------ sorting
     # Sorting happens here, on the Python list, not in the proxy: a proxy sort
     # of 12,000 rows calls back into Python for every comparison (1.3 s).
@@ -158,6 +167,9 @@ class AnnotationTableModel(QAbstractTableModel):
             return itemgetter(0, 1, 2)
         if col == self.COL_END:
             return itemgetter(5, 1, 2)
+        if col == self.COL_LAYER:
+            layer_of = self.layer_of
+            return lambda row: (layer_of(row), row.start, row.sort_id, row.id)
         return itemgetter(_FIELD[col], 0, 1, 2)  # type or kind, then start, sort_id, id
 
     def _sort_arg_for(self, col: int) -> Callable[[Row], tuple[Any, ...]] | None:
@@ -425,13 +437,15 @@ class AnnotationTableModel(QAbstractTableModel):
         row = self.rows[index.row()]
         col = index.column()
         if role == _DISPLAY:
-            return self.text_of(row) if col == self.COL_TEXT else row[_FIELD[col]]
+            if col == self.COL_TEXT:
+                return self.text_of(row)
+            return self.layer_of(row) if col == self.COL_LAYER else row[_FIELD[col]]
         if role == _EDIT:  # the sort key
             if col == self.COL_ID:
                 return row.sort_id
             if col == self.COL_TEXT:
                 return self.text_of(row).casefold()
-            return row[_FIELD[col]]
+            return self.layer_of(row) if col == self.COL_LAYER else row[_FIELD[col]]
         if role == _ID:
             return row.id
         if role == _DECORATION:

@@ -13,6 +13,7 @@ which reads the open document again in that layer and clears the undo stack.
 """
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMenu, QStatusBar,
 
 from ..model import DEFAULT_LAYER, GOLD_LAYER, layer_title
 from ..store import StoreError
+from .layer_overlay import TAG_SEPARATOR, short_tags
 from .session import Session
 from .textview import AnnotationView
 from .view_anchor import capture, restore
@@ -253,8 +255,25 @@ class LayerSwitch(QObject):
             self.status_label.setText("")
             return
         text = describe(s.layer, s.project.annotator)
-        self.status_label.setText(f"Layer: <b>{text}</b>")
+        if s.layer is None:  # the tags end with each layer's letter: say which is whose
+            legend = ", ".join(f"{html.escape(tag)} = {html.escape(layer_title(layer))}"
+                               for layer, tag in self.overlay_tags().items())
+            self.status_label.setText(f"Layer: <b>{text}</b> · {legend}" if legend else f"Layer: <b>{text}</b>")
+            self.status_label.setToolTip(f"Every layer at once: a tag such as ORG{TAG_SEPARATOR}X is layer X's "
+                                         "annotation (Layers menu; toolbar)")
+            return
+        self.status_label.setText(f"Layer: <b>{html.escape(text)}</b>")
         self.status_label.setToolTip("The annotations shown and edited (Layers menu; toolbar)")
+
+    def overlay_tags(self) -> dict[str, str]:
+        """Each layer's letter in the tags while every layer is shown (``{"dana": "D", "bob": "B"}``)."""
+        s = self.session
+        if s is None:
+            return {}
+        try:
+            return short_tags(s.project.layers())
+        except StoreError:
+            return dict(s.overlay.tags) if s.overlay is not None else {}
 
     def _index_of_shown(self) -> int:
         """The entry of the layer the session shows (the current choice first: mine and a named one can agree)."""

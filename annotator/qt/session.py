@@ -86,7 +86,8 @@ class Session(QObject):
         if not self.all_layers:
             return self.project.get_annotated(doc_id)
         layers = self.project.layers(doc_id) or [self.project.layer]
-        self.overlay = overlay_document([self.project.get_annotated(doc_id, layer=name) for name in layers])
+        self.overlay = overlay_document([self.project.get_annotated(doc_id, layer=name) for name in layers],
+                                        self.project.layers())  # a layer's tag is the same in every document
         return self.overlay.document
 
     # ------------------------------------------------------------------ documents

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import weakref
 
+from ..model import Span
+from .arcs import Link
+from .layer_overlay import Overlay
 from .linking import Linker
 from .loader import LoadSlice
 from .session import Change, DocState, Session
@@ -24,15 +27,44 @@ class ViewSync:
         self._shown: DocState | None = None  # the document state the view shows
         self._complete = False  # the view has all of _shown's spans and links
         self._sliced = False  # _shown arrived in slices after its first frame
+        self._colors: dict[str, str] = {}  # the type colours of the document shown
 
     def show_document(self, cur: DocState, colors: dict[str, str]) -> None:
         """A newly opened document: its text, the spans loaded so far, their arcs."""
         self._follow()
         self._shown, self._complete, self._sliced = cur, not cur.partial, False
         self.view.bands.clear()  # a document (re)opened is laid out compactly; bands only stay while it is shown
-        self.view.set_document(cur.text, list(cur.spans.values()), colors)
-        self.view.set_links(self.linker.all_links(cur))
+        self._colors = colors
+        spans = list(cur.spans.values())
+        overlay = self._overlay()
+        if overlay is not None:  # every layer at once: each tag names its layer (ORG·dana), in its type's colour
+            spans, colors = overlay.view_spans(spans), overlay.view_colors(colors)
+        self.view.set_document(cur.text, spans, colors)
+        self.view.set_links(self._links(self.linker.all_links(cur)))
         self.linker.cancel_pick()
+
+    def _overlay(self) -> Overlay | None:
+        """The overlay shown while every layer is (its tags name their layers), else None."""
+        try:
+            session = self.linker.session
+        except AssertionError:  # no project open
+            return None
+        return session.overlay if session is not None and session.all_layers else None
+
+    def _for_view(self, spans: list[Span]) -> list[Span]:
+        """``spans`` as the view draws them: in the overlay, labelled with their layers (colours to match)."""
+        overlay = self._overlay()
+        if overlay is None:
+            return spans
+        shown = overlay.view_spans(spans)
+        if any(s.label not in self.view.vstyle.colors for s in shown):  # a layer that came since (another program)
+            self.view.set_colors(overlay.view_colors(self._colors))
+        return shown
+
+    def _links(self, links: list[Link]) -> list[Link]:
+        """``links`` as the view draws them: in the overlay, each role names its layer (``Victim·D``)."""
+        overlay = self._overlay()
+        return links if overlay is None else overlay.view_links(links)
 
     def _follow(self) -> None:
         """Listen to the slices of the session the linker works for (once per session)."""
@@ -56,10 +88,10 @@ class ViewSync:
         self.linker.role_counts.forget()  # more of the document to count
         anchor = capture(self.view)  # what the user reads stays put while the rest arrives
         if sl.spans:
-            self.view.add_spans(sl.spans)
+            self.view.add_spans(self._for_view(sl.spans))
         ids = sl.events + sl.relations
         if ids:
-            self.view.add_links(self.linker.links_for(cur, ids))
+            self.view.add_links(self._links(self.linker.links_for(cur, ids)))
         restore(self.view, anchor)
         if sl.last:
             self._complete = True
@@ -74,11 +106,11 @@ class ViewSync:
             return self._sliced  # the slices brought everything (the usual case)
         missing = [s for s in cur.spans.values() if s.id not in shown]
         if missing:
-            self.view.add_spans(missing)
+            self.view.add_spans(self._for_view(missing))
         if cur is self._shown and self._complete:
             return self._sliced or bool(missing)
         # not followed slice by slice (e.g. no project session to listen to): everything at once
-        self.view.set_links(self.linker.all_links(cur))
+        self.view.set_links(self._links(self.linker.all_links(cur)))
         self._shown, self._complete = cur, True
         return True
 
@@ -95,6 +127,7 @@ class ViewSync:
             for ann_id in change.ids:
                 span = cur.spans.get(ann_id)
                 if span is not None:
+                    span = self._for_view([span])[0]
                     if ann_id in shown:
                         self.view.update_span(span)
                     else:
@@ -102,6 +135,8 @@ class ViewSync:
                 elif ann_id in shown:
                     self.view.remove_span(ann_id)
             self.linker.update(change.ids)
+            if self._overlay() is not None:  # read-only: only another program's write comes here, rarely
+                self.view.set_links(self._links(self.linker.all_links(cur)))
         restore(self.view, anchor)
         sel = self.view.selected_span()
         if sel and sel not in cur.spans:
