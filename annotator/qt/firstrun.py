@@ -7,7 +7,7 @@ names the annotator for one run and asks nothing.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
@@ -24,6 +24,8 @@ class NamePrompt(QFrame):
     def __init__(self, window: MainWindow, parent: QWidget | None = None):
         super().__init__(parent)
         self.window = window
+        #: run once a name is saved (review mode waits for one: :mod:`annotator.qt.review_name`)
+        self.after_save: Callable[[], None] | None = None
         self.setObjectName("first-run-name")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -61,6 +63,9 @@ class NamePrompt(QFrame):
             return
         self.window.use_annotator(self.window.prefs.set_annotator(name))
         self._done(f"Annotations you make are recorded as {name}")
+        then, self.after_save = self.after_save, None
+        if then is not None:
+            then()
 
     def skip(self) -> None:
         self.window.prefs.skip_annotator()

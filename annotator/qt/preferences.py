@@ -44,11 +44,17 @@ class PreferencesDialog(QDialog):
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #c0392b")
         self.problem.hide()
+        self.reason = QLabel("")
+        self.reason.setObjectName("preferences_reason")
+        self.reason.setWordWrap(True)
+        self.reason.hide()
+        self._then: Callable[[], None] | None = None
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self.buttons = buttons
         lay = QVBoxLayout(self)
+        lay.addWidget(self.reason)
         lay.addLayout(form)
         lay.addWidget(hint)
         lay.addWidget(self.override_note)
@@ -66,9 +72,21 @@ class PreferencesDialog(QDialog):
         if problem is not None:
             self.problem.setText(problem)
             self.problem.show()
+            self.adjustSize()  # the wrapped lines above keep their room (the dialog grows instead of squeezing them)
             self.name_edit.setFocus()
             return
-        super().accept()
+        super().accept()  # ``accepted``: the window applies the name
+        then, self._then = self._then, None
+        if then is not None:
+            then()
+
+    def ask_for(self, reason: str, then: Callable[[], None]) -> None:
+        """Say at the top why the name is asked for now; OK runs ``then`` after the name is applied."""
+        self.reason.setText(f"<b>{reason}</b>")
+        self.reason.show()
+        self._then = then
+        self.adjustSize()
+        self.name_edit.setFocus()
 
 
 def open_preferences(parent: QWidget, shown: PreferencesDialog | None, name: str, overridden: bool,

@@ -33,6 +33,7 @@ from .review_correct import ReviewCorrections
 from .review_items import ARGUMENT_ITEM, EVENT_ITEM, ReviewItem, describe, find, state_of, target_of
 from .review_keys import BOUNDARY_KEYS, KEYMAP
 from .review_marks import ReviewMarks, decided_ids
+from .review_name import ask_for_name
 from .review_queue import ReviewQueue
 from .review_write import write_review
 from .undo import is_write_failure
@@ -136,6 +137,10 @@ class ReviewMode(QObject):
     def set_active(self, on: bool) -> None:
         """Turn review mode on or off (the toggle action follows)."""
         on = bool(on) and self.cur() is not None
+        if on and not self.active and not self.me():  # a decision records its reviewer: ask first
+            self.ui.set_checked(False)
+            ask_for_name(self.window, lambda: self.set_active(True) if self.me() else None)
+            return
         self.ui.set_checked(on)
         if on == self.active:
             return
@@ -307,6 +312,10 @@ class ReviewMode(QObject):
         if not review and not state[0]:
             self.say(f"{item.key} is not decided: nothing to clear")
             return False
+        if review and state[:2] == (review, self.me()):  # decided so already: no write, no empty undo step
+            self._after_decision()
+            self.say(f"{item.key} was {review} already")
+            return True
         fields = {"review": review, "reviewer": self.me() if review else "", "review_note": state[2]}
         if not self.write(item, fields, f"{_VERB[review]} {item.key}"):
             return False
@@ -355,6 +364,10 @@ class ReviewMode(QObject):
         if s is None or cur is None:
             return False
         if s.refuse_if_read_only(text):
+            return False
+        if not self.me():  # the name was cleared in Preferences meanwhile
+            self.set_active(False)
+            ask_for_name(self.window, lambda: self.set_active(True) if self.me() else None)
             return False
         try:
             done = write_review(s.project, cur.id, item.store_kind, item.ann_id, fields, position=item.position)
