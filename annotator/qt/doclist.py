@@ -63,6 +63,7 @@ class DocumentList(QWidget):
         self._current: str | None = None
         self._quiet = False
         self._statuses: dict[str, str] = {}  # the last status seen of documents updated while off the list
+        self._progress: dict[str, str] = {}  # the last review progress seen of documents updated (a filter on)
         self._n_documents = 0
         # In a big project each change of the name filter scans the names index: typing waits for a pause.
         self._find_timer = QTimer(self)
@@ -254,6 +255,7 @@ class DocumentList(QWidget):
 
     def _apply_filters(self) -> None:
         self._find_timer.stop()
+        self._progress.clear()
         layer = self.session.project.layer if self.session.project is not None else ""
         self.model.set_query(replace(self.model.query, status=self.status_filter.currentData(),
                                      name=self.name_filter.text(), review=self.review_filter.currentData(),
@@ -295,6 +297,9 @@ class DocumentList(QWidget):
 
     def _on_document_updated(self, doc_id: str) -> None:
         """One document's status or count changed: update its row in place (no full re-read)."""
+        if self.model.query.review is not None and self._review_moved(doc_id):
+            self.refresh()  # a decision (or its undo) took it out of the review progress filter, or into it
+            return
         hit = self.model.loaded_row(doc_id)
         cur = self.session.current
         if hit is None:
@@ -331,6 +336,21 @@ class DocumentList(QWidget):
         if (status, n) == (row.status, row.n_annotations):
             return
         self._put_row(replace(row, status=status, n_annotations=n))
+
+    def _review_moved(self, doc_id: str) -> bool:
+        """With a review progress filter on: has ``doc_id``'s progress (in the layer shown) taken it out of the
+        list, or into it?  A few indexed probes of one document (:meth:`ProjectDocuments.review_state`)."""
+        project = self.session.project
+        try:
+            decided, undecided = project.documents.review_state(doc_id) if project is not None else (False, False)
+        except (StoreError, sqlite3.Error):
+            return False
+        progress = "decided" if decided and not undecided else "in_progress" if decided else "not_started"
+        before = self._progress.get(doc_id)
+        self._progress[doc_id] = progress
+        if self.model.loaded_row(doc_id) is not None:  # listed: it matched the filter when the list was read
+            return progress != self.model.query.review
+        return progress == self.model.query.review and progress != before
 
     def changeEvent(self, event) -> None:  # noqa: N802, ANN001
         """Follow palette (theme) changes for the status tints."""

@@ -7,13 +7,43 @@ place (no dialog in front of it).
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QAction, QKeyEvent
+from PySide6.QtGui import QAction, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
 from .review_items import STATE_TEXT
 
 #: The colour of each state's word in the bar (the view's marks use the same hues).
 STATE_COLOR = {"": "", "accepted": "#1f8f3a", "rejected": "#c62828", "corrected": "#d97706"}
+
+
+class ElidedLabel(QLabel):
+    """One line of plain text that gives way with an ellipsis ("…") when narrow; the whole text is its tooltip."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._full = ""
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        # the bar never widens the window: the words give way
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(60)
+
+    def full_text(self) -> str:
+        """The whole text (what is shown may end in "…")."""
+        return self._full
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt API)
+        self._full = text
+        self._elide()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        room = self.contentsRect().width()
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, max(room, 0))
+        super().setText(shown)
+        self.setToolTip(self._full if shown != self._full else "")
 
 
 class ReviewBar(QFrame):
@@ -28,11 +58,7 @@ class ReviewBar(QFrame):
         self.setObjectName("review_bar")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         title = QLabel("<b>Review</b>")
-        self.item_label = QLabel()
-        self.item_label.setTextFormat(Qt.TextFormat.PlainText)
-        # the bar never widens the window: the item's words give way (elided by the label's clipping)
-        self.item_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.item_label.setMinimumWidth(60)
+        self.item_label = ElidedLabel()  # the item's words give way, ending in "…" (whole in its tooltip)
         self.state_label = QLabel()
         self.state_label.setTextFormat(Qt.TextFormat.RichText)
         self.progress_label = QLabel()
@@ -40,6 +66,7 @@ class ReviewBar(QFrame):
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(title)
         row.addWidget(self.item_label, 1)
+        row.addSpacing(8)
         row.addWidget(self.state_label)
         row.addWidget(self.progress_label)
         self.buttons: list[QToolButton] = []
