@@ -222,3 +222,26 @@ def test_a_refused_name_in_preferences_leaves_the_explanation_readable(qtbot):
     assert len(wrapped) >= 3  # the hint, the --annotator note, the problem
     for lab in wrapped:  # every line of each: its height is what its text needs at its width
         assert lab.height() >= lab.heightForWidth(lab.width()), lab.text()
+
+
+def test_ctrl_z_of_a_decision_puts_its_item_under_review_again(qtbot, project, settings):  # noqa: F811
+    w = named_window(qtbot, project, settings)
+    try:
+        w.open_document("a")
+        w.view.setFocus()
+        enter_review(qtbot, w)
+        key(qtbot, w, Qt.Key.Key_A)  # T1 accepted: on to E1
+        key(qtbot, w, Qt.Key.Key_R)  # E1 rejected: on to its first argument
+        assert current_key(w) == "E1:0"
+        key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        assert current_key(w) == "E1"  # the item whose decision was taken back
+        assert w.review.bar.item_label.full_text().startswith("E1 ")
+        key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        assert current_key(w) == "T1"
+        assert span_review(project, "T1") == ("", "", "")
+        key(qtbot, w, Qt.Key.Key_X)  # decided anew where it was
+        assert span_review(project, "T1") == ("rejected", "Rita", "")
+        key(qtbot, w, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)  # nothing to redo (a new decision): no move
+        assert current_key(w) == "E1"
+    finally:
+        w.close()

@@ -35,6 +35,7 @@ from .review_keys import BOUNDARY_KEYS, KEYMAP
 from .review_marks import ReviewMarks, decided_ids
 from .review_name import ask_for_name
 from .review_queue import ReviewQueue
+from .review_undo import follow_undo
 from .review_write import write_review
 from .undo import is_write_failure
 
@@ -120,6 +121,7 @@ class ReviewMode(QObject):
         session.document_loaded.connect(self._on_loaded)
         session.document_progress.connect(self._on_progress)
         session.changed.connect(self._on_changed)
+        follow_undo(self, session.undo_stack)
         if session.current is not None:  # attached after a document was shown
             self._on_opened(session.current.id)
 
