@@ -218,7 +218,7 @@ class CompareView(QWidget):
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         keys = QLabel("PER·A is A's version, PER·B is B's.  Keys: N / P next / previous difference · "
-                      "1 or A take A · 2 or B take B · Ctrl+Shift+A accept all agreements · Ctrl+Z undo")
+                      "1 or A take A · 2 or B take B · Ctrl+Shift+A accept all agreements · Ctrl+Z undo · Ctrl+W close")
         keys.setStyleSheet("color: #555")
         lay = QVBoxLayout(self)
         lay.addLayout(top)
@@ -235,12 +235,17 @@ class CompareView(QWidget):
             ("accept", "Accept all agreements", ["Ctrl+Shift+A"], self.accept_all),
             ("undo", "Undo the last take", ["Ctrl+Z"], self.undo),
             ("redo", "Redo", ["Ctrl+Shift+Z", "Ctrl+Y"], self.redo),
+            ("close", "Close", ["Ctrl+W"], self.close),
         ):
             act = QAction(text, self)
             act.setShortcuts([QKeySequence(s) for s in shortcuts])
             act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             act.triggered.connect(slot)
-            self.addAction(act)
+            if "Ctrl" in shortcuts[0]:
+                self.addAction(act)
+            else:  # plain keys act in the text and the list: typed into the A/B boxes they choose a layer
+                self.view.addAction(act)
+                self.list.addAction(act)
             self.actions[name] = act
         self.resize(1200, 760)
 
@@ -314,6 +319,13 @@ class CompareView(QWidget):
             self.list.setCurrentItem(self.list.topLevelItem(keys.index(keep) if keep in keys else min(row, n - 1)))
             self._show_current(self.list.currentItem())
         self.accept_button.setEnabled(any(not self.gold.get(it.key) for it in self.comparison.agreements()))
+        if a_layer == b_layer:  # a layer "agrees" with itself everywhere: nothing to adjudicate
+            self.counts.setText(self._same_layer())
+            self.accept_button.setEnabled(False)
+
+    def _same_layer(self) -> str:
+        return (f"A and B are both {layer_title(self.layers_shown()[0])}: choose another layer for A or B "
+                "to compare (nothing is taken into gold from one layer against itself).")
 
     def _gold_word(self, it: Item) -> str:
         held = self.gold.get(it.key, "")
@@ -378,10 +390,13 @@ class CompareView(QWidget):
     def take_current(self, which: str) -> None:
         """Take side ``which``'s version of the selected difference into gold (asks before replacing)."""
         key = self.current_key()
+        a_layer, b_layer = self.layers_shown()
+        if a_layer == b_layer:
+            self.say(self._same_layer())
+            return
         if key is None:
             self.say("No difference selected.")
             return
-        a_layer, b_layer = self.layers_shown()
 
         def run(replace: bool = False) -> adjudicate.Take:
             return adjudicate.take(self.project, self.doc_id, a_layer, b_layer, key, which, replace=replace)
@@ -408,6 +423,9 @@ class CompareView(QWidget):
     def accept_all(self) -> None:
         """Copy every agreement gold does not hold into gold, at once."""
         a_layer, b_layer = self.layers_shown()
+        if a_layer == b_layer:
+            self.say(self._same_layer())
+            return
 
         def run() -> adjudicate.Take:
             return adjudicate.accept_agreements(self.project, self.doc_id, a_layer, b_layer)
