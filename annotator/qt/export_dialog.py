@@ -70,7 +70,9 @@ class ExportDialog(TransferDialog):
         # whose annotations: shown when the project has more than the default layer
         self.working = working
         names = list(layers or [])
-        for name in (DEFAULT_LAYER, working):
+        # the default layer only when it holds annotations, is the one shown, or is all there is: in a team
+        # project it is empty, and exporting it would write documents without a single annotation
+        for name in (working,) if names else (DEFAULT_LAYER, working):
             if name not in names:
                 names.insert(0, name)
         self.layer_combo = QComboBox()
