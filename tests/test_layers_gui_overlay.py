@@ -10,13 +10,16 @@ real clicks and keys; and that one layer shown looks as it always did.
 """
 from __future__ import annotations
 
+from math import ceil
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtGui import QFont, QFontMetricsF
 
 from annotator.model import TRIGGER, AnnotatedDocument, Argument, Document, Event, Span
 from annotator.qt.annlist_model import AnnotationTableModel
+from annotator.qt.label_fit import MIN_PAD, fit_label
 from annotator.qt.layer_overlay import short_tags
 from annotator.qt.mainwindow import MainWindow
 from annotator.schema import Schema
@@ -33,13 +36,16 @@ color = "#8ec5f5"
 [entities.ORG]
 color = "#a5e1a0"
 
+[entities.GPE]
+color = "#c4b5f4"
+
 [events."Life.Die"]
 color = "#ff9f9a"
 roles.Agent = { types = ["ORG", "PER"] }
 roles.Victim = { types = ["PER"] }
 """
 
-TEXT = "In the first attack, ISIS fighters killed three military security personnel and two policemen in Dujail."
+TEXT = "In the first attack, ISIS fighters killed three military security personnel and two policemen in Hit, Dujail."
 ALL = "All layers (overlaid, read-only)"
 
 
@@ -59,12 +65,14 @@ def make_project(path: Path) -> Path:
             assert p.add_span("d1", Span("", "PER", *at("three military security personnel"))).id == "T3"
             p.add_argument("d1", "E1", Argument("Agent", "T1"))
             p.add_argument("d1", "E1", Argument("Victim", "T3"))
+            assert p.add_span("d1", Span("", "GPE", *at("Hit"))).id == "T4"
         with p.in_layer("bob"):
             assert p.add_span("d1", Span("", "ORG", *at("ISIS fighters"))).id == "T1"
             ev = p.add_event("d1", Event("", "Life.Die", ""), Span("", "Life.Die", *at("killed"), kind=TRIGGER))
             assert (ev.id, ev.trigger) == ("E1", "T2")
             assert p.add_span("d1", Span("", "PER", *at("two policemen"))).id == "T3"
             p.add_argument("d1", "E1", Argument("Victim", "T3"))
+            assert p.add_span("d1", Span("", "GPE", *at("Hit"))).id == "T4"
     return path
 
 
@@ -136,11 +144,11 @@ def test_a_layer_is_tagged_by_the_shortest_start_of_its_name_no_other_layer_shar
 def test_overlaid_each_tag_and_arc_names_its_layer_in_its_types_colour(qtbot, tmp_path):
     w = open_window(qtbot, tmp_path)
     pick_in_combo(qtbot, w, ALL)
-    assert labels(w) == {"dana:T1": "ORG·D", "dana:T2": "Life.Die·D", "dana:T3": "PER·D",
-                         "bob:T1": "ORG·B", "bob:T2": "Life.Die·B", "bob:T3": "PER·B"}
-    # as drawn: "killed" has no room for Life.Die·D; the ladder's shorter form keeps the layer's letter
-    assert drawn_tags(w) == {"dana:T1": "ORG·D", "dana:T2": "Die·D", "dana:T3": "PER·D",
-                             "bob:T1": "ORG·B", "bob:T2": "Die·B", "bob:T3": "PER·B"}
+    assert labels(w) == {"dana:T1": "ORG·D", "dana:T2": "Life.Die·D", "dana:T3": "PER·D", "dana:T4": "GPE·D",
+                         "bob:T1": "ORG·B", "bob:T2": "Life.Die·B", "bob:T3": "PER·B", "bob:T4": "GPE·B"}
+    # as drawn: "killed" has no room for Life.Die·D, "Hit" none for GPE·D: cut, they keep the layer's letter
+    assert drawn_tags(w) == {"dana:T1": "ORG·D", "dana:T2": "Die·D", "dana:T3": "PER·D", "dana:T4": "G·D",
+                             "bob:T1": "ORG·B", "bob:T2": "Die·B", "bob:T3": "PER·B", "bob:T4": "G·B"}
     assert arc_labels(w) == {"dana:E1:0": "Agent·D", "dana:E1:1": "Victim·D", "bob:E1:0": "Victim·B"}
     # the type's colour, on screen, for both layers' tags
     assert tag_fill(w, "dana:T1") == tag_fill(w, "bob:T1") == "#a5e1a0"
@@ -165,16 +173,17 @@ def test_overlaid_the_panel_has_a_layer_column_and_the_inspector_names_the_layer
     assert panel_rows(w) == [
         ("ORG", "bob", "ISIS fighters"), ("ORG", "dana", "ISIS fighters"),
         ("Life.Die", "bob", "killed"), ("Life.Die", "dana", "killed"),
-        ("PER", "dana", "three military security personnel"), ("PER", "bob", "two policemen")]
+        ("PER", "dana", "three military security personnel"), ("PER", "bob", "two policemen"),
+        ("GPE", "bob", "Hit"), ("GPE", "dana", "Hit")]
     # sorted by layer with a click on its header
     table = w.panels.ann_list.view
     header = table.horizontalHeader()
     x = header.sectionViewportPosition(AnnotationTableModel.COL_LAYER) + 5
     qtbot.mouseClick(header.viewport(), Qt.LeftButton, pos=QPoint(x, header.height() // 2))
-    assert [r[1] for r in panel_rows(w)] == ["bob", "bob", "bob", "dana", "dana", "dana"]
+    assert [r[1] for r in panel_rows(w)] == ["bob"] * 4 + ["dana"] * 4
     # the filter finds a layer's annotations by its name
     qtbot.keyClicks(w.panels.ann_list.filter, "bob")
-    assert w.panels.ann_list.visible_ids() == ["bob:T1", "bob:E1", "bob:T3"]
+    assert w.panels.ann_list.visible_ids() == ["bob:T1", "bob:E1", "bob:T3", "bob:T4"]
     w.panels.ann_list.filter.clear()
     # a click on Bob's ORG tag: the inspector's title names the layer with the id
     qtbot.mouseClick(w.view.viewport(), Qt.LeftButton, pos=w.view.label_rect("bob:T1").center())
@@ -189,15 +198,16 @@ def test_one_layer_shown_looks_as_before(qtbot, tmp_path):
     pick_in_combo(qtbot, w, ALL)
     assert labels(w)["bob:T1"] == "ORG·B"
     pick_in_combo(qtbot, w, "bob")
-    assert labels(w) == {"T1": "ORG", "T2": "Life.Die", "T3": "PER"}
-    assert drawn_tags(w) == {"T1": "ORG", "T2": "Die", "T3": "PER"}
+    assert labels(w) == {"T1": "ORG", "T2": "Life.Die", "T3": "PER", "T4": "GPE"}
+    assert drawn_tags(w) == {"T1": "ORG", "T2": "Die", "T3": "PER", "T4": "GPE"}
     assert arc_labels(w) == {"E1:0": "Victim"}
     assert tag_fill(w, "T1") == "#a5e1a0"
     assert panel_headers(w) == ["Type", "Text"]
-    assert panel_rows(w) == [("ORG", "ISIS fighters"), ("Life.Die", "killed"), ("PER", "two policemen")]
+    assert panel_rows(w) == [("ORG", "ISIS fighters"), ("Life.Die", "killed"), ("PER", "two policemen"),
+                             ("GPE", "Hit")]
     assert w.layers.status_label.text() == "Layer: <b>bob</b>"
     pick_in_combo(qtbot, w, "Mine (dana)")
-    assert labels(w) == {"T1": "ORG", "T2": "Life.Die", "T3": "PER"}
+    assert labels(w) == {"T1": "ORG", "T2": "Life.Die", "T3": "PER", "T4": "GPE"}
     assert w.layers.status_label.text() == "Layer: <b>dana (mine)</b>"
     w.close()
 
@@ -232,3 +242,25 @@ def test_a_layer_has_the_same_letters_in_every_document(qtbot, tmp_path):
     assert labels(w) == {"dana:T1": "PER·Dan"}
     assert w.layers.status_label.text() == "Layer: <b>all layers (read-only)</b> · B = bob, Dan = dana, Dav = dave"
     w.close()
+
+
+def test_a_tag_cut_to_fit_keeps_its_layers_letter(qapp):
+    fm = QFontMetricsF(QFont())
+    pad = 3.0
+
+    def room_for(text: str) -> float:  # what a cut tag showing ``text`` needs (its padding is MIN_PAD)
+        return fm.horizontalAdvance(text) + 2 * MIN_PAD + 0.5
+
+    assert fit_label("Report·D", fm.horizontalAdvance("Report·D") + 2 * pad, fm, pad)[0] == "Report·D"
+    assert fit_label("Report·D", room_for("Rep…·D"), fm, pad)[0] == "Rep…·D"
+    assert fit_label("Report·D", room_for("R·D"), fm, pad)[0] == "R·D"
+    assert fit_label("Life.Die·B", fm.horizontalAdvance("Die·B") + 2 * pad, fm, pad)[0] == "Die·B"
+    assert fit_label("GPE·B", room_for("G·B"), fm, pad)[0] == "G·B"
+    # every room from the full tag down to the letters' own: the mark stays, the tag fits
+    for avail in range(ceil(room_for("R·D")), int(fm.horizontalAdvance("Report·D") + 2 * pad)):
+        text, width = fit_label("Report·D", float(avail), fm, pad)
+        assert text.endswith("·D") and width <= avail, (avail, text)
+    # less room than that: the old ladder (the first letter, or colour only)
+    assert fit_label("Report·D", room_for("R"), fm, pad)[0] in ("R", "")
+    # a label without the mark is cut as before
+    assert fit_label("Report", room_for("Rep…"), fm, pad)[0] == "Rep…"

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetricsF
 
 ELLIPSIS = "…"
+MARK = "\u00b7"  # before a short mark that says whose a label is (PER·A, ORG·D): kept when the label is cut
 MIN_PAD = 1.0  # inner padding when a shortened label is tight
 GAP_KEEP = 0.5  # how far a tag stays from the middle of a shared gap (2 x this <= TAG_MIN_SPACING)
 WORD_KEEP = 1.5  # how far a tag stays from a neighbouring word's glyphs
@@ -122,6 +123,9 @@ def fit_label(label: str, avail: float, fm: QFontMetricsF, pad: float) -> tuple[
     The full name; else its last part after a dot or colon (the event subtype);
     else that part cut with an ellipsis (at least one letter kept); else its
     first letter; else an empty tag as wide as the room (colour and tooltip only).
+    A label ending in a mark after ``·`` (whose it is: ``PER·A`` in the
+    comparison view, ``ORG·D`` with every layer overlaid) keeps the mark while
+    the part before it is cut: ``Report·D`` -> ``Rep…·D`` -> ``R·D``.
     """
     w = fm.horizontalAdvance(label) + 2 * pad
     if w <= avail:
@@ -135,6 +139,9 @@ def fit_label(label: str, avail: float, fm: QFontMetricsF, pad: float) -> tuple[
         if w <= avail:
             return short, w
     inner = avail - 2 * MIN_PAD
+    marked = _keep_mark(short, inner, fm) if inner > 0 and MARK in short else None
+    if marked is not None:
+        return marked, fm.horizontalAdvance(marked) + 2 * MIN_PAD
     if inner > 0:
         cut = fm.elidedText(short, Qt.TextElideMode.ElideRight, inner)
         if len(cut) >= 2 and cut != ELLIPSIS:
@@ -144,6 +151,21 @@ def fit_label(label: str, avail: float, fm: QFontMetricsF, pad: float) -> tuple[
         if fw <= inner:
             return first, fw + 2 * MIN_PAD
     return "", max(avail, 3.0)
+
+
+def _keep_mark(short: str, inner: float, fm: QFontMetricsF) -> str | None:
+    """``short`` (``Report·D``) in ``inner`` pixels with its mark kept: ``Rep…·D``, else ``R·D``; None if neither fits."""
+    head, tail = short.rsplit(MARK, 1)
+    if not head or not tail:
+        return None
+    room = inner - fm.horizontalAdvance(MARK + tail)
+    if room <= 0:
+        return None
+    cut = fm.elidedText(head, Qt.TextElideMode.ElideRight, room)
+    for shown in ((cut + MARK + tail) if len(cut) >= 2 and cut != ELLIPSIS else "", head[:1] + MARK + tail):
+        if shown and fm.horizontalAdvance(shown) <= inner:  # measured whole: kerning across the parts
+            return shown
+    return None
 
 
 def _x(line, pos: int) -> float:  # noqa: ANN001
