@@ -264,3 +264,18 @@ def test_a_tag_cut_to_fit_keeps_its_layers_letter(qapp):
     assert fit_label("Report·D", room_for("R"), fm, pad)[0] in ("R", "")
     # a label without the mark is cut as before
     assert fit_label("Report", room_for("Rep…"), fm, pad)[0] == "Rep…"
+
+
+def test_many_layers_the_status_bar_spells_out_four_and_its_tooltip_all(qtbot, tmp_path):
+    w = open_window(qtbot, tmp_path)
+    with Project.open(w.session.project.path) as other:
+        for name in ("carol", "erin", "gold"):
+            with other.in_layer(name):
+                other.add_span("d1", Span("", "PER", *at("Dujail")))
+    assert w.session.sync_external()
+    pick_in_combo(qtbot, w, ALL)
+    assert w.layers.status_label.text() == \
+        "Layer: <b>all layers (read-only)</b> · B = bob, C = carol, D = dana, E = erin, …"
+    assert w.layers.status_label.toolTip().endswith("<br>B = bob<br>C = carol<br>D = dana<br>E = erin<br>G = gold")
+    assert labels(w)["gold:T1"] == "PER·G"
+    w.close()

@@ -31,6 +31,8 @@ from .view_anchor import capture, restore
 
 #: The value of the "all layers overlaid" choice (a layer is a str).
 ALL_LAYERS = None
+#: How many layers' letters the status bar spells out while every layer is overlaid (all of them in its tooltip).
+LEGEND_MAX = 4
 MINE, ALL, NAMED = "*mine", "*all", "="  # how a choice is written in the settings (NAMED + the layer's name)
 
 
@@ -256,11 +258,12 @@ class LayerSwitch(QObject):
             return
         text = describe(s.layer, s.project.annotator)
         if s.layer is None:  # the tags end with each layer's letter: say which is whose
-            legend = ", ".join(f"{html.escape(tag)} = {html.escape(layer_title(layer))}"
-                               for layer, tag in self.overlay_tags().items())
+            keys = [f"{html.escape(tag)} = {html.escape(layer_title(layer))}"
+                    for layer, tag in self.overlay_tags().items()]
+            legend = ", ".join(keys[:LEGEND_MAX] + (["…"] if len(keys) > LEGEND_MAX else []))
             self.status_label.setText(f"Layer: <b>{text}</b> · {legend}" if legend else f"Layer: <b>{text}</b>")
             self.status_label.setToolTip(f"Every layer at once: a tag such as ORG{TAG_SEPARATOR}X is layer X's "
-                                         "annotation (Layers menu; toolbar)")
+                                         f"annotation (Layers menu; toolbar)<br>{'<br>'.join(keys)}")
             return
         self.status_label.setText(f"Layer: <b>{html.escape(text)}</b>")
         self.status_label.setToolTip("The annotations shown and edited (Layers menu; toolbar)")
