@@ -13,7 +13,6 @@ from __future__ import annotations
 from math import ceil
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QFont, QFontMetricsF
 
@@ -81,8 +80,8 @@ def open_window(qtbot, tmp_path: Path, width: int = 1400, height: int = 900) -> 
     s = QSettings(str(ini), QSettings.IniFormat)
     s.setValue("annotator", "dana")
     s.sync()
-    w = show_window(qtbot, MainWindow(make_project(tmp_path / "team.db"), settings=QSettings(str(ini), QSettings.IniFormat)),
-                    width, height)
+    settings = QSettings(str(ini), QSettings.IniFormat)
+    w = show_window(qtbot, MainWindow(make_project(tmp_path / "team.db"), settings=settings), width, height)
     qtbot.waitUntil(lambda: w.panels is not None)
     return w
 

@@ -154,7 +154,7 @@ def fit_label(label: str, avail: float, fm: QFontMetricsF, pad: float) -> tuple[
 
 
 def _keep_mark(short: str, inner: float, fm: QFontMetricsF) -> str | None:
-    """``short`` (``Report·D``) in ``inner`` pixels with its mark kept: ``Rep…·D``, else ``R·D``; None if neither fits."""
+    """``short`` (``Report·D``) in ``inner`` pixels with its mark kept: ``Rep…·D``, else ``R·D``; else None."""
     head, tail = short.rsplit(MARK, 1)
     if not head or not tail:
         return None

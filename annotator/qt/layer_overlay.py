@@ -100,7 +100,8 @@ class Overlay:
         for link in links:
             got = self.origin.get(link.owner)
             if got is not None:
-                link = dataclasses.replace(link, label=tag_label(link.label, self.tags.get(got[0]) or layer_title(got[0])))
+                tag = self.tags.get(got[0]) or layer_title(got[0])
+                link = dataclasses.replace(link, label=tag_label(link.label, tag))
             out.append(link)
         return out
 
