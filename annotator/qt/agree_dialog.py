@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QModelIndex, QRectF, QSize, Qt
 from PySide6.QtGui import QAction, QColor, QGuiApplication, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -210,10 +210,14 @@ class AgreementDialog(QDialog):
         ll.addWidget(self.event_types)
         self.tabs.addTab(labels, "By &label")
         self.documents = _table("agree_documents")
+        self.documents.activated.connect(self._open_document)  # Enter or a double-click
         self.tabs.addTab(self.documents, "By &document")
         lay.addWidget(self.tabs, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.Close)
         buttons.rejected.connect(self.reject)
+        close = buttons.button(QDialogButtonBox.Close)
+        close.setAutoDefault(False)  # Enter in a table opens its row (By document), it does not close the figures
+        close.setDefault(False)
         lay.addWidget(buttons)
         people = [x for x in self.layers if x != GOLD_LAYER]
         first, second = (people + [x for x in self.layers if x not in people] + ["", ""])[:2]
@@ -267,11 +271,23 @@ class AgreementDialog(QDialog):
         self.chart.set_result(self.result)
 
 
+    def _open_document(self, index: QModelIndex) -> None:
+        """A row of By document: open that document in the window (where people disagree, to look at it)."""
+        item = self.documents.item(index.row(), 0)
+        opener = getattr(self.parent(), "open_document", None)
+        if item is None or not callable(opener):
+            return
+        opener(item.text())
+
+
 def open_agreement_dialog(parent: QWidget | None, project: Project) -> AgreementDialog:
     """Show the Agreement dialog on ``project`` (non-modal; deleted on close) and return it."""
     dlg = AgreementDialog(project, parent)
     dlg.setAttribute(Qt.WA_DeleteOnClose)
+    if parent is not None and callable(getattr(parent, "open_document", None)):
+        dlg.documents.setToolTip("Enter or a double-click opens the document in the window")
     dlg.show()
+    dlg.activateWindow()  # the keyboard goes to the dialog (its Alt+R / Alt+C), not left behind in the window
     return dlg
 
 
