@@ -245,3 +245,20 @@ def test_ctrl_z_of_a_decision_puts_its_item_under_review_again(qtbot, project, s
         assert current_key(w) == "E1"
     finally:
         w.close()
+
+
+def test_a_document_with_nothing_in_the_layer_says_so_in_the_bar(qtbot, tmp_path, settings):  # noqa: F811
+    path = tmp_path / "empty.db"
+    with Project.open(path) as p:
+        p.import_documents([AnnotatedDocument(Document(id="e", text="Nothing marked here."))])
+    w = named_window(qtbot, path, settings)
+    try:
+        w.open_document("e")
+        w.view.setFocus()
+        enter_review(qtbot, w)
+        assert w.review.bar.item_label.full_text().startswith("Nothing to review")
+        key(qtbot, w, Qt.Key.Key_Space)
+        assert w.review.bar.item_label.full_text().startswith("Nothing to review")
+        assert "Nothing to review" in w.statusBar().currentMessage()
+    finally:
+        w.close()

@@ -284,7 +284,10 @@ class ReviewMode(QObject):
             self.bar.show_item("Loading the document… (Space: review it)", None, None)
             return
         if cur is None or item is None:
-            self.bar.show_item("Space: the first undecided annotation", None, self.progress())
+            progress = self.progress()
+            empty = cur is not None and self.items is not None and not self.items
+            self.bar.show_item("Nothing to review: this layer has no annotations in this document" if empty
+                               else "Space: the first undecided annotation", None, progress)
             return
         self.bar.show_item(describe(cur, item), state_of(cur, item), self.progress())
 
