@@ -262,3 +262,35 @@ def test_a_document_with_nothing_in_the_layer_says_so_in_the_bar(qtbot, tmp_path
         assert "Nothing to review" in w.statusBar().currentMessage()
     finally:
         w.close()
+
+
+def test_in_the_correction_menu_a_types_hotkey_or_a_roles_letter_takes_it(qtbot, project, settings):  # noqa: F811
+    w = named_window(qtbot, project, settings)
+    try:
+        w.open_document("a")
+        w.view.setFocus()
+        enter_review(qtbot, w)
+        while current_key(w) != "T6":  # Bob (PER): no argument or relation holds him
+            key(qtbot, w, Qt.Key.Key_Space)
+        key(qtbot, w, Qt.Key.Key_C)
+        menu = w.review.last_menu
+        assert menu is not None and menu.isVisible()
+        (org,) = [a for a in menu.actions() if a.data() == "ORG"]
+        assert org.text().endswith("\tO")  # the key is shown in the menu's shortcut column
+        qtbot.keyClick(menu, Qt.Key.Key_O)  # ORG's hotkey, typed while the menu has the keyboard
+        assert not menu.isVisible()
+        assert file_rows(project, "SELECT label, review, reviewer FROM spans WHERE id = 'T6'") == [
+            ("ORG", "corrected", "Rita")]
+        while current_key(w) != "E1:1":  # the attack's Place argument (Mosul)
+            key(qtbot, w, Qt.Key.Key_BracketLeft)
+        key(qtbot, w, Qt.Key.Key_C)
+        menu = w.review.last_menu
+        roles = {a.data(): a.text() for a in menu.actions() if isinstance(a.data(), str)}
+        assert roles == {"Attacker": "Attacker\tA", "Place": "Place\tP"}  # what a GPE filler of an attack can be
+        qtbot.keyClick(menu, Qt.Key.Key_P)  # its own role: greyed, nothing happens
+        assert menu.isVisible()
+        qtbot.keyClick(menu, Qt.Key.Key_A)  # A is Accept outside the menu: here the menu's Attacker
+        assert file_rows(project, "SELECT a.role, a.review FROM arguments a JOIN events e ON e.pk = a.event "
+                                  "WHERE e.id = 'E1' AND a.position = 1") == [("Attacker", "corrected")]
+    finally:
+        w.close()

@@ -309,9 +309,9 @@ def test_a_relation_is_corrected_to_another_type_through_its_menu(qtbot, window)
         key(qtbot, w, Qt.Key.Key_Space)
     key(qtbot, w, Qt.Key.Key_C)
     menu = w.review.last_menu
-    names = {a.text(): a.isEnabled() for a in menu.actions() if a.text() in ("PHYS", "ORG-AFF", "GEN-AFF")}
+    names = {a.data(): a.isEnabled() for a in menu.actions() if a.data() in ("PHYS", "ORG-AFF", "GEN-AFF")}
     assert names == {"PHYS": False, "ORG-AFF": True, "GEN-AFF": True}  # PER -> GPE allows these; PHYS is its type
-    (gen,) = [a for a in menu.actions() if a.text() == "GEN-AFF"]
+    (gen,) = [a for a in menu.actions() if a.data() == "GEN-AFF"]
     gen.trigger()
     menu.close()
     assert file_rows(path, "SELECT type, review, reviewer FROM relations WHERE id = 'R1'") == [

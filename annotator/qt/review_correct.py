@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QMenu, QWidget
 
 from ..text import tokens
 from .review_items import ARGUMENT_ITEM, ENTITY_ITEM, EVENT_ITEM, RELATION_ITEM, ReviewItem, describe, target_of
+from .review_menu_keys import add_menu_keys
 from .typelist import fill_type_menu
 
 if TYPE_CHECKING:
@@ -143,20 +144,24 @@ class ReviewCorrections:
             ev = cur.events[item.ann_id]
             ftype = cur.events[t.ref].type if t.ref in cur.events else (
                 cur.spans[t.ref].label if t.ref in cur.spans else "")
-            for role in schema.allowed_roles(ev.type, ftype) or [t.role]:
+            roles = schema.allowed_roles(ev.type, ftype) or [t.role]
+            for role in roles:
                 a = menu.addAction(role)
                 a.setData(role)
                 a.setEnabled(role != t.role)
                 a.triggered.connect(lambda _c=False, r=role: self.role(r))
+            add_menu_keys(menu, roles)  # each role's first free letter
         elif item.kind == RELATION_ITEM:
             head_t, tail_t = cur.spans.get(t.head), cur.spans.get(t.tail)
             names = (schema.allowed_relations(head_t.label, tail_t.label) if head_t and tail_t else []) \
                 or list(schema.relation_types)
             fill_type_menu(menu, schema, names, self.label, title="Correct the relation type", disabled=t.type)
+            add_menu_keys(menu, names)
         else:
             names = list(schema.entity_types if item.kind == ENTITY_ITEM else schema.event_types)
             current = t.label if item.kind == ENTITY_ITEM else t.type
             fill_type_menu(menu, schema, names, self.label, title="Correct the type", disabled=current)
+            add_menu_keys(menu, names, {n: k for k, n in schema.hotkeys().items() if len(k) == 1})
             menu.addSeparator()
             hint = menu.addAction("Boundaries: Shift+←/→ moves the end, Ctrl+Shift+←/→ the start")
             hint.setEnabled(False)
