@@ -5,6 +5,7 @@ import random
 
 from annotator.model import Span
 from annotator.qt.span_index import LONG_SPAN, SpanIndex
+from test_progressive_open import load_fully, long_window  # noqa: F401  (a fixture)
 
 
 def scan(spans: dict[str, Span], cs: int, ce: int) -> set[str]:
@@ -58,3 +59,12 @@ def test_a_slice_with_a_long_span():
     index.add_many([Span("T3", "PER", 10, 12), Span("T2", "PER", 11, 30 + LONG_SPAN)])
     assert sorted(index.between(11, 11)) == ["T2", "T3"]
     assert sorted(index.between(20 + LONG_SPAN, 20 + LONG_SPAN)) == ["T2"]
+
+
+def test_a_sliced_load_counts_its_entities(long_window):
+    """The document state's entity count after a load in slices is the document's (the status bar shows it)."""
+    w, adoc, _where, _path = long_window
+    load_fully(w)
+    n_entities = sum(1 for s in adoc.spans if s.kind == "entity")
+    assert w.session.current.counts() == (n_entities, len(adoc.events), 0)
+    assert len(w.session.current.spans) == len(adoc.spans)

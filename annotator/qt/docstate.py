@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from ..model import ENTITY, TRIGGER, AnnotatedDocument, Event, Relation, Span
 from .event_map import EventMap
+
+_ID, _KIND = attrgetter("id"), attrgetter("kind")
 
 
 @dataclass
@@ -38,9 +41,9 @@ class DocState:
         self.touched: set[str] = set()  # ids refreshed from the store while partial (the loader keeps them)
 
     def add_loaded_spans(self, spans: list[Span]) -> None:
-        """Take in spans the loader read (none of them already here)."""
-        self.spans.update((s.id, s) for s in spans)
-        self.n_entities += sum(1 for s in spans if s.kind == ENTITY)
+        """Take in spans the loader read (none of them already here); a column at a time, in C calls."""
+        self.spans.update(zip(map(_ID, spans), spans))
+        self.n_entities += list(map(_KIND, spans)).count(ENTITY)
 
     @property
     def events(self) -> EventMap:
