@@ -294,3 +294,28 @@ def test_in_the_correction_menu_a_types_hotkey_or_a_roles_letter_takes_it(qtbot,
                                   "WHERE e.id = 'E1' AND a.position = 1") == [("Attacker", "corrected")]
     finally:
         w.close()
+
+
+def test_a_name_cleared_during_review_stops_decisions_until_one_is_given(qtbot, project, settings):  # noqa: F811
+    w = named_window(qtbot, project, settings)
+    try:
+        w.open_document("a")
+        w.view.setFocus()
+        enter_review(qtbot, w)
+        w.preferences_dialog()  # Edit › Preferences…: the name cleared
+        dlg = w.preferences
+        dlg.name_edit.clear()
+        qtbot.keyClick(dlg.name_edit, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: not dlg.isVisible())
+        assert w.session.project.annotator == ""
+        w.activateWindow()
+        w.view.setFocus()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
+        key(qtbot, w, Qt.Key.Key_A)  # no reviewer to record: asked for a name, nothing written
+        assert reviewers_in_file(project) == []
+        assert not w.review.active
+        asked = w.preferences
+        assert asked is not dlg and asked.isVisible() and asked.reason.isVisible()
+        qtbot.keyClick(asked.name_edit, Qt.Key.Key_Escape)
+    finally:
+        w.close()

@@ -13,7 +13,8 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import QMenu
 
-_NO_LETTER_MODS = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier
+_KM = Qt.KeyboardModifier
+_NO_LETTER_MODS = _KM.ControlModifier | _KM.AltModifier | _KM.MetaModifier
 
 
 class MenuKeys(QObject):

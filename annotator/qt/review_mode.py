@@ -49,6 +49,8 @@ if TYPE_CHECKING:
     from .textview import AnnotationView
 
 _VERB = {"accepted": "Accept", "rejected": "Reject", "": "Clear decision on"}
+#: An edit of these, made anywhere while review mode is on, is the reviewer's correction (``_stamp``).
+_CORRECTED_FIELDS = {"label", "type", "start", "end", "attributes", "role", "ref"}
 
 
 class ReviewWindow(Protocol):
@@ -431,7 +433,7 @@ class ReviewMode(QObject):
         role from anywhere (the inspector, the context menu) is the reviewer's correction (``Session.review_stamp``).
         A trigger's boundaries are its event's: not stamped on the span (Shift+arrows in review mode are)."""
         cur = self.cur()
-        if "review" in fields or not fields & {"label", "type", "start", "end", "attributes", "role", "ref"}:
+        if "review" in fields or not self.me() or not fields & _CORRECTED_FIELDS:
             return {}
         if kind == "span" and cur is not None and (s := cur.spans.get(ann_id)) is not None and s.kind != ENTITY:
             return {}
