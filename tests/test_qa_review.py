@@ -319,3 +319,18 @@ def test_a_name_cleared_during_review_stops_decisions_until_one_is_given(qtbot, 
         qtbot.keyClick(asked.name_edit, Qt.Key.Key_Escape)
     finally:
         w.close()
+
+
+def test_review_mode_with_no_document_open_says_why_it_does_not_start(qtbot, tmp_path, settings):  # noqa: F811
+    path = tmp_path / "none.db"
+    with Project.open(path):
+        pass  # a project without documents
+    w = named_window(qtbot, path, settings)
+    try:
+        assert w.session.current is None
+        key(qtbot, w, Qt.Key.Key_R, CTRL_SHIFT)
+        assert not w.review.active and not w.review.toggle.isChecked()
+        assert "open one first" in w.statusBar().currentMessage()
+        assert w.preferences is None  # a name is there: nothing asked
+    finally:
+        w.close()

@@ -33,7 +33,7 @@ from .review_correct import ReviewCorrections
 from .review_items import ARGUMENT_ITEM, EVENT_ITEM, ReviewItem, describe, find, state_of, target_of
 from .review_keys import BOUNDARY_KEYS, KEYMAP
 from .review_marks import ReviewMarks, decided_ids
-from .review_name import ask_for_name
+from .review_name import ask_for_name, refuse_start
 from .review_queue import ReviewQueue
 from .review_undo import follow_undo
 from .review_write import write_review
@@ -140,11 +140,11 @@ class ReviewMode(QObject):
 
     def set_active(self, on: bool) -> None:
         """Turn review mode on or off (the toggle action follows)."""
-        on = bool(on) and self.cur() is not None
-        if on and not self.active and not self.me():  # a decision records its reviewer: ask first
-            self.ui.set_checked(False)
-            ask_for_name(self.window, lambda: self.set_active(True) if self.me() else None)
+        if on and not self.active and refuse_start(self.window, self.cur() is not None, self.me,
+                                                   lambda: self.set_active(True) if self.me() else None):
+            self.ui.set_checked(False)  # no document (said), or no name to record (asked for first)
             return
+        on = bool(on) and self.cur() is not None
         self.ui.set_checked(on)
         if on == self.active:
             return

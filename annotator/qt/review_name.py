@@ -18,6 +18,8 @@ PROMPT_NAME = "first-run-name"
 
 #: The status bar's line when review mode is asked for without a name.
 NEED_NAME = "Review mode records who made each decision: give your name first (Edit › Preferences…)"
+#: The status bar's line when review mode is asked for with no document open.
+NO_DOCUMENT = "Review mode works on the open document: open one first (the Documents panel)"
 #: The line above the name in the dialog.
 REASON = "Review mode records your name on each decision. Who is reviewing?"
 
@@ -38,3 +40,15 @@ def ask_for_name(window: QMainWindow, then: Callable[[], None]) -> None:
     dlg = getattr(window, "preferences", None)
     if isinstance(dlg, PreferencesDialog):
         dlg.ask_for(REASON, then)
+
+
+def refuse_start(window: QMainWindow, has_document: bool, name: Callable[[], str], then: Callable[[], None]) -> bool:
+    """Whether review mode cannot start now: no document open (said in the status bar), or no annotator
+    name (asked for; ``then`` runs once one is given).  ``name`` is read only when a document is open."""
+    if not has_document:
+        window.statusBar().showMessage(NO_DOCUMENT, 8000)
+        return True
+    if not name():
+        ask_for_name(window, then)
+        return True
+    return False
