@@ -40,3 +40,28 @@ def test_ctrl_w_closes_the_view(qtbot, window):  # noqa: F811
     window.list.setFocus()
     qtbot.keyClick(window.list, Qt.Key.Key_W, CTRL)
     assert not window.isVisible()
+
+
+def test_a_layer_imported_while_the_view_is_open_can_be_chosen_when_it_is_active_again(qtbot, window):  # noqa: F811
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from annotator.model import Span
+    from annotator.store import Project
+
+    assert window.b_box.findData("Carol") < 0
+    other = QWidget()  # another window takes the focus while Carol's work comes in through another connection
+    qtbot.addWidget(other)
+    other.show()
+    qtbot.waitExposed(other)
+    other.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is other)
+    with Project.open(window.project.path) as p, p.in_layer("Carol"):
+        p.add_span("d1", Span("", "PER", 0, 9))
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    assert window.b_box.findData("Carol") >= 0 and window.a_box.findData("Carol") >= 0
+    assert window.layers_shown() == ("Dana", "Bob")  # the choice stays
+    window.b_box.setFocus()
+    qtbot.keyClicks(window.b_box, "C")
+    assert window.layers_shown() == ("Dana", "Carol")
+    assert "B = Carol" in window.counts.text()

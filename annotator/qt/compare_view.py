@@ -370,6 +370,9 @@ class CompareView(QWidget):
             except StoreError:
                 return
             if changed:
+                layers = self._layers()  # a layer imported meanwhile (another annotator's work) can be chosen
+                if layers != [self.a_box.itemData(i) for i in range(self.a_box.count())]:
+                    self._fill_layers(layers, *self.layers_shown())
                 self.refresh()
 
     def say(self, text: str) -> None:
