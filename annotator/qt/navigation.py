@@ -76,7 +76,7 @@ class RecentProjects:
 
     def remember(self, path: str) -> None:
         """``path`` (resolved) goes first in the list, and is the project to reopen next time."""
-        recent = [p for p in (self.settings.value("recent_projects", []) or []) if p != path]
+        recent = [p for p in self.projects() if p != path]  # (one path is read back as a str, not a list)
         self.settings.setValue("recent_projects", [path, *recent][:MAX_RECENT])
         self.settings.setValue("last_project", path)
 
