@@ -115,6 +115,7 @@ def test_with_the_first_run_strip_open_the_strip_takes_the_name(qtbot, project, 
         w.view.setFocus()
         key(qtbot, w, Qt.Key.Key_R, CTRL_SHIFT)
         assert not w.review.active and prompt.edit.hasFocus()
+        assert "type your name above the text" in w.statusBar().currentMessage()
         assert w.preferences is None  # no second place to type the name in
         qtbot.keyClicks(prompt.edit, "Rita")
         qtbot.keyClick(prompt.edit, Qt.Key.Key_Return)

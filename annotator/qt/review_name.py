@@ -18,6 +18,8 @@ PROMPT_NAME = "first-run-name"
 
 #: The status bar's line when review mode is asked for without a name.
 NEED_NAME = "Review mode records who made each decision: give your name first (Edit › Preferences…)"
+#: The same while the first-run strip asks for the name above the text.
+NEED_NAME_HERE = "Review mode records who made each decision: type your name above the text first (Enter saves it)"
 #: The status bar's line when review mode is asked for with no document open.
 NO_DOCUMENT = "Review mode works on the open document: open one first (the Documents panel)"
 #: The line above the name in the dialog.
@@ -26,13 +28,14 @@ REASON = "Review mode records your name on each decision. Who is reviewing?"
 
 def ask_for_name(window: QMainWindow, then: Callable[[], None]) -> None:
     """Ask for the annotator's name (the strip, else the Preferences dialog); ``then`` runs once one is saved."""
-    window.statusBar().showMessage(NEED_NAME, 10000)
     prompt = window.findChild(QFrame, PROMPT_NAME)
     if prompt is not None and prompt.isVisible() and hasattr(prompt, "after_save"):
+        window.statusBar().showMessage(NEED_NAME_HERE, 10000)
         prompt.after_save = then
         prompt.edit.setFocus()
         prompt.edit.selectAll()
         return
+    window.statusBar().showMessage(NEED_NAME, 10000)
     open_dialog = getattr(window, "preferences_dialog", None)
     if open_dialog is None:
         return
