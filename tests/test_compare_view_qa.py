@@ -14,6 +14,7 @@ def test_a_layer_against_itself_is_said_and_nothing_goes_into_gold(qtbot, window
     qtbot.keyClicks(window.b_box, "D")  # the combo's own key search: Dana
     assert window.layers_shown() == ("Dana", "Dana")
     assert "A and B are both Dana" in window.counts.text()
+    assert window.message.text() == ""  # not the difference selected before, which is gone from the list
     assert not window.accept_button.isEnabled()
     window.list.setFocus()
     qtbot.keyClick(window.list, Qt.Key.Key_A, CTRL | SHIFT)  # "accept all agreements" of Dana with Dana

@@ -319,6 +319,8 @@ class CompareView(QWidget):
             self.list.setCurrentItem(self.list.topLevelItem(keys.index(keep) if keep in keys else min(row, n - 1)))
             self._show_current(self.list.currentItem())
         self.accept_button.setEnabled(any(not self.gold.get(it.key) for it in self.comparison.agreements()))
+        if not n:  # the line about the difference selected before would be left standing
+            self.say("" if a_layer == b_layer else "No differences: A and B agree everywhere.")
         if a_layer == b_layer:  # a layer "agrees" with itself everywhere: nothing to adjudicate
             self.counts.setText(self._same_layer())
             self.accept_button.setEnabled(False)
