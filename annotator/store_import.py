@@ -133,11 +133,11 @@ class BulkImport:
                 if not replace and self._holds(pk, layer):  # a layer emptied by deletes is taken without asking
                     raise make_error(adoc, (
                         f"document {ident(doc.id)} already has {layer_title(layer)}'s layer "
-                        "(use --replace to replace that layer)"))
+                        "(`annotator import --replace` replaces that layer)"))
                 self._delete_layer(pk, layer)
             return pk
         if not replace:
-            raise make_error(adoc, f"document id {doc.id!r} already exists in the project (use --replace to overwrite it)")
+            raise make_error(adoc, f"document id {doc.id!r} already exists in the project (`annotator import --replace` overwrites it)")
         others = [r[0] for r in db.execute(
             "SELECT name FROM layers WHERE doc = ? AND name != ? ORDER BY name", [pk, DEFAULT_LAYER])]
         if not others:

@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -192,7 +192,7 @@ def test_help_about_shows_the_version_and_licence(qtbot, tmp_path):
     path = tmp_path / "p.db"
     with Project.open(path):
         pass
-    window = MainWindow(path)
+    window = MainWindow(path, settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(window)
     window.show()
     help_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Help")
