@@ -386,3 +386,19 @@ def test_a_switch_keeps_the_line_read_in_place(qtbot, tmp_path, ini):
     # it and this one may gain or lose a band of labels in the other layer)
     assert 0 < view.char_rect(target).top() < view.viewport().height()
     w.close()
+
+
+def test_opening_on_an_empty_layer_of_mine_says_whose_layers_the_project_holds(qtbot, tmp_path):
+    ini = tmp_path / "lead.ini"
+    s = QSettings(str(ini), QSettings.IniFormat)
+    s.setValue("annotator", "Lead")
+    s.sync()
+    w = open_window(qtbot, make_layers(tmp_path / "layers.db"), ini)
+    assert shown(w) == {}  # Lead's own layer: nothing yet
+    assert w.statusBar().currentMessage() == (
+        "Your layer is empty; this project holds default, Bob, Dana, gold: the Layer box or Ctrl+Shift+L shows them")
+    w.close()
+    # without a name, "mine" is the default layer, which has work: no hint
+    w = open_window(qtbot, tmp_path / "layers.db", tmp_path / "settings2.ini")
+    assert "Your layer is empty" not in w.statusBar().currentMessage()
+    w.close()

@@ -23,6 +23,7 @@ from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMenu, QStatusBar, QWidget
 
 from ..model import DEFAULT_LAYER, GOLD_LAYER, layer_title
+from ..shortcuts import APP_SHORTCUTS
 from ..store import StoreError
 from .layer_overlay import TAG_SEPARATOR, short_tags
 from .session import Session
@@ -158,6 +159,21 @@ class LayerSwitch(QObject):
         saved = str(self.settings.value(self._key(), MINE) or MINE) if self._key() else MINE
         choice = next((c for c in self.choices if c.key == saved), None) or self.choices[0]
         self.choose(choice, remember=False)
+        self._hint_other_layers(choice)
+
+    def _hint_other_layers(self, choice: LayerChoice) -> None:
+        """Opening on an empty layer of mine in a project where others have work: say where it is."""
+        s = self.session
+        if s is None or not choice.mine:
+            return
+        layers = s.project.layers()
+        if choice.layer in layers:
+            return
+        others = [layer_title(n) for n in layers]
+        if others:
+            self.bar.showMessage(
+                f"Your layer is empty; this project holds {', '.join(others)}: "
+                f"the Layer box or {APP_SHORTCUTS['Next Layer'][0]} shows them", 15000)
 
     def _key(self) -> str | None:
         s = self.session
