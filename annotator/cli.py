@@ -252,39 +252,53 @@ def cmd_stats(args: argparse.Namespace) -> int:
         for status in STATUSES:
             print(f"  {status:<12} {by_status[status]:>8}")
         layers = project.layers()
+        # a team project whose default layer holds nothing, asked for no layer: every layer's counts
+        counted = layers if (args.layer is None and layers and "" not in layers) else [project.layer]
         if any(layers):  # more than the default layer: list them, and say which one the counts below are of
             print(f"layers: {', '.join(layer_title(n) for n in layers)}")
-            print(f"annotations of the {layer_title(project.layer)} layer (choose another with --layer NAME):")
         schema = project.schema
-        counts = project.counts_by_label()
         groups = (
             ("entities", schema.entity_types),
             ("events", schema.event_types),
             ("relations", schema.relation_types),
         )
-        for title, types in groups:
-            rows = [(name, counts[name]) for name in types if counts.get(name)]
-            print(f"{title}: {sum(n for _, n in rows)}")
-            for name, n in rows:
-                print(f"  {name:<32} {n:>8}")
-        unknown = sorted(set(counts) - set(schema.entity_types) - set(schema.event_types) - set(schema.relation_types))
-        for name in unknown:
-            print(f"  {name:<32} {counts[name]:>8}  (not in the schema)")
+        for layer in counted:
+            if any(layers):
+                more = "" if len(counted) > 1 else " (choose another with --layer NAME)"
+                print(f"annotations of the {layer_title(layer)} layer{more}:")
+            counts = project.counts_by_label(layer=layer)
+            for title, types in groups:
+                rows = [(name, counts[name]) for name in types if counts.get(name)]
+                print(f"{title}: {sum(n for _, n in rows)}")
+                for name, n in rows:
+                    print(f"  {name:<32} {n:>8}")
+            unknown = sorted(set(counts) - set(schema.entity_types) - set(schema.event_types)
+                             - set(schema.relation_types))
+            for name in unknown:
+                print(f"  {name:<32} {counts[name]:>8}  (not in the schema)")
         # From the problem counts stored per document (an index of the documents that have any):
         # only the documents listed below are read and validated, whatever the project's size.
         n_incomplete = project.incomplete_total()
-        print(f"incomplete events: {n_incomplete}")
-        shown: set[tuple[str, str | None]] = set()  # (document, event): the count is of events
+        print(f"incomplete events: {n_incomplete}" + (" (all layers)" if len(counted) > 1 else ""))
+        shown: set[tuple[str, str, str | None]] = set()  # (layer, document, event): the count is of events
         lines = 0
         for doc_id in project.documents.incomplete_ids(20):
-            for p in project.problems(doc_id):
-                if p.severity == "incomplete" and lines < 20:
-                    print(f"  {doc_id}: {p.message}")
-                    shown.add((doc_id, p.ref))
-                    lines += 1
+            for layer in counted:
+                for p in _problems_in(project, doc_id, layer):
+                    if p.severity == "incomplete" and lines < 20:
+                        where = f"{doc_id} [{layer_title(layer)}]" if len(counted) > 1 else doc_id
+                        print(f"  {where}: {p.message}")
+                        shown.add((layer, doc_id, p.ref))
+                        lines += 1
         if n_incomplete > len(shown):
             print(f"  ... and {n_incomplete - len(shown)} more incomplete event(s)")
     return EXIT_OK
+
+
+def _problems_in(project: Project, doc_id: str, layer: str) -> list:
+    """A document's validation problems in one layer."""
+    with project.in_layer(layer):
+        return project.problems(doc_id)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

@@ -253,6 +253,21 @@ def test_stats_lists_the_layers_and_counts_the_one_asked_for(tmp_path, capsys):
     assert "no layer 'nobody'" in capsys.readouterr().err
 
 
+def test_stats_without_a_layer_counts_every_layer_of_a_team_project(tmp_path, capsys):
+    p = tmp_path / "team.db"
+    two_layers(capsys, p)
+    capsys.readouterr()
+    assert main(["stats", str(p)]) == 0
+    out = capsys.readouterr().out
+    bob, dana = out.index("annotations of the bob layer:"), out.index("annotations of the dana layer:")
+    assert "default layer" not in out and bob < dana
+    orgs = {who: sum(1 for _s, _e, label in ents if label == "ORG")
+            for who, ents in (("bob", brat_entities(BOB / f"{DOC}.ann")), ("dana", dana_entities()))}
+    assert orgs == {"bob": 2, "dana": 3}  # what the two files hold, counted from them here
+    assert f"  {'ORG':<32} {orgs['bob']:>8}" in out[bob:dana]
+    assert f"  {'ORG':<32} {orgs['dana']:>8}" in out[dana:]
+
+
 def test_a_documents_problem_counts_are_the_sums_over_its_layers(tmp_path, capsys):
     """With Life.Die's Instrument required, Dana's and Bob's Life.Die each lack it: one incomplete event a layer."""
     from annotator.bundled import default_schema_path
