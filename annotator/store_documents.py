@@ -73,12 +73,14 @@ class ProjectDocuments:
     def get_document(self, doc_id: str) -> Document:
         """One document, with its text and metadata (no annotations)."""
         row = self.state.execute(
-            "SELECT d.id, d.name, t.text, d.meta, d.status, d.checksum, d.created, d.updated "
+            "SELECT d.id, d.name, t.text, d.meta, d.status, d.checksum, d.created, d.updated, d.pk "
             "FROM documents d JOIN texts t ON t.doc = d.pk WHERE d.id = ?",
             [doc_id],
         ).fetchone()
         if row is None:
             raise self._missing(doc_id)
+        # the writes check offsets against this same string: one copy of a long text, not two
+        self.state.remember_text(row[8], row[2])
         return Document(
             id=row[0], name=row[1] or row[0], text=row[2], meta=json.loads(row[3] or "{}"),
             status=row[4], checksum=row[5] or "", created=row[6] or "", updated=row[7] or "",

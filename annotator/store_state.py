@@ -143,10 +143,14 @@ class StoreState:
         text = self.text_cache.get(doc_pk)
         if text is None:
             text = self.conn.execute("SELECT text FROM texts WHERE doc = ?", [doc_pk]).fetchone()[0]
-            if len(self.text_cache) >= 8:
-                self.text_cache.pop(next(iter(self.text_cache)))
-            self.text_cache[doc_pk] = text
+            self.remember_text(doc_pk, text)
         return text
+
+    def remember_text(self, doc_pk: int, text: str) -> None:
+        """Keep a document's text (read elsewhere) for :meth:`text`: the caller's string is shared, not copied."""
+        if int(doc_pk) not in self.text_cache and len(self.text_cache) >= 8:
+            self.text_cache.pop(next(iter(self.text_cache)))
+        self.text_cache[int(doc_pk)] = text
 
     def touch(self, doc_pk: int) -> None:
         """Mark a document as edited now (a new document becomes in progress).
