@@ -277,6 +277,12 @@ def m007_layers_and_review(db: Database) -> None:
     db.execute("CREATE INDEX idx_spans_doc_layer_start ON spans (doc, layer, start)")
     db.execute("DROP INDEX IF EXISTS idx_arguments_doc")
     db.execute("CREATE INDEX idx_arguments_doc_layer ON arguments (doc, layer)")
+    # counts by label (stats) are of one layer: the label indexes carry it, so that they still cover the count
+    db.execute("DROP INDEX IF EXISTS idx_spans_kind_label")
+    db.execute("CREATE INDEX idx_spans_kind_label_layer ON spans (kind, label, layer)")
+    for table in ("events", "relations"):
+        db.execute(f"DROP INDEX IF EXISTS idx_{table}_type")
+        db.execute(f"CREATE INDEX idx_{table}_type_layer ON {table} (type, layer)")
     # the document list's filter by review progress: the decided rows of a (document, layer), without
     # reading its undecided ones (a partial index: small while few are decided)
     for table in ("spans", "events", "arguments", "relations"):

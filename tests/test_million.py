@@ -121,9 +121,14 @@ def test_the_list_queries_use_indexes(corpus):
     assert "INDEX idx_documents_name_nocase" in plan and "TEMP B-TREE" not in plan
     # stats: by status, by label and the incomplete events, each from an index
     assert "COVERING INDEX" in _plan(corpus, "SELECT status, count(*) FROM documents GROUP BY status")
-    assert "COVERING INDEX idx_spans_kind_label" in _plan(
-        corpus, "SELECT label, count(*) FROM spans WHERE kind = 'entity' GROUP BY label ORDER BY label")
-    assert "COVERING INDEX idx_events_type" in _plan(corpus, "SELECT type, count(*) FROM events GROUP BY type")
+    # (the queries of AnnotationReads.counts_by_label: one layer's)
+    assert "COVERING INDEX idx_spans_kind_label_layer" in _plan(
+        corpus, "SELECT label, count(*) FROM spans WHERE layer = ? AND kind = 'entity' GROUP BY label ORDER BY label",
+        ("",))
+    assert "COVERING INDEX idx_events_type_layer" in _plan(
+        corpus, "SELECT type, count(*) FROM events WHERE layer = ? GROUP BY type ORDER BY type", ("",))
+    assert "COVERING INDEX idx_relations_type_layer" in _plan(
+        corpus, "SELECT type, count(*) FROM relations WHERE layer = ? GROUP BY type ORDER BY type", ("",))
     assert "idx_documents_incomplete" in _plan(
         corpus, "SELECT coalesce(sum(n_incomplete), 0) FROM documents WHERE n_incomplete > 0")
     # the Edit helper's max(seq) of one document
