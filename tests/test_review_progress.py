@@ -131,16 +131,21 @@ def test_the_document_list_filters_by_progress_and_follows_the_last_decision(qtb
         w.close()
 
 
-def test_a_reviewed_document_goes_back_to_done_when_a_decision_is_cleared(qtbot, tmp_path, settings):  # noqa: F811
-    path = tmp_path / "back.db"
+def reviewed_in_full(qtbot, path, settings):  # noqa: ANN001, ANN201, F811
+    """A window on document "a" (review_doc), every item accepted with A in review mode: it is reviewed."""
     with Project.open(path) as p:
         p.import_documents([review_doc("a")])
     w = open_window(qtbot, path, settings)
+    enter_review(qtbot, w)
+    for _ in ORDER:
+        key(qtbot, w, Qt.Key.Key_A)
+    assert w.session.project.document_status("a") == "reviewed"
+    return w
+
+
+def test_a_reviewed_document_goes_back_to_done_when_a_decision_is_cleared(qtbot, tmp_path, settings):  # noqa: F811
+    w = reviewed_in_full(qtbot, tmp_path / "back.db", settings)
     try:
-        enter_review(qtbot, w)
-        for _ in ORDER:
-            key(qtbot, w, Qt.Key.Key_A)
-        assert w.session.project.document_status("a") == "reviewed"
         key(qtbot, w, Qt.Key.Key_BracketRight)  # from the last item round to the first
         assert current_key(w) == ORDER[0]
         key(qtbot, w, Qt.Key.Key_U)
@@ -151,16 +156,9 @@ def test_a_reviewed_document_goes_back_to_done_when_a_decision_is_cleared(qtbot,
 
 
 def test_a_new_annotation_takes_reviewed_back_and_its_undo_gives_it_again(qtbot, tmp_path, settings):  # noqa: F811
-    path = tmp_path / "reopen.db"
-    with Project.open(path) as p:
-        p.import_documents([review_doc("a")])
-    w = open_window(qtbot, path, settings)
+    w = reviewed_in_full(qtbot, tmp_path / "reopen.db", settings)
     try:
-        enter_review(qtbot, w)
-        for _ in ORDER:
-            key(qtbot, w, Qt.Key.Key_A)
         project = w.session.project
-        assert project.document_status("a") == "reviewed"
         key(qtbot, w, Qt.Key.Key_Escape)  # tagging again: P tags the selection as PER
         i = TEXT.index("met")
         w.view.set_selection(i, i + 3)
