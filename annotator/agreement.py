@@ -76,6 +76,7 @@ from .text import tokens as word_tokens
 __all__ = [
     "EVENT_MEASURES",
     "Counts",
+    "Scorer",
     "agreement",
     "cohen_kappa",
     "event_items",
@@ -332,6 +333,109 @@ def _total(per_label: dict[str, Counts]) -> Counts:
     return out
 
 
+class Scorer:
+    """Agreement counted document by document: :meth:`add` each pair, then :meth:`result` (what :func:`agreement` gives).
+
+    For a caller that shows progress or may stop half-way; :meth:`result` can
+    be called at any time and leaves the counts as they are.
+    """
+
+    def __init__(self, *, reference: str = "", candidate: str = "", labels: Iterable[str] | None = None,
+                 tokenize: Tokenizer = word_tokens):
+        self.reference, self.candidate = reference, candidate
+        self.wanted = set(labels) if labels is not None else None
+        self.tokenize = tokenize
+        self.ent_exact: dict[str, Counts] = {}
+        self.ent_overlap: dict[str, Counts] = {}
+        self.events: dict[str, dict[str, Counts]] = {m: {} for m in EVENT_MEASURES}
+        self.ref_tokens: list[str] = []
+        self.cand_tokens: list[str] = []
+        self.per_document: dict[str, Any] = {}
+        self.only_ref: list[str] = []
+        self.only_cand: list[str] = []
+        self.skipped = 0
+
+    def add(self, ref: AnnotatedDocument, cand: AnnotatedDocument) -> None:
+        """Count one document: the reference's and the candidate's version (ValueError when they are not one document's)."""
+        doc, wanted = ref.document, self.wanted
+        if cand.document.id != doc.id:
+            raise ValueError(f"documents {doc.id!r} and {cand.document.id!r} are compared as one")
+        if cand.document.text != doc.text:
+            raise ValueError(f"{doc.id}: the two versions of the document have different texts")
+        has_r, has_c = _has_annotations(ref), _has_annotations(cand)
+        if not (has_r or has_c):
+            self.skipped += 1
+            return
+        by = "both" if has_r and has_c else "reference" if has_r else "candidate"
+        if by == "reference":
+            self.only_ref.append(doc.id)
+        elif by == "candidate":
+            self.only_cand.append(doc.id)
+
+        def entities(adoc: AnnotatedDocument) -> list[Span]:
+            return [s for s in adoc.spans if s.kind == ENTITY and (wanted is None or s.label in wanted)]
+
+        r_ents, c_ents = entities(ref), entities(cand)
+        exact, overlap = _entity_counts(r_ents, c_ents)
+        toks = doc_tokens(ref, self.tokenize)
+        bounds = ([a for a, _ in toks], [b for _, b in toks])
+        r_tok, c_tok = token_labels(r_ents, toks, bounds), token_labels(c_ents, toks, bounds)
+        self.ref_tokens += r_tok
+        self.cand_tokens += c_tok
+        ev = _event_counts(ref, cand, wanted)
+        for label, c in exact.items():
+            self.ent_exact.setdefault(label, Counts()).add(c)
+        for label, c in overlap.items():
+            self.ent_overlap.setdefault(label, Counts()).add(c)
+        for measure, per_type in ev.items():
+            for t, c in per_type.items():
+                self.events[measure].setdefault(t, Counts()).add(c)
+        self.per_document[doc.id] = {
+            "entities": {
+                "exact": _total(exact).figures(),
+                "overlap": _total(overlap).figures(),
+                "kappa": cohen_kappa(r_tok, c_tok),
+                "tokens": len(toks),
+            },
+            "events": {m: _total(ev[m]).figures() for m in EVENT_MEASURES},
+            "annotated_by": by,
+        }
+
+    def result(self) -> dict[str, Any]:
+        """The figures of the documents added so far (see :func:`agreement`)."""
+        ent_exact, ent_overlap, events = self.ent_exact, self.ent_overlap, self.events
+        return {
+            "entities": {
+                "exact": _total(ent_exact).figures(),
+                "overlap": _total(ent_overlap).figures(),
+                "kappa": cohen_kappa(self.ref_tokens, self.cand_tokens),
+                "tokens": len(self.ref_tokens),
+            },
+            "events": {m: _total(events[m]).figures() for m in EVENT_MEASURES},
+            "per_label": {
+                "entities": {
+                    label: {"exact": ent_exact[label].figures(), "overlap": ent_overlap[label].figures()}
+                    for label in sorted(ent_exact)
+                },
+                "events": {
+                    t: {m: events[m].get(t, Counts()).figures() for m in TYPED_EVENT_MEASURES}
+                    for t in sorted(set(events["trigger_classification"]) | set(events["argument_classification"])
+                                    | set(events["argument_identification"]))
+                },
+            },
+            "per_document": dict(self.per_document),
+            "reference": self.reference,
+            "candidate": self.candidate,
+            "labels": sorted(self.wanted) if self.wanted is not None else None,
+            "documents": {
+                "compared": len(self.per_document),
+                "only_reference": list(self.only_ref),
+                "only_candidate": list(self.only_cand),
+                "neither": self.skipped,
+            },
+        }
+
+
 def agreement(
     pairs: Iterable[tuple[AnnotatedDocument, AnnotatedDocument]],
     *,
@@ -352,87 +456,7 @@ def agreement(
     two annotated).  Figures are dicts of precision, recall, f1, tp, fp, fn.
     ValueError when a pair is not two versions of one document.
     """
-    wanted = set(labels) if labels is not None else None
-    ent_exact: dict[str, Counts] = {}
-    ent_overlap: dict[str, Counts] = {}
-    events: dict[str, dict[str, Counts]] = {m: {} for m in EVENT_MEASURES}
-    all_ref_tokens: list[str] = []
-    all_cand_tokens: list[str] = []
-    per_document: dict[str, Any] = {}
-    only_ref: list[str] = []
-    only_cand: list[str] = []
-    skipped = 0
+    scorer = Scorer(reference=reference, candidate=candidate, labels=labels, tokenize=tokenize)
     for ref, cand in pairs:
-        doc = ref.document
-        if cand.document.id != doc.id:
-            raise ValueError(f"documents {doc.id!r} and {cand.document.id!r} are compared as one")
-        if cand.document.text != doc.text:
-            raise ValueError(f"{doc.id}: the two versions of the document have different texts")
-        has_r, has_c = _has_annotations(ref), _has_annotations(cand)
-        if not (has_r or has_c):
-            skipped += 1
-            continue
-        by = "both" if has_r and has_c else "reference" if has_r else "candidate"
-        if by == "reference":
-            only_ref.append(doc.id)
-        elif by == "candidate":
-            only_cand.append(doc.id)
-
-        def entities(adoc: AnnotatedDocument) -> list[Span]:
-            return [s for s in adoc.spans if s.kind == ENTITY and (wanted is None or s.label in wanted)]
-
-        r_ents, c_ents = entities(ref), entities(cand)
-        exact, overlap = _entity_counts(r_ents, c_ents)
-        toks = doc_tokens(ref, tokenize)
-        bounds = ([a for a, _ in toks], [b for _, b in toks])
-        r_tok, c_tok = token_labels(r_ents, toks, bounds), token_labels(c_ents, toks, bounds)
-        all_ref_tokens += r_tok
-        all_cand_tokens += c_tok
-        ev = _event_counts(ref, cand, wanted)
-        for label, c in exact.items():
-            ent_exact.setdefault(label, Counts()).add(c)
-        for label, c in overlap.items():
-            ent_overlap.setdefault(label, Counts()).add(c)
-        for measure, per_type in ev.items():
-            for t, c in per_type.items():
-                events[measure].setdefault(t, Counts()).add(c)
-        per_document[doc.id] = {
-            "entities": {
-                "exact": _total(exact).figures(),
-                "overlap": _total(overlap).figures(),
-                "kappa": cohen_kappa(r_tok, c_tok),
-                "tokens": len(toks),
-            },
-            "events": {m: _total(ev[m]).figures() for m in EVENT_MEASURES},
-            "annotated_by": by,
-        }
-    return {
-        "entities": {
-            "exact": _total(ent_exact).figures(),
-            "overlap": _total(ent_overlap).figures(),
-            "kappa": cohen_kappa(all_ref_tokens, all_cand_tokens),
-            "tokens": len(all_ref_tokens),
-        },
-        "events": {m: _total(events[m]).figures() for m in EVENT_MEASURES},
-        "per_label": {
-            "entities": {
-                label: {"exact": ent_exact[label].figures(), "overlap": ent_overlap[label].figures()}
-                for label in sorted(ent_exact)
-            },
-            "events": {
-                t: {m: events[m].get(t, Counts()).figures() for m in TYPED_EVENT_MEASURES}
-                for t in sorted(set(events["trigger_classification"]) | set(events["argument_classification"])
-                                | set(events["argument_identification"]))
-            },
-        },
-        "per_document": per_document,
-        "reference": reference,
-        "candidate": candidate,
-        "labels": sorted(wanted) if wanted is not None else None,
-        "documents": {
-            "compared": len(per_document),
-            "only_reference": only_ref,
-            "only_candidate": only_cand,
-            "neither": skipped,
-        },
-    }
+        scorer.add(ref, cand)
+    return scorer.result()
