@@ -23,6 +23,7 @@ from typing import Any, NoReturn
 from .model import Argument, Event, Normalization, Relation, Span
 from .projectfile import connect_read_only
 from .rows import load_normalizations
+from .store_ids import PREFIXES, highest_number
 from .storeerrors import StoreError
 
 
@@ -121,5 +122,20 @@ def stream_annotations(
                 break
             yield "relations", [Relation(r[0], intern(r[1]), r[2], r[3], _attrs(r[4]), r[5] or "", r[6] or "",
                                          _norms(r[7]), r[8], r[9], r[10]) for r in rows]
+    finally:
+        conn.close()
+
+
+def highest_ids(path: str | Path, doc_id: str, layer: str = "") -> dict[str, int]:
+    """The highest number after each id prefix (``T``, ``E``, ``R``) in a document's layer, read through a
+    read-only connection of its own (for the loader's worker: a scan of the document's ids, 83 ms at
+    208,000 spans, that the first new id would otherwise make on the GUI thread).  ``{}`` when there is no
+    such document."""
+    conn = connect_read_only(Path(path))
+    try:
+        row = conn.execute("SELECT pk FROM documents WHERE id = ?", [doc_id]).fetchone()
+        if row is None:
+            return {}
+        return {p: highest_number(conn.execute, row[0], layer, p) for p in PREFIXES}
     finally:
         conn.close()

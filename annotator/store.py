@@ -387,6 +387,11 @@ class Project:
         """A fresh annotation id (``T``, ``E`` or ``R`` followed by a number)."""
         return self.ids.new_id(doc_id, prefix)
 
+    def prime_ids(self, doc_id: str, highest: dict[str, int], layer: str | None = None) -> None:
+        """Give the id allocator the highest numbers after ``T``/``E``/``R`` in a document's layer, read by another
+        connection (see :func:`annotator.docstream.highest_ids`), so the first new id needs no read of its own."""
+        self.ids.prime(self.state.doc_pk(doc_id, layer), highest)
+
     def add_span(self, doc_id: str, span: Span) -> Span:
         """Store a new entity or trigger span.  An empty ``span.id`` gets a fresh one."""
         return self.writes.add_span(doc_id, span)

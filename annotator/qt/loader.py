@@ -30,7 +30,8 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import QObject, QTimer
 
-from ..docstream import CHUNK, stream_annotations
+from ..docstream import CHUNK, highest_ids, stream_annotations
+from ..storeerrors import StoreError
 from ..model import AnnotatedDocument, Event, Relation, Span
 from ..store import Project
 
@@ -63,6 +64,7 @@ class _Reader(threading.Thread):
         self.done = False            # every chunk is in ``chunks`` (or ``error`` is set)
         self.error: BaseException | None = None
         self.stop = False            # set by the GUI thread: the load was cancelled
+        self.highest: dict[str, int] = {}  # the highest id numbers by prefix (docstream.highest_ids)
 
     def run(self) -> None:
         _quiet(True)
@@ -71,6 +73,11 @@ class _Reader(threading.Thread):
                 if self.stop:
                     return
                 self.chunks.append(chunk)
+            if not self.stop:  # for the first new id (read here, off the GUI thread); optional: the
+                try:               # first new id reads them itself when this could not
+                    self.highest = highest_ids(self.path, self.doc_id, self.layer)
+                except Exception:  # noqa: BLE001
+                    self.highest = {}
         except BaseException as exc:  # noqa: BLE001 (reported on the GUI thread, which reads itself then)
             self.error = exc
         finally:
@@ -196,6 +203,15 @@ class DocumentLoader(QObject):
 
     # ------------------------------------------------------------------ work
 
+    def _prime_ids(self, cur: DocState) -> None:
+        """Hand the worker's highest id numbers to the store, so the first new annotation reads none."""
+        rd = self._reader
+        if rd is not None and rd.highest:
+            try:
+                self._project.prime_ids(cur.id, rd.highest, layer=rd.layer)
+            except StoreError:  # the document went meanwhile: the first id reads them itself
+                pass
+
     def _take_result(self, wait: bool) -> bool:
         """Whether a chunk is here, or the worker is done (reading here if it could not)."""
         cur = self._cur
@@ -283,6 +299,7 @@ class DocumentLoader(QObject):
             sl.loaded_upto = cur.loaded_upto = len(cur.text)
             cur.partial = False
             cur.touched = set()
+            self._prime_ids(cur)
             sl.last = True
             return sl
         kind, items = chunks[0]
