@@ -18,6 +18,7 @@ __all__ = [
     "check_labels",
     "choose_layers",
     "document_order",
+    "document_pair",
     "document_table",
     "entity_label_table",
     "event_type_table",
@@ -98,6 +99,15 @@ def layer_pairs(project: Project, reference: str, candidate: str) -> Iterator[tu
         if ref.document.id != cand.document.id:  # pragma: no cover - both streams are in import order
             raise AgreementError(f"{project.path}: the layers' documents came in different orders")
         yield ref, cand
+
+
+def document_pair(project: Project, doc_id: str, reference: str, candidate: str) -> tuple[AnnotatedDocument, AnnotatedDocument]:
+    """(reference's, candidate's) version of one document: the pairs of :func:`layer_pairs`, read one at a time.
+
+    For a caller that scores between other work (the Agreement dialog): no
+    read is left open between two documents.  StoreError when the document is gone.
+    """
+    return project.get_annotated(doc_id, layer=reference), project.get_annotated(doc_id, layer=candidate)
 
 
 def split_names(text: str | None) -> list[str] | None:

@@ -18,6 +18,11 @@ def click_item(qtbot, menu, action) -> None:  # noqa: ANN001
     qtbot.mouseClick(menu, Qt.LeftButton, pos=menu.actionGeometry(action).center())
 
 
+def scored(qtbot, dlg: AgreementDialog) -> None:  # noqa: ANN001
+    """Let the event loop run until the dialog's scoring has ended."""
+    qtbot.waitUntil(lambda: not dlg.scoring)
+
+
 def rows(table) -> list[list[str]]:  # noqa: ANN001
     return [[table.item(i, j).text() for j in range(table.columnCount())] for i in range(table.rowCount())]
 
@@ -29,6 +34,7 @@ def dialog(qtbot, two_layers: Path):  # noqa: ANN001, F811
     qtbot.addWidget(dlg)
     dlg.show()
     qtbot.waitExposed(dlg)
+    scored(qtbot, dlg)
     yield dlg
     dlg.close()
     project.close()
@@ -41,6 +47,7 @@ def test_layers_chosen_by_keyboard_fill_the_tables(qtbot, dialog: AgreementDialo
     assert dialog.headline.text() == "Choose two different annotators."
     assert dialog.overall.rowCount() == 0 and dialog.chart.values() == []
     qtbot.keyClick(dialog.candidate, Qt.Key_Up)  # Bob against Dana, the reference
+    scored(qtbot, dialog)
     assert (dialog.reference.currentData(), dialog.candidate.currentData()) == ("Dana", "Bob")
     assert dialog.headline.text().startswith("Bob against Dana (the reference): 3 documents\n")
     assert "annotated by Bob only" in dialog.headline.text()
@@ -58,6 +65,7 @@ def test_layers_chosen_by_keyboard_fill_the_tables(qtbot, dialog: AgreementDialo
 def test_chart_draws_each_labels_f1(qtbot, dialog: AgreementDialog) -> None:
     qtbot.keyClick(dialog.reference, Qt.Key_Down)
     qtbot.keyClick(dialog.candidate, Qt.Key_Up)
+    scored(qtbot, dialog)
     chart = dialog.chart
     assert chart.values() == [
         ("DATE", [0.5, 0.5]), ("GPE", [0.0, 0.0]), ("LOC", [0.0, 0.0]), ("PER", [0.0, 0.8]), ("Thing", [0.75, 0.75]),
@@ -111,6 +119,7 @@ def test_menu_item_opens_the_dialog_on_the_windows_project(qtbot, two_layers: Pa
                                     if w.isVisible()))
         dlg = next(w for w in QApplication.topLevelWidgets() if isinstance(w, AgreementDialog) and w.isVisible())
         assert dlg.parent() is window
+        scored(qtbot, dlg)
         assert dlg.result is not None and dlg.result["reference"] == "Bob"
         dlg.close()
 
@@ -131,6 +140,7 @@ def test_the_windows_layers_menu_opens_it(qtbot, two_layers: Path, tmp_path: Pat
     qtbot.waitUntil(lambda: any(isinstance(c, AgreementDialog) and c.isVisible() for c in w.children()))
     dlg = next(c for c in w.children() if isinstance(c, AgreementDialog))
     assert dlg.project is w.session.project
+    scored(qtbot, dlg)
     assert rows(dlg.overall)[0][0] == "Entities, exact" and dlg.result["documents"]["compared"] == 3
     dlg.close()
     w.close()

@@ -23,6 +23,7 @@ def test_enter_on_a_document_row_opens_it_in_the_window(qtbot, two_layers: Path,
         action.trigger()
         (dlg,) = [d for d in w.findChildren(AgreementDialog) if d.isVisible()]
         qtbot.waitUntil(lambda: QApplication.activeWindow() is dlg)  # the keyboard is the dialog's
+        qtbot.waitUntil(lambda: not dlg.scoring)
         dlg.tabs.setCurrentWidget(dlg.documents)
         table = dlg.documents
         table.setFocus()

@@ -1,15 +1,19 @@
 """The Agreement dialog: two annotators' layers, the `annotator agree` tables, and a bar chart of F1 per label.
 
 The figures' modules (agreement, agreement_report, the tokenizer) are imported
-when the dialog first scores, not when the window builds its menu.
+when the dialog first scores, not when the window builds its menu.  Scoring
+reads and counts a document at a time, a few documents per turn of the event
+loop, with a progress line and Cancel; the figures are shown when it ends.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from time import perf_counter
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QRectF, QSize, Qt
-from PySide6.QtGui import QAction, QColor, QGuiApplication, QPainter, QPaintEvent, QPen
+from PySide6.QtCore import QModelIndex, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QKeyEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -19,6 +23,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMenu,
+    QProgressBar,
+    QPushButton,
     QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
@@ -31,6 +37,7 @@ from ..model import GOLD_LAYER
 from ..model import layer_title as shown
 
 if TYPE_CHECKING:
+    from ..agreement import Scorer
     from ..agreement_report import Table
     from ..store import Project
 
@@ -39,6 +46,9 @@ __all__ = ["AgreementDialog", "F1Chart", "add_agreement_action", "open_agreement
 EXACT = QColor("#3b6fb6")
 OVERLAP = QColor("#9cc0ea")
 EVENT = QColor("#c2703d")
+
+#: seconds of scoring in one turn of the event loop (then the window paints and takes input)
+TURN = 0.025
 
 
 class F1Chart(QWidget):
@@ -160,11 +170,32 @@ def _table(name: str) -> QTableWidget:
     return t
 
 
+@dataclass
+class _Run:
+    """One scoring under way: the two layers, the documents to read in order, how many are counted."""
+
+    reference: str
+    candidate: str
+    ids: list[str]
+    scorer: Scorer
+    done: int = 0
+
+
 class AgreementDialog(QDialog):
-    """Choose the reference (A) and the candidate (B) layer; the figures follow each choice."""
+    """Choose the reference (A) and the candidate (B) layer; the figures follow each choice.
+
+    ``scored`` is emitted when a scoring ends: "done", "cancelled" or "failed".
+    """
+
+    scored = Signal(str)
 
     def __init__(self, project: Project, parent: QWidget | None = None):
         super().__init__(parent)
+        self._run: _Run | None = None
+        self.turn = TURN  # seconds of scoring per turn of the event loop (0: one document a turn)
+        self._timer = QTimer(self)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._step)
         self.setWindowTitle("Agreement")
         self.setObjectName("agreement_dialog")
         self.project = project
@@ -191,6 +222,21 @@ class AgreementDialog(QDialog):
         self.headline.setWordWrap(True)
         self.headline.setTextInteractionFlags(Qt.TextSelectableByMouse)
         lay.addWidget(self.headline)
+        line = QHBoxLayout()
+        self.status = QLabel(objectName="agree_status")
+        self.progress = QProgressBar(objectName="agree_progress")
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumWidth(220)
+        self.cancel_button = QPushButton("Cancel", objectName="agree_cancel")
+        self.cancel_button.setAutoDefault(False)
+        self.cancel_button.setToolTip("Stop scoring (Esc); the figures shown stay as they are")
+        self.cancel_button.clicked.connect(self.cancel)
+        line.addWidget(self.status, 1)
+        line.addWidget(self.progress)
+        line.addWidget(self.cancel_button)
+        lay.addLayout(line)
+        self.progress.hide()
+        self.cancel_button.hide()
         self.tabs = QTabWidget()
         self.overall = _table("agree_overall")
         self.chart = F1Chart()
@@ -228,18 +274,16 @@ class AgreementDialog(QDialog):
         self.resize(760, 640)
         self.refresh()
 
-    def refresh(self) -> None:
-        """Score the chosen layers and fill the tables and the chart."""
-        from ..agreement_report import (
-            document_table,
-            entity_label_table,
-            event_type_table,
-            notes,
-            overall_table,
-            project_agreement,
-        )
+    @property
+    def scoring(self) -> bool:
+        """True while the figures are being counted."""
+        return self._run is not None
 
+    def refresh(self) -> None:
+        """Score the chosen layers (a stop to the scoring under way), then fill the tables and the chart."""
         ref, cand = self.reference.currentData(), self.candidate.currentData()
+        self._end_run()
+        self.status.clear()
         if len(self.layers) < 2 or ref == cand:
             self.result = None
             self.headline.setText(
@@ -252,24 +296,98 @@ class AgreementDialog(QDialog):
                 t.setColumnCount(0)
             self.chart.set_result(None)
             return
-        QGuiApplication.setOverrideCursor(Qt.WaitCursor)
+        from ..agreement import Scorer
+
+        self._run = _Run(ref, cand, self.project.document_ids(), Scorer(reference=ref, candidate=cand))
+        self.progress.setRange(0, max(1, len(self._run.ids)))
+        self.progress.show()
+        self.cancel_button.show()
+        self._show_progress()
+        self._timer.start()
+
+    def cancel(self) -> None:
+        """Stop the scoring under way; the figures shown stay (those of the last scoring that ended, or none)."""
+        run = self._run
+        if run is None:
+            return
+        self._end_run()
+        kept = "the figures shown are the previous ones" if self.result is not None else "no figures are shown"
+        self.status.setText(f"Scoring cancelled at {run.done:,} of {len(run.ids):,} documents; {kept}.")
+        self.scored.emit("cancelled")
+
+    def _end_run(self) -> None:
+        self._timer.stop()
+        self._run = None
+        self.progress.hide()
+        self.cancel_button.hide()
+
+    def _show_progress(self) -> None:
+        run = self._run
+        assert run is not None
+        self.status.setText(f"Scoring {run.done:,} of {len(run.ids):,} documents "
+                            f"({shown(run.candidate)} against {shown(run.reference)})…")
+        self.progress.setValue(run.done)  # after the text: a watcher of the value reads the line that goes with it
+
+    def _step(self) -> None:
+        """One turn of the event loop: count documents for about :data:`TURN` seconds (one at least)."""
+        from ..agreement_report import document_pair
+
+        run = self._run
+        if run is None:
+            self._timer.stop()
+            return
+        until = perf_counter() + self.turn
         try:
-            self.result = project_agreement(self.project, ref, cand)
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        n = self.result["documents"]["compared"]
+            while run.done < len(run.ids):
+                run.scorer.add(*document_pair(self.project, run.ids[run.done], run.reference, run.candidate))
+                run.done += 1
+                if perf_counter() >= until:
+                    break
+        except Exception as exc:  # noqa: BLE001 - a project changed or closed under the scoring: one line, no traceback
+            self._end_run()
+            kept = "the figures shown are the previous ones" if self.result is not None else "no figures are shown"
+            self.status.setText(f"Scoring stopped at document {run.ids[run.done]!r}: {exc}; {kept}.")
+            self.scored.emit("failed")
+            return
+        self._show_progress()
+        if run.done < len(run.ids):
+            return
+        self._end_run()
+        self.status.clear()
+        self._show(run.scorer.result())
+        self.scored.emit("done")
+
+    def _show(self, result: dict[str, Any]) -> None:
+        """Fill the headline, the tables and the chart with ``result``."""
+        from ..agreement_report import document_table, entity_label_table, event_type_table, notes, overall_table
+
+        self.result = result
+        ref, cand = result["reference"], result["candidate"]
+        n = result["documents"]["compared"]
         lines = [f"{shown(cand)} against {shown(ref)} (the reference): {n} document{'s' if n != 1 else ''}"]
-        lines += notes(self.result)
+        lines += notes(result)
         self.headline.setText("\n".join(lines))
-        _fill(self.overall, overall_table(self.result))
+        _fill(self.overall, overall_table(result))
         self.overall.resizeRowsToContents()
         rows = sum(self.overall.rowHeight(i) for i in range(self.overall.rowCount()))
         self.overall.setFixedHeight(rows + self.overall.horizontalHeader().height() + 2 * self.overall.frameWidth())
-        _fill(self.entity_labels, entity_label_table(self.result))
-        _fill(self.event_types, event_type_table(self.result))
-        _fill(self.documents, document_table(self.result))
-        self.chart.set_result(self.result)
+        _fill(self.entity_labels, entity_label_table(result))
+        _fill(self.event_types, event_type_table(result))
+        _fill(self.documents, document_table(result))
+        self.chart.set_result(result)
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Esc while scoring cancels it (as in a progress dialog); otherwise it closes the dialog."""
+        if event.key() == Qt.Key_Escape and self.scoring:
+            self.cancel()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def done(self, r: int) -> None:
+        """Closing stops the scoring."""
+        self._end_run()
+        super().done(r)
 
     def _open_document(self, index: QModelIndex) -> None:
         """A row of By document: open that document in the window (where people disagree, to look at it)."""
