@@ -24,7 +24,7 @@ def scored(qtbot, dlg: AgreementDialog) -> None:  # noqa: ANN001
 
 
 def rows(table) -> list[list[str]]:  # noqa: ANN001
-    return [[table.item(i, j).text() for j in range(table.columnCount())] for i in range(table.rowCount())]
+    return [[table.cell(i, j) for j in range(table.columnCount())] for i in range(table.rowCount())]
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ def test_enter_on_a_document_row_opens_it_in_the_window(qtbot, two_layers: Path,
         dlg.tabs.setCurrentWidget(dlg.documents)
         table = dlg.documents
         table.setFocus()
-        first = table.item(0, 0).text()
+        first = table.cell(0, 0)
         assert first != "n"
         qtbot.keyClick(table, Qt.Key.Key_Down)
         qtbot.keyClick(table, Qt.Key.Key_Up)  # the first row: the lowest F1

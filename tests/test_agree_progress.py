@@ -62,7 +62,7 @@ def one_shot(project: Project, ref: str, cand: str) -> dict:
 
 
 def cells(table) -> list[list[str]]:  # noqa: ANN001
-    return [[table.item(i, j).text() for j in range(table.columnCount())] for i in range(table.rowCount())]
+    return [[table.cell(i, j) for j in range(table.columnCount())] for i in range(table.rowCount())]
 
 
 def three(x: float | None) -> str:
@@ -103,7 +103,7 @@ def test_progressive_figures_equal_the_one_shot_ones_and_progress_reaches_n_of_n
                            str(trig["tp"]), str(trig["fp"]), str(trig["fn"])]
     assert rows[-1][3] == three(expected["entities"]["kappa"])
     assert sorted(r[0] for r in cells(dlg.documents)) == sorted(expected["per_document"])
-    assert dlg.headline.text().startswith(f"Dana against Bob (the reference): {expected['documents']['compared']} documents")
+    assert dlg.headline.text().startswith(f"Dana against Bob (the reference): {expected['documents']['compared']:,} documents")
     # the counts by hand: a relabel (case 1) and one-sided documents (2, 3) lower the exact F1 below 1
     assert 0 < ex["f1"] < 1 and expected["documents"]["neither"] == N // 6
 

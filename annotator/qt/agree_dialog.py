@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from time import perf_counter
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QKeyEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,8 +26,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSizePolicy,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -142,32 +141,70 @@ class F1Chart(QWidget):
         p.end()
 
 
-def _fill(table: QTableWidget, data: Table) -> None:
-    head, rows = data
-    table.clear()
-    table.setColumnCount(len(head))
-    table.setRowCount(len(rows))
-    table.setHorizontalHeaderLabels(head)
-    for i, row in enumerate(rows):
-        for j, cell in enumerate(row):
-            item = QTableWidgetItem(cell)
-            item.setFlags(Qt.ItemIsSelectable | Qt.ItemIsEnabled)
-            if j:
-                item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
-            table.setItem(i, j, item)
-    header = table.horizontalHeader()
-    for j in range(len(head)):
-        header.setSectionResizeMode(j, QHeaderView.Stretch if j == 0 else QHeaderView.ResizeToContents)
+class _Rows(QAbstractTableModel):
+    """A :data:`Table` as a read-only model (a view of thousands of documents fills at once)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.head: list[str] = []
+        self.rows: list[list[str]] = []
+
+    def set_table(self, data: Table | None) -> None:
+        self.beginResetModel()
+        self.head, self.rows = data if data is not None else ([], [])
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.head)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        if role == Qt.DisplayRole:
+            return self.rows[index.row()][index.column()]
+        if role == Qt.TextAlignmentRole and index.column():
+            return int(Qt.AlignRight | Qt.AlignVCenter)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole) -> Any:  # noqa: N802
+        if orientation == Qt.Horizontal and role == Qt.DisplayRole and 0 <= section < len(self.head):
+            return self.head[section]
+        return None
 
 
-def _table(name: str) -> QTableWidget:
-    t = QTableWidget()
-    t.setObjectName(name)
-    t.setEditTriggers(QAbstractItemView.NoEditTriggers)
-    t.setSelectionBehavior(QAbstractItemView.SelectRows)
-    t.verticalHeader().setVisible(False)
-    t.setAlternatingRowColors(True)
-    return t
+class _Table(QTableView):
+    """A read-only table of one :data:`Table`: rows selected whole, the name column stretched."""
+
+    def __init__(self, name: str):
+        super().__init__()
+        self.setObjectName(name)
+        self.rows_model = _Rows(self)
+        self.setModel(self.rows_model)
+        self.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        self.setAlternatingRowColors(True)
+
+    def fill(self, data: Table | None) -> None:
+        """Show ``data`` (None: empty)."""
+        self.rows_model.set_table(data)
+        header = self.horizontalHeader()
+        for j in range(self.rows_model.columnCount()):
+            header.setSectionResizeMode(j, QHeaderView.Stretch if j == 0 else QHeaderView.ResizeToContents)
+
+    def rowCount(self) -> int:  # noqa: N802
+        return self.rows_model.rowCount()
+
+    def columnCount(self) -> int:  # noqa: N802
+        return self.rows_model.columnCount()
+
+    def cell(self, row: int, column: int) -> str:
+        """The text of one cell."""
+        return self.rows_model.rows[row][column]
 
 
 @dataclass
@@ -238,7 +275,7 @@ class AgreementDialog(QDialog):
         self.progress.hide()
         self.cancel_button.hide()
         self.tabs = QTabWidget()
-        self.overall = _table("agree_overall")
+        self.overall = _Table("agree_overall")
         self.chart = F1Chart()
         self.chart.setObjectName("agree_chart")
         summary = QWidget()
@@ -250,12 +287,12 @@ class AgreementDialog(QDialog):
         labels = QWidget()
         ll = QVBoxLayout(labels)
         ll.setContentsMargins(4, 4, 4, 4)
-        self.entity_labels = _table("agree_entity_labels")
-        self.event_types = _table("agree_event_types")
+        self.entity_labels = _Table("agree_entity_labels")
+        self.event_types = _Table("agree_event_types")
         ll.addWidget(self.entity_labels)
         ll.addWidget(self.event_types)
         self.tabs.addTab(labels, "By &label")
-        self.documents = _table("agree_documents")
+        self.documents = _Table("agree_documents")
         self.documents.activated.connect(self._open_document)  # Enter or a double-click
         self.tabs.addTab(self.documents, "By &document")
         lay.addWidget(self.tabs, 1)
@@ -291,9 +328,7 @@ class AgreementDialog(QDialog):
                 "(annotator import PROJECT FILE --annotator NAME) to compare." if len(self.layers) < 2
                 else "Choose two different annotators.")
             for t in (self.overall, self.entity_labels, self.event_types, self.documents):
-                t.clear()
-                t.setRowCount(0)
-                t.setColumnCount(0)
+                t.fill(None)
             self.chart.set_result(None)
             return
         from ..agreement import Scorer
@@ -364,16 +399,16 @@ class AgreementDialog(QDialog):
         self.result = result
         ref, cand = result["reference"], result["candidate"]
         n = result["documents"]["compared"]
-        lines = [f"{shown(cand)} against {shown(ref)} (the reference): {n} document{'s' if n != 1 else ''}"]
+        lines = [f"{shown(cand)} against {shown(ref)} (the reference): {n:,} document{'s' if n != 1 else ''}"]
         lines += notes(result)
         self.headline.setText("\n".join(lines))
-        _fill(self.overall, overall_table(result))
+        self.overall.fill(overall_table(result))
         self.overall.resizeRowsToContents()
         rows = sum(self.overall.rowHeight(i) for i in range(self.overall.rowCount()))
         self.overall.setFixedHeight(rows + self.overall.horizontalHeader().height() + 2 * self.overall.frameWidth())
-        _fill(self.entity_labels, entity_label_table(result))
-        _fill(self.event_types, event_type_table(result))
-        _fill(self.documents, document_table(result))
+        self.entity_labels.fill(entity_label_table(result))
+        self.event_types.fill(event_type_table(result))
+        self.documents.fill(document_table(result))
         self.chart.set_result(result)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -391,11 +426,10 @@ class AgreementDialog(QDialog):
 
     def _open_document(self, index: QModelIndex) -> None:
         """A row of By document: open that document in the window (where people disagree, to look at it)."""
-        item = self.documents.item(index.row(), 0)
         opener = getattr(self.parent(), "open_document", None)
-        if item is None or not callable(opener):
+        if not index.isValid() or not callable(opener):
             return
-        opener(item.text())
+        opener(self.documents.cell(index.row(), 0))
 
 
 def open_agreement_dialog(parent: QWidget | None, project: Project) -> AgreementDialog:
