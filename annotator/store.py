@@ -389,7 +389,7 @@ class Project:
 
     def prime_ids(self, doc_id: str, highest: dict[str, int], layer: str | None = None) -> None:
         """Give the id allocator the highest numbers after ``T``/``E``/``R`` in a document's layer, read by another
-        connection (see :func:`annotator.docstream.highest_ids`), so the first new id needs no read of its own."""
+        connection (``annotator.docstream.stream_annotations(..., highest=...)``), so the first new id reads none."""
         self.ids.prime(self.state.doc_pk(doc_id, layer), highest)
 
     def add_span(self, doc_id: str, span: Span) -> Span:

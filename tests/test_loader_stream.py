@@ -136,8 +136,8 @@ def test_slices_start_while_the_worker_still_reads(qtbot, tmp_path, monkeypatch)
     release = threading.Event()
     real = loader_mod.stream_annotations
 
-    def held_after_first_chunk(path, doc_id, layer=""):  # noqa: ANN001, ANN202
-        it = real(path, doc_id, chunk=300, layer=layer)
+    def held_after_first_chunk(path, doc_id, **more):  # noqa: ANN001, ANN003, ANN202
+        it = real(path, doc_id, chunk=300, **more)
         yield next(it)
         release.wait(30)
         yield from it
@@ -177,8 +177,8 @@ def test_a_worker_that_fails_midway_is_finished_on_the_gui_thread(qtbot, tmp_pat
         p.import_documents([adoc])
     real = loader_mod.stream_annotations
 
-    def breaks_after_first_chunk(path, doc_id):  # noqa: ANN001, ANN202
-        it = real(path, doc_id, chunk=300)
+    def breaks_after_first_chunk(path, doc_id, **more):  # noqa: ANN001, ANN003, ANN202
+        it = real(path, doc_id, chunk=300, **more)
         yield next(it)
         raise OSError("disk I/O error")
     monkeypatch.setattr(loader_mod, "stream_annotations", breaks_after_first_chunk)

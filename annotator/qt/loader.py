@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import QObject, QTimer
 
-from ..docstream import CHUNK, highest_ids, stream_annotations
+from ..docstream import CHUNK, stream_annotations
 from ..storeerrors import StoreError
 from ..model import AnnotatedDocument, Event, Relation, Span
 from ..store import Project
@@ -64,20 +64,15 @@ class _Reader(threading.Thread):
         self.done = False            # every chunk is in ``chunks`` (or ``error`` is set)
         self.error: BaseException | None = None
         self.stop = False            # set by the GUI thread: the load was cancelled
-        self.highest: dict[str, int] = {}  # the highest id numbers by prefix (docstream.highest_ids)
+        self.highest: dict[str, int] = {}  # the highest id numbers by prefix, filled after the last chunk
 
     def run(self) -> None:
         _quiet(True)
         try:
-            for chunk in stream_annotations(self.path, self.doc_id, layer=self.layer):
+            for chunk in stream_annotations(self.path, self.doc_id, layer=self.layer, highest=self.highest):
                 if self.stop:
                     return
                 self.chunks.append(chunk)
-            if not self.stop:  # for the first new id (read here, off the GUI thread); optional: the
-                try:               # first new id reads them itself when this could not
-                    self.highest = highest_ids(self.path, self.doc_id, self.layer)
-                except Exception:  # noqa: BLE001
-                    self.highest = {}
         except BaseException as exc:  # noqa: BLE001 (reported on the GUI thread, which reads itself then)
             self.error = exc
         finally:
