@@ -12,6 +12,13 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 
+#: The ``SET`` of a document's problem counts as the sums of its layers' (since m007), in an ``UPDATE documents``.
+LAYER_SUMS_SQL = (
+    "n_errors = (SELECT coalesce(sum(n_errors), 0) FROM layers WHERE doc = documents.pk), "
+    "n_incomplete = (SELECT coalesce(sum(n_incomplete), 0) FROM layers WHERE doc = documents.pk)"
+)
+
+
 def problem_counts(problems: Iterable[Problem]) -> tuple[int, int]:
     """``(n_errors, n_incomplete)`` of a document's problems.
 
@@ -68,8 +75,5 @@ def refresh_problem_counts(db: Database, schema: Schema) -> int:
         "UPDATE layers SET n_errors = ?, n_incomplete = ? WHERE doc = (SELECT pk FROM documents WHERE id = ?) "
         "AND name = ?", layer_updates)
     changed = sorted({u[2] for u in layer_updates})
-    db.conn.executemany(
-        "UPDATE documents SET n_errors = (SELECT coalesce(sum(n_errors), 0) FROM layers WHERE doc = documents.pk), "
-        "n_incomplete = (SELECT coalesce(sum(n_incomplete), 0) FROM layers WHERE doc = documents.pk) WHERE id = ?",
-        [(d,) for d in changed])
+    db.conn.executemany(f"UPDATE documents SET {LAYER_SUMS_SQL} WHERE id = ?", [(d,) for d in changed])
     return len(changed)

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 from .migrations import STATUS_RANK_SQL
 from .model import STATUSES, Document
-from .problemcounts import refresh_problem_counts
+from .problemcounts import LAYER_SUMS_SQL, refresh_problem_counts
 from .rows import now
 from .store_state import Sheet, StoreState
 from .storeerrors import StoreError
@@ -149,16 +149,11 @@ class ProjectDocuments:
                 raise self._missing(doc_id)
             db = st.db
             # a layer without annotations has no problems: no row is made for it (layers() would list it)
-            cur = db.execute("UPDATE layers SET n_errors = ?, n_incomplete = ? WHERE doc = ? AND name = ?",
-                             [n_errors, n_incomplete, row[0], st.layer])
-            if cur.rowcount == 0 and (n_errors or n_incomplete):
+            if n_errors or n_incomplete:
                 st.register_layer(Sheet(row[0], st.layer))
-                db.execute("UPDATE layers SET n_errors = ?, n_incomplete = ? WHERE doc = ? AND name = ?",
-                           [n_errors, n_incomplete, row[0], st.layer])
-            db.execute(
-                "UPDATE documents SET n_errors = (SELECT coalesce(sum(n_errors), 0) FROM layers WHERE doc = ?), "
-                "n_incomplete = (SELECT coalesce(sum(n_incomplete), 0) FROM layers WHERE doc = ?) WHERE pk = ?",
-                [row[0], row[0], row[0]])
+            db.execute("UPDATE layers SET n_errors = ?, n_incomplete = ? WHERE doc = ? AND name = ?",
+                       [n_errors, n_incomplete, row[0], st.layer])
+            db.execute(f"UPDATE documents SET {LAYER_SUMS_SQL} WHERE pk = ?", [row[0]])
 
     def refresh_problem_counts(self) -> int:
         """Validate every document (streamed) and store its problem counts; returns how many changed."""
@@ -216,9 +211,20 @@ class ProjectDocuments:
     def delete_rows(self, pk: int) -> None:
         """Delete the document row ``pk`` and every annotation row of it, in every layer (inside a write)."""
         db = self.state.db
-        for table in ("arguments", "relations", "events", "spans", "texts", "layers"):
+        for table in (*_ANNOTATION_TABLES, "texts", "layers"):
             db.execute(f"DELETE FROM {table} WHERE doc = ?", [pk])
         db.execute("DELETE FROM documents WHERE pk = ?", [pk])
+
+    def delete_layer_rows(self, pk: int, layer: str) -> None:
+        """Delete one layer's annotation rows of document ``pk``, and its place in ``layers`` (inside a write)."""
+        db = self.state.db
+        for table in _ANNOTATION_TABLES:
+            db.execute(f"DELETE FROM {table} WHERE doc = ? AND layer = ?", [pk, layer])
+        db.execute("DELETE FROM layers WHERE doc = ? AND name = ?", [pk, layer])
+
+
+#: The annotation tables, those that refer to others first (the foreign keys hold at every delete).
+_ANNOTATION_TABLES = ("arguments", "relations", "events", "spans")
 
 
 # ------------------------------------------------------------------ review decisions

@@ -6,7 +6,7 @@ from contextlib import contextmanager
 
 from .migrations import N_ANNOTATIONS_SQL
 from .model import DEFAULT_LAYER, STATUSES, AnnotatedDocument, layer_title
-from .problemcounts import problem_counts, refresh_problem_counts
+from .problemcounts import LAYER_SUMS_SQL, problem_counts, refresh_problem_counts
 from .projectmeta import store_schema
 from .quoting import ident
 from .rows import BulkWriter, checksum, dumps, iter_annotated_layers, now
@@ -134,7 +134,7 @@ class BulkImport:
                     raise make_error(adoc, (
                         f"document {ident(doc.id)} already has {layer_title(layer)}'s layer "
                         "(`annotator import --replace` replaces that layer)"))
-                self._delete_layer(pk, layer)
+                self.documents.delete_layer_rows(pk, layer)
             return pk
         if not replace:
             raise make_error(adoc, f"document id {doc.id!r} already exists in the project (`annotator import --replace` overwrites it)")
@@ -150,7 +150,7 @@ class BulkImport:
                 "it cannot be replaced by another text"))
         db.execute("UPDATE documents SET name = ?, meta = ?, status = ? WHERE pk = ?",
                    [doc.name or doc.id, dumps(doc.meta) if doc.meta else "{}", doc.status, pk])
-        self._delete_layer(pk, DEFAULT_LAYER)
+        self.documents.delete_layer_rows(pk, DEFAULT_LAYER)
         return pk
 
     def _checksum(self, pk: int, stored: str | None) -> str:
@@ -166,20 +166,11 @@ class BulkImport:
             "SELECT EXISTS (SELECT 1 FROM spans WHERE doc = ? AND layer = ?) "
             "OR EXISTS (SELECT 1 FROM relations WHERE doc = ? AND layer = ?)", [pk, layer, pk, layer]).fetchone()[0]
 
-    def _delete_layer(self, pk: int, layer: str) -> None:
-        """Delete one layer's annotation rows of document ``pk`` (inside the import's write)."""
-        db = self.state.db
-        for table in ("arguments", "relations", "events", "spans"):
-            db.execute(f"DELETE FROM {table} WHERE doc = ? AND layer = ?", [pk, layer])
-        db.execute("DELETE FROM layers WHERE doc = ? AND name = ?", [pk, layer])
-
     def _recount(self, pks: list[int]) -> None:
         """A document's annotation and problem counts over all its layers, after layers were added or replaced."""
         self.state.db.conn.executemany(
             f"UPDATE documents SET n_annotations = {N_ANNOTATIONS_SQL.replace('d.pk', 'documents.pk')}, "
-            "n_errors = (SELECT coalesce(sum(n_errors), 0) FROM layers WHERE doc = documents.pk), "
-            "n_incomplete = (SELECT coalesce(sum(n_incomplete), 0) FROM layers WHERE doc = documents.pk), "
-            "updated = ? WHERE pk = ?",
+            f"{LAYER_SUMS_SQL}, updated = ? WHERE pk = ?",
             [(now(), pk) for pk in sorted(set(pks))])
 
     def _adopt_schema(self, schema: Schema, first_new_pk: int, *, check: bool) -> None:
