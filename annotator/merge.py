@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import DEFAULT_LAYER, GOLD_LAYER, AnnotatedDocument, layer_title
+from .model import DEFAULT_LAYER, GOLD_LAYER, AnnotatedDocument, layer_order, layer_title
 from .quoting import ident, show
 from .rows import checksum
 from .store import Project, StoreError
@@ -54,15 +54,10 @@ class MergeReport:
     def lines(self) -> list[str]:
         """One line per target layer, for the user."""
         out = [f"layer {layer_title(name)}: {n} document{'s' if n != 1 else ''}"
-               for name, n in sorted(self.layers.items(), key=lambda kv: _layer_order(kv[0]))]
+               for name, n in sorted(self.layers.items(), key=lambda kv: layer_order(kv[0]))]
         if self.replaced:
             out.append(f"replaced {self.replaced} layer{'s' if self.replaced != 1 else ''} the target had")
         return out
-
-
-def _layer_order(name: str) -> tuple[int, str]:
-    """The order of :meth:`Project.layers`: the default layer first, names sorted, gold last."""
-    return (0 if name == DEFAULT_LAYER else 2 if name == GOLD_LAYER else 1, name)
 
 
 def recorded_annotators(adocs: Iterable[AnnotatedDocument]) -> set[str]:

@@ -27,6 +27,11 @@ def layer_title(name: str) -> str:
     return name or "default"
 
 
+def layer_order(name: str) -> tuple:
+    """Sort key of layers as they are listed: the default layer first, annotators' names alphabetically, gold last."""
+    return (name != DEFAULT_LAYER, name == GOLD_LAYER, name.casefold(), name)
+
+
 def parse_layer(text: str) -> str:
     """A layer as the user names it (command line, settings): "default" (or nothing) is the default layer."""
     text = text.strip()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 
-from .model import GOLD_LAYER, STATUSES, AnnotatedDocument, Argument, Document, Event, Relation, Span
+from .model import STATUSES, AnnotatedDocument, Argument, Document, Event, Relation, Span, layer_order
 from .rows import iter_annotated_rows, load_normalizations, span_from_row
 from .store_annrows import layer_of
 from .store_documents import ProjectDocuments
@@ -183,7 +183,7 @@ class AnnotationReads:
         else:
             names = [r[0] for r in self.state.execute(
                 "SELECT name FROM layers WHERE doc = ?", [int(self.state.doc_pk(doc_id))])]
-        return sorted(names, key=lambda n: (n != "", n == GOLD_LAYER, n.casefold(), n))
+        return sorted(names, key=layer_order)
 
     # ------------------------------------------------------------------ statistics
 
