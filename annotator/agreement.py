@@ -69,6 +69,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .compare import Pieces, pieces_of
 from .formats.tokenize import Tokenizer, doc_tokens
 from .model import ENTITY, AnnotatedDocument, Span
 from .text import tokens as word_tokens
@@ -92,9 +93,6 @@ EVENT_MEASURES = (
 )
 #: the event measures that carry the event type, so can be given per type
 TYPED_EVENT_MEASURES = EVENT_MEASURES[1:]
-
-Pieces = tuple[tuple[int, int], ...]
-
 
 @dataclass(slots=True)
 class Counts:
@@ -141,10 +139,6 @@ def _labelled_counts(ref: Iterable[tuple[str, Hashable]], cand: Iterable[tuple[s
 
 # --- entities -----------------------------------------------------------------------------------------------
 
-def _pieces(span: Span) -> Pieces:
-    return tuple((a, b) for a, b in span.pieces())
-
-
 def _shared(a: Pieces, b: Pieces) -> int:
     """Characters that two spans' pieces share."""
     return sum(max(0, min(e1, e2) - max(s1, s2)) for s1, e1 in a for s2, e2 in b)
@@ -190,7 +184,7 @@ def _max_matching(adj: Sequence[Sequence[int]], n_right: int) -> int:
 
 def overlap_counts(ref: Sequence[Span], cand: Sequence[Span]) -> Counts:
     """One-to-one overlap matching of spans of one label (see the module's docstring)."""
-    return _overlap([_pieces(s) for s in ref], [_pieces(s) for s in cand])
+    return _overlap([pieces_of(s) for s in ref], [pieces_of(s) for s in cand])
 
 
 def _overlap(ref: list[Pieces], cand: list[Pieces]) -> Counts:
@@ -221,7 +215,7 @@ def _entity_counts(ref: Sequence[Span], cand: Sequence[Span]) -> tuple[dict[str,
     c: dict[str, list[Pieces]] = {}
     for spans, into in ((ref, r), (cand, c)):
         for s in spans:
-            into.setdefault(s.label, []).append(_pieces(s))
+            into.setdefault(s.label, []).append(pieces_of(s))
     exact: dict[str, Counts] = {}
     overlap: dict[str, Counts] = {}
     for label in sorted(set(r) | set(c)):
@@ -291,7 +285,7 @@ def event_items(adoc: AnnotatedDocument, types: set[str] | None = None) -> tuple
     def trigger_of(event_id: str) -> Pieces | None:
         ev = events.get(event_id)
         span = spans.get(ev.trigger) if ev is not None else None
-        return _pieces(span) if span is not None else None
+        return pieces_of(span) if span is not None else None
 
     for ev in adoc.events:
         if types is not None and ev.type not in types:
@@ -302,7 +296,7 @@ def event_items(adoc: AnnotatedDocument, types: set[str] | None = None) -> tuple
         triggers.append((ev.type, (trig,)))
         for arg in ev.arguments:
             span = spans.get(arg.ref)
-            filler = _pieces(span) if span is not None else trigger_of(arg.ref)
+            filler = pieces_of(span) if span is not None else trigger_of(arg.ref)
             if filler is not None:
                 arguments.append((ev.type, (trig, filler, arg.role)))
     return triggers, arguments

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .model import ENTITY, AnnotatedDocument, Span
+from .quoting import clipped
 
 AGREE = "agree"
 DISAGREE = "disagree"
@@ -284,8 +285,7 @@ def gold_sides(comparison: Comparison, gold: AnnotatedDocument) -> dict[str, str
 
 def quote(text: str, start: int, end: int, limit: int = 40) -> str:
     """The text ``[start, end)`` on one line, shortened to ``limit`` characters."""
-    s = " ".join(text[start:end].split())
-    return s if len(s) <= limit else s[: limit - 1] + "…"
+    return clipped(text[start:end], limit)
 
 
 def summary(item: Item, text: str) -> str:

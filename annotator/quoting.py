@@ -41,6 +41,12 @@ def ident(value: Any) -> str:
     return show(value)
 
 
+def clipped(text: str, limit: int) -> str:
+    """``text`` on one line (each run of white space one space), cut to ``limit`` characters ending in "…"."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def one_line(text: str) -> str:
     """``text`` with every character that would start a new line escaped (a backstop for messages)."""
     if not _BREAK.search(text):

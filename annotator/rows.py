@@ -272,7 +272,7 @@ def iter_annotated_rows(
         xparams = params
     if xparams is None:
         for d in run(dsel, params):
-            yield _document(d)
+            yield AnnotatedDocument(_document(d), layer=layer)
         return
     spans_c = run(
         f"SELECT x.doc, x.pk, x.id, x.kind, x.label, x.start, x.end, x.fragments, x.attributes, x.note, x.annotator, "
@@ -298,7 +298,7 @@ def iter_annotated_rows(
     loads = json.loads
     for d in run(dsel, params):
         dpk = d[0]
-        doc = _document(d).document
+        doc = _document(d)
         span_ids: dict[int, str] = {}
         spans: list[Span] = []
         for r in spans_it.take(dpk):
@@ -359,11 +359,11 @@ def iter_annotated_layers(
         yield from iter_annotated_rows(db, where, [*params, name], layer=name)
 
 
-def _document(d: tuple) -> AnnotatedDocument:
+def _document(d: tuple) -> Document:
     """A document row of :func:`iter_annotated_rows` (pk, id, name, text, meta, status, checksum, created,
-    updated) as a document without annotations."""
+    updated) as a :class:`Document`."""
     meta = json.loads(d[4]) if d[4] and d[4] != "{}" else {}
-    return AnnotatedDocument(Document(
+    return Document(
         id=d[1], name=d[2] or d[1], text=d[3], meta=meta, status=d[5],
         checksum=d[6] or "", created=d[7] or "", updated=d[8] or "",
-    ))
+    )

@@ -15,6 +15,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QWidget
 
 from ..model import ENTITY, layer_title
+from ..quoting import clipped
 from .loader import LoadSlice
 from .palette import swatch
 from .session import Change, DocState, Session
@@ -80,8 +81,7 @@ def _span_text(s: Any, text: str) -> str | None:
 
 
 def _short(text: str) -> str:
-    text = " ".join(text.split())  # newlines and tabs would break the row
-    return text if len(text) <= TEXT_CHARS else text[: TEXT_CHARS - 1] + "…"
+    return clipped(text, TEXT_CHARS)  # newlines and tabs would break the row
 
 
 def _covered(cur: DocState, span_id: str) -> str:
